@@ -1,0 +1,162 @@
+"""Build: read records, map them to RDF, and load them into a store.
+
+New records are bulk-loaded; a record whose bytes changed replaces its named graph; a
+record whose bytes did not change is left as it is, so building the same input twice
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import EvalkgError, RecordError
+from .mapping import Mapper
+from .reader import Rejected, iter_files, read_file
+from .resources import ontology_file
+from .store import EvalStore
+from .vocab import EK, PROV, RDF, XSD
+
+#: Bumped whenever the mapping changes the triples it makes for the same record, so that
+#: a rebuild refreshes records built by an older evalkg.
+MAPPING_VERSION = "1"
+#: Reference files of ``ontology/`` loaded into the store, each into a graph of its own.
+REFERENCE_FILES = ("evalkg.ttl", "regions.ttl")
+
+
+@dataclass
+class BuildReport:
+    """What a build did. ``read == accepted + len(rejected)`` always holds."""
+
+    files: int = 0
+    accepted: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+    unknown_keys: dict[str, list[str]] = field(default_factory=dict)
+    triples: int = 0
+    seconds: float = 0.0
+
+    @property
+    def read(self) -> int:
+        """Records read: pages, JSON Lines records, and what was rejected."""
+        return self.accepted + len(self.rejected)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was rejected."""
+        return not self.rejected
+
+
+def read_time() -> str:
+    """Now as ``xsd:dateTime`` (UTC, seconds); ``$SOURCE_DATE_EPOCH`` when set, for
+    reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def build(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    store: EvalStore,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Read every record below ``paths`` into ``store``; ``on_progress(done, total)`` is
+    called after each file. Bad files are reported in the result, never raised."""
+    started = time.perf_counter()
+    report = BuildReport()
+    files = list(iter_files(paths))
+    report.files = len(files)
+    load_reference(store)
+    mapper = Mapper(base_iri=store.base_iri, read_time=read_time())
+    later: list[tuple[Any, list[Any]]] = []
+    store.bulk_add(_new_graphs(files, store, mapper, report, later, on_progress))
+    for graph, triples in later:
+        store.replace_graph(graph, triples)
+    store.flush()
+    report.triples = len(store)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _new_graphs(
+    files: list[Path],
+    store: EvalStore,
+    mapper: Mapper,
+    report: BuildReport,
+    later: list[tuple[Any, list[Any]]],
+    on_progress: Callable[[int, int], None] | None,
+) -> Iterator[tuple[Any, list[Any]]]:
+    """The graphs of records new to the store; changed and repeated ones go to ``later``."""
+    seen: dict[str, str] = {}
+    version_p = mapper.iri(EK + "mappingVersion")
+    version_o = mapper.t.literal(MAPPING_VERSION, None, None)
+    for done, path in enumerate(files, start=1):
+        for item in read_file(path):
+            if isinstance(item, Rejected):
+                report.rejected.append(item)
+                continue
+            try:
+                mapped = mapper.map(item)
+            except EvalkgError as exc:
+                err = RecordError(exc.message, path=item.source, line=item.line, value=exc.value)
+                report.rejected.append(Rejected(item.where, err))
+                continue
+            report.accepted += 1
+            report.warnings.extend(item.warnings)
+            for key in item.unknown_keys:
+                report.unknown_keys.setdefault(key, []).append(item.where)
+            mapped.triples.append((mapped.graph, version_p, version_o))
+            graph_key = mapped.graph.value
+            if graph_key in seen:
+                report.warnings.append(
+                    f"{item.where}: same lesson as {seen[graph_key]}; the later record replaces it"
+                )
+                later.append((mapped.graph, mapped.triples))
+                report.replaced += 1
+                continue
+            seen[graph_key] = item.where
+            stored = store.graph_digest(mapped.graph)
+            if stored == (item.sha256, MAPPING_VERSION):
+                report.unchanged += 1
+            elif stored is not None:
+                later.append((mapped.graph, mapped.triples))
+                report.replaced += 1
+            else:
+                report.added += 1
+                yield mapped.graph, mapped.triples
+        if on_progress is not None:
+            on_progress(done, len(files))
+
+
+def load_reference(store: EvalStore) -> None:
+    """Load (or refresh) the ontology and reference data, each into its own named graph
+    ``<base>graph/<file stem>``, which records the file's SHA-256."""
+    import pyoxigraph as ox
+
+    for name in REFERENCE_FILES:
+        path = ontology_file(name)
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        graph = ox.NamedNode(f"{store.base_iri}graph/{path.stem}")
+        if store.graph_digest(graph) == (digest, MAPPING_VERSION):
+            continue
+        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE,
+                                              base_iri=store.base_iri)]
+        triples += [
+            (graph, ox.NamedNode(RDF + "type"), ox.NamedNode(EK + "ReferenceGraph")),
+            (graph, ox.NamedNode(EK + "sourceFile"), ox.Literal(f"ontology/{name}")),
+            (graph, ox.NamedNode(EK + "sha256"), ox.Literal(digest)),
+            (graph, ox.NamedNode(EK + "mappingVersion"), ox.Literal(MAPPING_VERSION)),
+            (graph, ox.NamedNode(PROV + "generatedAtTime"),
+             ox.Literal(read_time(), datatype=ox.NamedNode(XSD + "dateTime"))),
+        ]
+        store.replace_graph(graph, [(t[0], t[1], t[2]) for t in triples])

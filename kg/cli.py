@@ -1,0 +1,262 @@
+"""The ``evalkg`` command: a thin layer over the :mod:`kg` library.
+
+Each command parses its options, calls one library function, prints the result, and
+turns evalkg errors into a message and an exit status.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .errors import EvalkgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+STORE_HELP = "Store folder (default: $EVALKG_STORE, else ./evalkg-data)."
+
+
+def handle_errors(func: F) -> F:
+    """Print an :class:`EvalkgError` as ``Error: …`` and exit with status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except EvalkgError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+store_option = click.option("--store", "store", default=None, metavar="DIR", help=STORE_HELP)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="evalkg")
+def main() -> None:
+    """evalkg: a knowledge graph of ILO evaluations, their lessons, actors and places.
+
+    \b
+    Quick start:
+      evalkg build --sample          # build the bundled sample into ./evalkg-data
+      evalkg stats                   # what the graph holds
+      evalkg queries                 # the canned analyst questions
+      evalkg query stats             # run one
+      evalkg export -o graph.ttl     # Turtle, N-Triples, JSON-LD, N-Quads or TriG
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--sample", is_flag=True, help="Also build the bundled sample records.")
+@store_option
+@click.option("--base-iri", envvar="EVALKG_BASE_IRI", default=None,
+              help="Base IRI of minted entities (new stores only; $EVALKG_BASE_IRI).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warning list.")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning.")
+@handle_errors
+def build(paths: tuple[str, ...], sample: bool, store: str | None, base_iri: str | None,
+          quiet: bool, verbose: bool) -> None:
+    """Read lesson pages (.txt) and JSON Lines records (.jsonl) into the store.
+
+    PATHS are files or folders (searched recursively). A record whose file did not
+    change is left as it is; a changed one replaces its own triples only. Files that are
+    not records are listed with the reason, and the exit status is then 1.
+
+    \b
+    Example:
+      evalkg build records/ more/page.txt --store evalkg-data
+    """
+    from .build import build as run_build
+    from .resources import sample_dir
+    from .store import EvalStore, store_path
+
+    targets = [*paths, *([str(sample_dir())] if sample else [])]
+    if not targets:
+        raise click.UsageError("give PATHS to build, or --sample")
+    folder = store_path(store)
+    target_store = EvalStore.create(folder, base_iri=base_iri)
+    with _progress(enabled=not quiet) as on_progress:
+        report = run_build(targets, store=target_store, on_progress=on_progress)
+    click.echo(
+        f"Read {report.files} file(s), {report.read} record(s): {report.accepted} accepted, "
+        f"{len(report.rejected)} rejected ({report.added} new, {report.replaced} replaced, "
+        f"{report.unchanged} unchanged)."
+    )
+    click.echo(f"Store {folder}: {report.triples:,} triples; took {report.seconds:.1f} s.")
+    for key, where in sorted(report.unknown_keys.items()):
+        click.echo(f"Unknown field {key!r} in {len(where)} record(s), first {where[0]}; kept.")
+    if report.warnings and not quiet:
+        shown = report.warnings if verbose else report.warnings[:10]
+        click.echo(f"{len(report.warnings)} warning(s):")
+        for warning in shown:
+            click.echo(f"  {warning}")
+        if len(shown) < len(report.warnings):
+            click.echo("  ... (--verbose lists them all)")
+    if report.rejected:
+        click.echo(f"Rejected {len(report.rejected)}:", err=True)
+        for item in report.rejected:
+            click.echo(f"  {item.error}", err=True)
+        sys.exit(1)
+
+
+class _progress:
+    """A rich progress bar on stderr for builds of many files (only on a terminal)."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.__enter__()
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.task = self.bar.add_task("Building", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@handle_errors
+def stats(store: str | None, as_json: bool) -> None:
+    """Count evaluations, lessons, countries, regions, themes, organizations, triples.
+
+    \b
+    Example:
+      evalkg stats --json
+    """
+    from .stats import stats as run_stats
+    from .store import EvalStore
+
+    counts = run_stats(EvalStore.open(store))
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    width = max(len(k) for k in counts)
+    for key, value in counts.items():
+        click.echo(f"{key.ljust(width)}  {value:,}")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-e", "--expression", help="SPARQL text to run (instead of QUERY).")
+@click.option("-f", "--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json", "md"]),
+              help="Output format (CONSTRUCT results are always Turtle).")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N rows.")
+@store_option
+@handle_errors
+def query(query: str | None, expression: str | None, fmt: str, limit: int | None,
+          store: str | None) -> None:
+    """Run SPARQL: a named query (see 'evalkg queries'), a .rq file, or -e TEXT.
+
+    \b
+    Examples:
+      evalkg query stats
+      evalkg query my-question.rq --format csv
+      evalkg query -e 'SELECT ?t WHERE { ?e <http://purl.org/dc/terms/title> ?t }'
+    """
+    from .queries import resolve_query
+    from .query import run_query
+    from .store import EvalStore
+
+    if (query is None) == (expression is None):
+        raise click.UsageError("give exactly one of QUERY or -e/--expression")
+    if expression is not None:
+        text, source = expression, "<-e>"
+    else:
+        named = resolve_query(query or "")
+        text, source = named.text, str(named.path)
+    result = run_query(EvalStore.open(store), text, source=source)
+    if limit is not None:
+        result.rows = result.rows[:limit]
+        result.triples = result.triples[:limit]
+    click.echo(result.serialize(fmt), nl=False)
+
+
+@main.command()
+@handle_errors
+def queries() -> None:
+    """List the named queries with what each answers.
+
+    \b
+    Example:
+      evalkg queries
+    """
+    from .queries import list_queries
+
+    named = list_queries()
+    width = max(len(q.name) for q in named)
+    for q in named:
+        click.echo(f"{q.name.ljust(width)}  {q.title}: {q.description}")
+
+
+@main.command()
+@click.option("-f", "--format", "fmt", default=None,
+              type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
+              help="Format; guessed from -o's extension, else turtle.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: standard output).")
+@store_option
+@handle_errors
+def export(fmt: str | None, output: str | None, store: str | None) -> None:
+    """Write the graph as Turtle, N-Triples, JSON-LD (the merged graph) or N-Quads, TriG
+    (every record's named graph, with provenance).
+
+    \b
+    Examples:
+      evalkg export -o graph.ttl
+      evalkg export --format trig > graph.trig
+    """
+    from .export import export as run_export
+    from .export import guess_format
+    from .store import EvalStore
+
+    chosen = fmt or (guess_format(output) if output else None) or "turtle"
+    source = EvalStore.open(store)
+    if output is None:
+        run_export(source, sys.stdout.buffer, format=chosen)
+    else:
+        run_export(source, output, format=chosen)
+        click.echo(f"Wrote {output} ({chosen}).", err=True)
+
+
+@main.command()
+@store_option
+@click.option("--limit", default=50, show_default=True, help="Results to list in detail.")
+@handle_errors
+def validate(store: str | None, limit: int) -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl); exit 1 if it
+    does not conform.
+
+    \b
+    Example:
+      evalkg validate
+    """
+    from .store import EvalStore
+    from .validate import validate as run_validate
+
+    report = run_validate(EvalStore.open(store))
+    click.echo(report.summary(limit=limit), nl=False)
+    if not report.conforms:
+        sys.exit(1)

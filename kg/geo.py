@@ -1,0 +1,165 @@
+"""Countries (ISO 3166-1 via pycountry, names in English, Spanish and French) and the
+ILO's regions (``ontology/regions.ttl``).
+
+>>> resolve_country("México").alpha_3, resolve_country("Côte d'Ivoire").alpha_3
+('MEX', 'CIV')
+>>> resolve_country("Inter-Regional") is None
+True
+>>> scope_of("Inter-Regional"), scope_of("Global"), scope_of("Chile")
+('InterRegionalScope', 'GlobalScope', None)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .resources import ontology_file
+
+NAME_LANGUAGES = ("en", "es", "fr")
+_WORD = re.compile(r"[^\W_]+")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+# Spellings of the ILO's reports that pycountry's names and translations do not carry.
+# Keys are folded (see ``fold``).
+_COUNTRY_ALIASES = {
+    "bolivia plurinational state of": "BOL",
+    "congo democratic republic of the": "COD",
+    "democratic republic of the congo": "COD",
+    "republica democratica del congo": "COD",
+    "republique democratique du congo": "COD",
+    "iran islamic republic of": "IRN",
+    "lao people s democratic republic": "LAO",
+    "laos": "LAO",
+    "moldova republic of": "MDA",
+    "occupied palestinian territory": "PSE",
+    "palestine": "PSE",
+    "territoire palestinien occupe": "PSE",
+    "territorio palestino ocupado": "PSE",
+    "russia": "RUS",
+    "south korea": "KOR",
+    "korea republic of": "KOR",
+    "syria": "SYR",
+    "tanzania": "TZA",
+    "tanzania united republic of": "TZA",
+    "turkey": "TUR",
+    "turquia": "TUR",
+    "turquie": "TUR",
+    "vietnam": "VNM",
+    "venezuela bolivarian republic of": "VEN",
+    "cote d ivoire": "CIV",
+    "ivory coast": "CIV",
+    "swaziland": "SWZ",
+    "cape verde": "CPV",
+    "east timor": "TLS",
+    "burma": "MMR",
+    "macedonia": "MKD",
+    "the former yugoslav republic of macedonia": "MKD",
+}
+
+# Location values that are not countries: folded value -> ek: scope individual.
+_SCOPES = {
+    "global": "GlobalScope",
+    "mundial": "GlobalScope",
+    "monde": "GlobalScope",
+    "worldwide": "GlobalScope",
+    "inter regional": "InterRegionalScope",
+    "interregional": "InterRegionalScope",
+    "interregionale": "InterRegionalScope",
+    "multi country": "InterRegionalScope",
+    "regional": "RegionalScope",
+    "regionale": "RegionalScope",
+}
+
+
+def fold(value: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: ``"Côte d'Ivoire"`` → ``"cote d ivoire"``."""
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch)
+    )
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """An ISO 3166-1 country with its names in English, Spanish and French."""
+
+    alpha_3: str
+    alpha_2: str
+    numeric: str
+    names: tuple[tuple[str, str], ...]  # (language, name)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, Country]:
+    """Folded name → country, from pycountry's names, official and common names and
+    their Spanish and French translations (pycountry's gettext catalogues)."""
+    import gettext
+
+    import pycountry
+
+    translations = {
+        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        for lang in ("es", "fr")
+    }
+    index: dict[str, Country] = {}
+    by_code: dict[str, Country] = {}
+    for entry in pycountry.countries:
+        official = getattr(entry, "official_name", None)
+        names = [("en", getattr(entry, "common_name", None) or entry.name)]
+        names += [(lang, tr.gettext(entry.name)) for lang, tr in translations.items()]
+        country = Country(entry.alpha_3, entry.alpha_2, entry.numeric, tuple(names))
+        by_code[entry.alpha_3] = country
+        spellings = {entry.name, entry.alpha_3, *(name for _, name in names)}
+        if official:
+            spellings.add(official)
+            spellings.update(tr.gettext(official) for tr in translations.values())
+        for spelling in spellings:
+            index.setdefault(fold(spelling), country)
+    for alias, code in _COUNTRY_ALIASES.items():
+        index.setdefault(alias, by_code[code])
+    return index
+
+
+@lru_cache(maxsize=4096)
+def resolve_country(value: str) -> Country | None:
+    """The country a location value names (any of its English, Spanish or French names,
+    official or common, or its alpha-3 code), or ``None`` when it is not a country."""
+    key = fold(value)
+    if key in _SCOPES:
+        return None
+    return _countries().get(key)
+
+
+def scope_of(value: str) -> str | None:
+    """The ek: scope of a non-country location value (``Global``, ``Inter-Regional``)."""
+    key = fold(value)
+    if key in _SCOPES:
+        return _SCOPES[key]
+    if region_slug(value) is not None:
+        return "RegionalScope"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, str]:
+    """Folded label or alias → slug of the ILO region (from ``ontology/regions.ttl``)."""
+    import pyoxigraph as ox
+
+    quads = ox.parse(path=ontology_file("regions.ttl"), base_iri="http://regions.invalid/")
+    index: dict[str, str] = {}
+    for quad in quads:
+        if quad.predicate.value in (SKOS + "prefLabel", SKOS + "altLabel"):
+            index[fold(quad.object.value)] = quad.subject.value.rsplit("/", 1)[1]
+    return index
+
+
+def region_slug(value: str) -> str | None:
+    """The slug of the ILO region ``value`` names in any of its spellings, else ``None``.
+
+    >>> region_slug("Asia y el Pacífico"), region_slug("Atlantis")
+    ('asia-and-the-pacific', None)
+    """
+    return _regions().get(fold(value))

@@ -1,0 +1,51 @@
+"""RDF term factories: the mapping builds terms through one of these, so the same mapping
+feeds Oxigraph (the store) or rdflib (the in-memory baseline and rdflib users).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """Constructors of one RDF library: ``iri(value)``, ``literal(value, language,
+    datatype_iri)``, ``quad(s, p, o, graph)`` and the default graph."""
+
+    name: str
+    iri: Callable[[str], Any]
+    literal: Callable[[str, str | None, str | None], Any]
+    quad: Callable[[Any, Any, Any, Any], Any]
+    default_graph: Any
+
+
+def oxigraph_terms() -> Terms:
+    """Terms for :mod:`pyoxigraph` (the store)."""
+    import pyoxigraph as ox
+
+    def literal(value: str, language: str | None, datatype: str | None) -> Any:
+        if language:
+            return ox.Literal(value, language=language)
+        if datatype:
+            return ox.Literal(value, datatype=ox.NamedNode(datatype))
+        return ox.Literal(value)
+
+    return Terms("oxigraph", ox.NamedNode, literal, ox.Quad, ox.DefaultGraph())
+
+
+def rdflib_terms() -> Terms:
+    """Terms for :mod:`rdflib`; a quad is an ``(s, p, o, graph IRI)`` tuple."""
+    from rdflib import Literal, URIRef
+
+    def literal(value: str, language: str | None, datatype: str | None) -> Any:
+        if language:
+            return Literal(value, lang=language)
+        if datatype:
+            return Literal(value, datatype=URIRef(datatype))
+        return Literal(value)
+
+    return Terms("rdflib", URIRef, literal, lambda s, p, o, g: (s, p, o, g), None)
