@@ -149,14 +149,18 @@ def load_reference(store: EvalStore) -> None:
         graph = ox.NamedNode(f"{store.base_iri}graph/{path.stem}")
         if store.graph_digest(graph) == (digest, MAPPING_VERSION):
             continue
-        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE,
-                                              base_iri=store.base_iri)]
+        triples = [
+            q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=store.base_iri)
+        ]
         triples += [
             (graph, ox.NamedNode(RDF + "type"), ox.NamedNode(EK + "ReferenceGraph")),
             (graph, ox.NamedNode(EK + "sourceFile"), ox.Literal(f"ontology/{name}")),
             (graph, ox.NamedNode(EK + "sha256"), ox.Literal(digest)),
             (graph, ox.NamedNode(EK + "mappingVersion"), ox.Literal(MAPPING_VERSION)),
-            (graph, ox.NamedNode(PROV + "generatedAtTime"),
-             ox.Literal(read_time(), datatype=ox.NamedNode(XSD + "dateTime"))),
+            (
+                graph,
+                ox.NamedNode(PROV + "generatedAtTime"),
+                ox.Literal(read_time(), datatype=ox.NamedNode(XSD + "dateTime")),
+            ),
         ]
         store.replace_graph(graph, [(t[0], t[1], t[2]) for t in triples])

@@ -56,13 +56,23 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--sample", is_flag=True, help="Also build the bundled sample records.")
 @store_option
-@click.option("--base-iri", envvar="EVALKG_BASE_IRI", default=None,
-              help="Base IRI of minted entities (new stores only; $EVALKG_BASE_IRI).")
+@click.option(
+    "--base-iri",
+    envvar="EVALKG_BASE_IRI",
+    default=None,
+    help="Base IRI of minted entities (new stores only; $EVALKG_BASE_IRI).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warning list.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
 @handle_errors
-def build(paths: tuple[str, ...], sample: bool, store: str | None, base_iri: str | None,
-          quiet: bool, verbose: bool) -> None:
+def build(
+    paths: tuple[str, ...],
+    sample: bool,
+    store: str | None,
+    base_iri: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Read lesson pages (.txt) and JSON Lines records (.jsonl) into the store.
 
     PATHS are files or folders (searched recursively). A record whose file did not
@@ -160,14 +170,21 @@ def stats(store: str | None, as_json: bool) -> None:
 @main.command()
 @click.argument("query", required=False)
 @click.option("-e", "--expression", help="SPARQL text to run (instead of QUERY).")
-@click.option("-f", "--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "tsv", "json", "md"]),
-              help="Output format (CONSTRUCT results are always Turtle).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json", "md"]),
+    help="Output format (CONSTRUCT results are always Turtle).",
+)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N rows.")
 @store_option
 @handle_errors
-def query(query: str | None, expression: str | None, fmt: str, limit: int | None,
-          store: str | None) -> None:
+def query(
+    query: str | None, expression: str | None, fmt: str, limit: int | None, store: str | None
+) -> None:
     """Run SPARQL: a named query (see 'evalkg queries'), a .rq file, or -e TEXT.
 
     \b
@@ -212,11 +229,21 @@ def queries() -> None:
 
 
 @main.command()
-@click.option("-f", "--format", "fmt", default=None,
-              type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
-              help="Format; guessed from -o's extension, else turtle.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="File to write (default: standard output).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default=None,
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
+    help="Format; guessed from -o's extension, else turtle.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (default: standard output).",
+)
 @store_option
 @handle_errors
 def export(fmt: str | None, output: str | None, store: str | None) -> None:

@@ -46,8 +46,9 @@ def rdf_format(name: str) -> Any:
     return getattr(ox.RdfFormat, FORMATS[name][0])
 
 
-def export(store: EvalStore, output: IO[bytes] | str | os.PathLike[str], *,
-           format: str = "turtle") -> None:
+def export(
+    store: EvalStore, output: IO[bytes] | str | os.PathLike[str], *, format: str = "turtle"
+) -> None:
     """Write the store to ``output`` (a path or a binary file) in ``format``."""
     import pyoxigraph as ox
 

@@ -28,7 +28,7 @@ TEXT_PROPERTIES = {
     "description": DCT + "description",
     "administrative_issues": EK + "administrativeIssues",
 }
-_LESSON_ID = re.compile(r"/lessons?/([^/?#\s]+)")
+_LESSON_ID = re.compile(r"/lessons?/([^/?#]+)")
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ class Rejected:
     error: RecordError
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """Files to read: each file as given, and the ``.txt``/``.jsonl`` files below each
     folder (recursively, sorted). A missing path raises :class:`RecordError`."""
     for raw in paths:
@@ -178,7 +179,7 @@ def _read_preamble(record: Record, head: list[str], source: str) -> None:
     else:
         record.warnings.append(f"{source}:1: no '{HEADER}' line")
     if rest:
-        record.heading = rest[0][1].strip()
+        record.heading = rest[0][1]
         rest = rest[1:]
     if rest:
         record.warnings.append(f"{source}:{rest[0][0] + 1}: unlabelled text before the fields")

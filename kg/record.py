@@ -20,9 +20,7 @@ CONTAINERS = ("lessons_learned", "themes", "location")
 #: Keys that open or complete a pair inside a container.
 PAIR_FIELDS = ("theme", "category", "country", "region")
 #: Every key the reader knows.
-KNOWN_FIELDS = frozenset(
-    (*EVALUATION_FIELDS, *TEXT_FIELDS, *CONTAINERS, *PAIR_FIELDS, "url")
-)
+KNOWN_FIELDS = frozenset((*EVALUATION_FIELDS, *TEXT_FIELDS, *CONTAINERS, *PAIR_FIELDS, "url"))
 
 
 @dataclass(slots=True)

@@ -82,7 +82,7 @@ def short_iri(value: str) -> str:
     """``ek:Lesson`` for a known namespace, else the IRI."""
     for prefix, ns in PREFIXES.items():
         if value.startswith(ns) and len(value) > len(ns):
-            return f"{prefix}:{value[len(ns):]}"
+            return f"{prefix}:{value[len(ns) :]}"
     return value
 
 

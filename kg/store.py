@@ -36,8 +36,9 @@ class EvalStore:
     existing folder; ``EvalStore.create(folder)`` opens one for writing (made if missing).
     """
 
-    def __init__(self, *, base_iri: str = DEFAULT_BASE_IRI, _inner: Any = None,
-                 path: Path | None = None) -> None:
+    def __init__(
+        self, *, base_iri: str = DEFAULT_BASE_IRI, _inner: Any = None, path: Path | None = None
+    ) -> None:
         import pyoxigraph as ox
 
         self.base_iri = check_base_iri(base_iri)
@@ -112,7 +113,7 @@ class EvalStore:
         found = []
         for name in ("sha256", "mappingVersion"):
             values = self.inner.quads_for_pattern(graph, ox.NamedNode(EK + name), None, graph)
-            found.append(next((str(q.object.value) for q in values), ""))
+            found.append(next((str(getattr(q.object, "value", "")) for q in values), ""))
         return (found[0], found[1]) if found[0] else None
 
     def named_quads(self) -> Iterator[Any]:
@@ -168,9 +169,7 @@ class EvalStore:
             )
             if not still:
                 self.inner.remove(ox.Quad(s, p, o, default))
-        self.inner.extend(
-            [ox.Quad(s, p, o, g) for s, p, o in new for g in (graph, default)]
-        )
+        self.inner.extend([ox.Quad(s, p, o, g) for s, p, o in new for g in (graph, default)])
 
     def flush(self) -> None:
         """Write buffered data to disk (no-op in memory)."""

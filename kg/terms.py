@@ -49,3 +49,19 @@ def rdflib_terms() -> Terms:
         return Literal(value)
 
     return Terms("rdflib", URIRef, literal, lambda s, p, o, g: (s, p, o, g), None)
+
+
+def to_rdflib(term: Any) -> Any:
+    """A pyoxigraph term as the equal rdflib term."""
+    from rdflib import BNode, Literal, URIRef
+
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "BlankNode":
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD + "string":  # RDF 1.1: a simple literal is an xsd:string
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))

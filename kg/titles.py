@@ -21,7 +21,7 @@ from .geo import fold
 _TIMING = (
     ("mid term", "MidtermTiming"),
     ("midterm", "MidtermTiming"),
-    ("mid parcours", "MidtermTiming"),
+    ("mi parcours", "MidtermTiming"),
     ("medio termino", "MidtermTiming"),
     ("intermedia", "MidtermTiming"),
     ("intermediaire", "MidtermTiming"),

@@ -1,0 +1,41 @@
+"""Shared fixtures: the seed page, the bundled sample, and stores built from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.resources import sample_dir
+from kg.store import EvalStore
+
+SEED = sample_dir() / "000_e1502d68e7aac5ea.txt"
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixed read time, so two builds of the same input are identical."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_store() -> EvalStore:
+    store = EvalStore()
+    report = build([SEED], store=store)
+    assert report.ok
+    return store
+
+
+@pytest.fixture(scope="session")
+def sample_store() -> EvalStore:
+    store = EvalStore()
+    report = build([sample_dir()], store=store)
+    assert report.ok, report.rejected
+    return store

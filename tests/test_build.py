@@ -1,0 +1,127 @@
+"""Building: counts, bad files, idempotence, replacing one record's graph only."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build
+from kg.resources import sample_dir
+from kg.store import EvalStore
+from kg.vocab import EK
+
+BAD = {
+    "empty.txt": b"",
+    "error.txt": b"<!DOCTYPE html>\n<html><head><title>404</title></head></html>\n",
+    "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "latin1.txt": "- context:\n- Informe de evaluación\n".encode("latin-1"),
+}
+
+
+def dataset(store: EvalStore) -> set[ox.Quad]:
+    return set(store.inner)
+
+
+def test_default_graph_is_the_merge_of_named_graphs(sample_store: EvalStore) -> None:
+    merged = {q.triple for q in sample_store.named_quads()}
+    assert set(sample_store.default_triples()) == merged
+    assert len(sample_store) == len(merged)
+
+
+def test_building_twice_changes_nothing(tmp_path: Path) -> None:
+    store = EvalStore.create(tmp_path / "s")
+    first = build([sample_dir()], store=store)
+    before = dataset(store)
+    second = build([sample_dir()], store=store)
+    assert (second.added, second.replaced, second.unchanged) == (0, 0, first.accepted)
+    assert dataset(store) == before
+
+
+def test_changed_record_replaces_only_its_graph(tmp_path: Path, seed_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(sample_dir(), folder)
+    store = EvalStore()
+    build([folder], store=store)
+    before = dataset(store)
+    page = folder / seed_path.name
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("Quillota", "Valparaíso"), encoding="utf-8"
+    )
+    report = build([folder], store=store)
+    assert (report.added, report.replaced) == (0, 1)
+    after = dataset(store)
+    graph = ox.NamedNode(store.base_iri + "record/242868")
+    changed = {q.graph_name for q in before ^ after}
+    assert changed <= {graph, ox.DefaultGraph()}
+    assert any(
+        "Valparaíso" in q.object.value for q in after - before if isinstance(q.object, ox.Literal)
+    )
+    assert set(store.default_triples()) == {q.triple for q in store.named_quads()}
+    # a fact shared with other records (Chile is in the Americas) survives in the merge
+    chile = ox.Triple(
+        ox.NamedNode(store.base_iri + "country/CHL"),
+        ox.NamedNode(EK + "inRegion"),
+        ox.NamedNode(store.base_iri + "region/americas"),
+    )
+    assert chile in set(store.default_triples())
+
+
+def test_bad_files_are_reported_and_the_rest_is_built(tmp_path: Path, seed_path: Path) -> None:
+    for name, data in BAD.items():
+        (tmp_path / name).write_bytes(data)
+    shutil.copy(seed_path, tmp_path / "good.txt")
+    (tmp_path / "records.jsonl").write_text('{"eval_number": "1", "eval_title": "T"}\n{oops\n')
+    report = build([tmp_path], store=EvalStore())
+    assert report.files == 6
+    assert report.accepted == 2
+    assert len(report.rejected) == 5
+    assert report.read == report.accepted + len(report.rejected)
+    reasons = {Path(r.error.path or "").name: str(r.error) for r in report.rejected}
+    assert "empty file" in reasons["empty.txt"]
+    assert "HTML" in reasons["error.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "latin1.txt:2: not UTF-8" in reasons["latin1.txt"]
+    assert "records.jsonl:2: not JSON" in reasons["records.jsonl"]
+    assert not report.ok
+
+
+def test_missing_path_is_an_error() -> None:
+    from kg.errors import RecordError
+
+    with pytest.raises(RecordError, match="no such file"):
+        build(["/nonexistent/records"], store=EvalStore())
+
+
+def test_same_lesson_twice_in_one_build_keeps_the_later(tmp_path: Path, seed_path: Path) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text.replace("Pudahuel", "Maipú"), encoding="utf-8")
+    store = EvalStore()
+    report = build([tmp_path], store=store)
+    assert report.accepted == 2 and any("same lesson" in w for w in report.warnings)
+    literals = {
+        q.object.value
+        for q in store.inner.quads_for_pattern(
+            None, ox.NamedNode(EK + "context"), None, ox.DefaultGraph()
+        )
+    }
+    assert len(literals) == 1 and "Maipú" in literals.pop()
+
+
+def test_store_keeps_its_base_iri(tmp_path: Path) -> None:
+    from kg.errors import StoreError
+
+    EvalStore.create(tmp_path / "s", base_iri="https://example.org/kg/")
+    assert EvalStore.open(tmp_path / "s").base_iri == "https://example.org/kg/"
+    with pytest.raises(StoreError, match="base IRI"):
+        EvalStore.create(tmp_path / "s", base_iri="https://other.org/")
+
+
+def test_open_missing_store_says_what_to_do(tmp_path: Path) -> None:
+    from kg.errors import StoreError
+
+    with pytest.raises(StoreError, match="evalkg build"):
+        EvalStore.open(tmp_path / "nothing")

@@ -1,0 +1,143 @@
+"""Property tests: the reader never fails in an unplanned way; pages round-trip; records
+round-trip through RDF and Turtle; minted IRIs are valid whatever the input."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pyoxigraph as ox
+import rdflib
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib.compare import isomorphic
+
+from kg.errors import RecordError
+from kg.iris import is_valid_iri
+from kg.mapping import Mapper
+from kg.reader import parse_jsonl, parse_page
+from kg.record import TEXT_FIELDS, LocationPair, Record, ThemePair
+from kg.terms import rdflib_terms
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_a_record_or_a_record_error(data: bytes) -> None:
+    try:
+        result = parse_page(data, source="fuzz.txt")
+    except RecordError as exc:
+        assert exc.path == "fuzz.txt"
+    else:
+        assert isinstance(result, Record)
+
+
+lines_of_page = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "- eval_number:",
+                "- themes:",
+                "- theme:",
+                "- country:",
+                "- url:",
+                "- context:",
+                "- -",
+                "-",
+                "",
+                "Back to index",
+                "Skip to top",
+                "- (a) item",
+                "\r",
+                "\ufeff",
+                "- location:",
+                "- region:",
+            ]
+        ),
+        st.text(max_size=40),
+    ),
+    max_size=30,
+)
+
+
+@FAST
+@given(lines_of_page)
+def test_page_like_text_gives_a_record_or_a_record_error(lines: list[str]) -> None:
+    data = "\n".join(lines).encode("utf-8", "surrogatepass")
+    with contextlib.suppress(RecordError):
+        parse_page(data, source="fuzz.txt")
+
+
+@FAST
+@given(st.binary(max_size=500))
+def test_jsonl_never_raises(data: bytes) -> None:
+    for item in parse_jsonl(data, source="fuzz.jsonl"):
+        assert item is not None
+
+
+# A value the page format can carry: no line of it looks like a key, it neither starts
+# nor ends with a blank line, and it is not the no-value marker.
+value_line = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+    min_size=1,
+    max_size=60,
+).filter(
+    lambda s: (
+        s.strip() not in ("", "-", "Skip to top")
+        and not s.startswith(("-", " ", "\t"))
+        and "\x85" not in s
+    )
+)
+value = st.lists(value_line, min_size=1, max_size=4).map("\n".join)
+
+
+@FAST
+@given(
+    st.dictionaries(st.sampled_from(TEXT_FIELDS), value, min_size=1),
+    st.lists(st.tuples(value_line, value_line), max_size=3),
+    value_line,
+)
+def test_page_round_trip(texts: dict[str, str], themes: list[tuple[str, str]], title: str) -> None:
+    lines = ["Back to index", title, "- themes:"]
+    for theme, category in themes:
+        lines += ["- theme:", f"- {theme}", "- category:", f"- {category}"]
+    for key, text in texts.items():
+        first, *rest = text.split("\n")
+        lines += [f"- {key}:", f"- {first}", *rest]
+    lines.append("Skip to top")
+    record = parse_page("\n".join(lines).encode("utf-8"), source="p.txt")
+    assert record.texts == texts
+    assert [(t.theme, t.category) for t in record.themes] == themes
+    assert record.heading == title
+
+
+hostile = st.text(max_size=30)
+
+
+@FAST
+@given(hostile, hostile, hostile, hostile, value_line)
+def test_record_to_rdf_to_turtle_round_trip(
+    number: str, lesson: str, theme: str, country: str, text: str
+) -> None:
+    record = Record(
+        source='we"ird <path>.txt',
+        sha256="0" * 64,
+        eval_number=number or None,
+        lesson_url=f"https://x.org/lessons/{lesson}",
+        eval_title=text,
+        texts={"context": text},
+    )
+    record.themes.append(ThemePair(theme=theme or None))
+    record.locations.append(LocationPair(country=country or None))
+    mapped = Mapper(read_time="2026-01-01T00:00:00Z", terms=rdflib_terms()).map(record)
+    graph = rdflib.Graph()
+    for triple in mapped.triples:
+        for term in triple:
+            if isinstance(term, rdflib.URIRef):
+                assert is_valid_iri(str(term)), term
+        graph.add(triple)
+    data = graph.serialize(format="turtle").encode("utf-8")
+    assert isomorphic(rdflib.Graph().parse(data=data, format="turtle"), graph)
+    strict = list(ox.parse(io.BytesIO(data), format=ox.RdfFormat.TURTLE))
+    assert len(strict) == len(graph)

@@ -1,0 +1,138 @@
+"""Record → RDF: verbatim values, languages, IRIs, countries, provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.mapping import Mapper, lesson_key
+from kg.reader import parse_page
+from kg.store import EvalStore
+from kg.vocab import DCT, EK, FOAF, PROV, SKOS
+
+BASE = "https://w3id.org/evalkg/id/"
+
+
+def objects(store: EvalStore, subject: str, predicate: str) -> list[ox.Literal | ox.NamedNode]:
+    quads = store.inner.quads_for_pattern(
+        ox.NamedNode(subject), ox.NamedNode(predicate), None, ox.DefaultGraph()
+    )
+    return [q.object for q in quads]
+
+
+def values(store: EvalStore, subject: str, predicate: str) -> set[str]:
+    return {o.value for o in objects(store, subject, predicate)}
+
+
+def test_every_seed_value_is_in_the_graph_verbatim(seed_store: EvalStore, seed_path: Path) -> None:
+    lines = seed_path.read_text(encoding="utf-8").split("\n")
+    raw = {
+        lines[i][2:-1]: lines[i + 1][2:]
+        for i in range(len(lines) - 1)
+        if lines[i].startswith("- ") and lines[i].endswith(":")
+    }
+    lesson, evaluation = BASE + "lesson/242868", BASE + "evaluation/3642"
+    record = BASE + "record/242868"
+    context = lines[lines.index("- context:") + 1][2:] + "\n" + lines[lines.index("- context:") + 2]
+    expected = [
+        (record, EK + "pageHeading", lines[1]),
+        (evaluation, EK + "evalNumber", raw["eval_number"]),
+        (evaluation, EK + "evalUrl", raw["eval_url"]),
+        (evaluation, DCT + "title", raw["eval_title"]),
+        (lesson, EK + "targetedUsers", raw["comments"]),
+        (lesson, EK + "challenges", raw["challenges"]),
+        (lesson, EK + "context", context),
+        (lesson, DCT + "description", raw["description"]),
+        (lesson, EK + "administrativeIssues", raw["administrative_issues"]),
+        (lesson, EK + "lessonUrl", raw["url"]),
+        (BASE + "theme/programme-implementation", SKOS + "prefLabel", "Programme implementation"),
+        (BASE + "category/organizational-issues", SKOS + "prefLabel", "Organizational issues"),
+        (lesson + "/location/1", EK + "countryName", "Chile"),
+        (lesson + "/location/2", EK + "countryName", "Mexico"),
+        (lesson + "/location/1", EK + "regionName", "Americas"),
+        (lesson + "/location/2", EK + "regionName", "Americas"),
+    ]
+    for subject, predicate, value in expected:
+        assert value in values(seed_store, subject, predicate), (subject, predicate, value)
+    assert not objects(seed_store, lesson, EK + "success")  # "- -": no value, no triple
+    assert values(seed_store, record, PROV + "wasDerivedFrom") == {raw["url"]}
+    assert values(seed_store, lesson, FOAF + "page") == {raw["url"]}
+
+
+def test_seed_languages_and_kind(seed_store: EvalStore) -> None:
+    lesson, evaluation = BASE + "lesson/242868", BASE + "evaluation/3642"
+    context = objects(seed_store, lesson, EK + "context")[0]
+    assert isinstance(context, ox.Literal) and context.language == "es"
+    assert values(seed_store, evaluation, EK + "timing") == {EK + "FinalTiming"}
+    assert values(seed_store, evaluation, EK + "nature") == {EK + "IndependentNature"}
+    assert values(seed_store, evaluation, EK + "titleTruncated") == {"true"}
+    assert values(seed_store, evaluation, EK + "evaluationKindLabel") == {
+        "Evaluación final independiente"
+    }
+
+
+def test_countries_resolve_with_names_in_three_languages(seed_store: EvalStore) -> None:
+    labels = objects(seed_store, BASE + "country/MEX", SKOS + "prefLabel")
+    assert {(o.value, o.language) for o in labels if isinstance(o, ox.Literal)} == {
+        ("Mexico", "en"),
+        ("México", "es"),
+        ("Mexique", "fr"),
+    }
+    assert values(seed_store, BASE + "country/CHL", EK + "inRegion") == {BASE + "region/americas"}
+
+
+def _map(*lines: str) -> list[tuple[object, object, object]]:
+    data = "\n".join(["Back to index", "T - Independent Final Evaluation", *lines, "Skip to top"])
+    record = parse_page(data.encode(), source="t.txt")
+    return Mapper(read_time="2026-01-01T00:00:00Z").map(record).triples
+
+
+def test_non_countries_are_never_fake_countries() -> None:
+    triples = _map(
+        "- location:",
+        "- country:",
+        "- Inter-Regional",
+        "- region:",
+        "- Inter-Regional",
+        "- country:",
+        "- Atlantis",
+        "- region:",
+        "- Africa",
+    )
+    countries = [o for _, p, o in triples if p == ox.NamedNode(EK + "country")]
+    assert countries == []
+    scopes = [o for _, p, o in triples if p == ox.NamedNode(EK + "scope")]
+    assert scopes == [ox.NamedNode(EK + "InterRegionalScope")]
+    names = {o.value for _, p, o in triples if p == ox.NamedNode(EK + "countryName")}
+    assert names == {"Inter-Regional", "Atlantis"}
+    warnings = [o.value for _, p, o in triples if p == ox.NamedNode(EK + "warning")]
+    assert any("Atlantis" in w for w in warnings)
+
+
+def test_unknown_field_becomes_an_extra_field() -> None:
+    triples = _map("- url:", "- https://x.org/lessons/5", "- funding:", "- EU <b>&</b>")
+    got = {(p.value, o.value) for s, p, o in triples if s.value.endswith("/field/1")}
+    assert (EK + "fieldName", "funding") in got
+    assert (EK + "fieldValue", "EU <b>&</b>") in got
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://webapps.ilo.org/ievaldiscovery/lessons/242868", "242868"),
+        ('https://x.org/lessons/a b"c', "a-b-c"),
+        ("https://x.org/lessons/ü#frag", "u"),
+    ],
+)
+def test_lesson_key(url: str, key: str) -> None:
+    record = parse_page(f"- url:\n- {url}\n".encode())
+    assert lesson_key(record) == key
+
+
+def test_no_lesson_url_gives_a_stable_key() -> None:
+    one = parse_page(b"- eval_number:\n- 1\n", source="a/b.txt")
+    two = parse_page(b"- eval_number:\n- 2\n", source="a/b.txt")
+    assert lesson_key(one) == lesson_key(two)
+    assert lesson_key(one).startswith("x-")
