@@ -31,13 +31,13 @@ class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
 
     def summary(self, *, limit: int = 50) -> str:
-        """A readable report: a verdict, counts by shape, then the first ``limit`` results."""
+        """A readable report: a verdict, counts by message, then the first ``limit`` results."""
         if self.conforms:
             return "Conforms: the graph satisfies every SHACL shape.\n"
         lines = [f"Does not conform: {len(self.violations)} result(s)."]
-        counts = Counter((v.severity, v.shape) for v in self.violations)
-        for (severity, shape), n in counts.most_common():
-            lines.append(f"  {n:6d} {severity:9s} {shape}")
+        counts = Counter((v.severity, v.message) for v in self.violations)
+        for (severity, message), n in counts.most_common():
+            lines.append(f"  {n:6d} {severity:9s} {message}")
         lines.append("")
         for v in self.violations[:limit]:
             lines.append(f"{v.severity}: {v.focus}")
