@@ -18,15 +18,16 @@ from typing import Any
 from .errors import EvalkgError, RecordError
 from .mapping import Mapper
 from .reader import Rejected, iter_files, read_file
+from .recognize import Recognizer
 from .resources import ontology_file
 from .store import EvalStore
 from .vocab import EK, PROV, RDF, XSD
 
 #: Bumped whenever the mapping changes the triples it makes for the same record, so that
 #: a rebuild refreshes records built by an older evalkg.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 #: Reference files of ``ontology/`` loaded into the store, each into a graph of its own.
-REFERENCE_FILES = ("evalkg.ttl", "regions.ttl")
+REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl")
 
 
 @dataclass
@@ -76,7 +77,7 @@ def build(
     files = list(iter_files(paths))
     report.files = len(files)
     load_reference(store)
-    mapper = Mapper(base_iri=store.base_iri, read_time=read_time())
+    mapper = Mapper(base_iri=store.base_iri, read_time=read_time(), recognizer=Recognizer())
     later: list[tuple[Any, list[Any]]] = []
     store.bulk_add(_new_graphs(files, store, mapper, report, later, on_progress))
     for graph, triples in later:
@@ -137,6 +138,21 @@ def _new_graphs(
             on_progress(done, len(files))
 
 
+def _countries_named(triples: list[Any], base_iri: str) -> list[Any]:
+    """Descriptions of the countries a reference file points to (``<country/XXX>``)."""
+    from .geo import resolve_country
+
+    mapper = Mapper(base_iri=base_iri, read_time=read_time())
+    prefix = base_iri + "country/"
+    out: list[Any] = []
+    codes = {t[2].value[len(prefix) :] for t in triples if t[2].value.startswith(prefix)}
+    for code in sorted(codes):
+        country = resolve_country(code)
+        if country is not None:
+            mapper.country_node(country, out.append)
+    return out
+
+
 def load_reference(store: EvalStore) -> None:
     """Load (or refresh) the ontology and reference data, each into its own named graph
     ``<base>graph/<file stem>``, which records the file's SHA-256."""
@@ -152,6 +168,7 @@ def load_reference(store: EvalStore) -> None:
         triples = [
             q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=store.base_iri)
         ]
+        triples += _countries_named(triples, store.base_iri)
         triples += [
             (graph, ox.NamedNode(RDF + "type"), ox.NamedNode(EK + "ReferenceGraph")),
             (graph, ox.NamedNode(EK + "sourceFile"), ox.Literal(f"ontology/{name}")),

@@ -14,6 +14,8 @@ from typing import Any
 from . import lang
 from .geo import Country, region_slug, resolve_country, scope_of
 from .iris import DEFAULT_BASE_IRI, check_base_iri, is_valid_iri, short_hash, slug
+from .linking import field_languages, link_triples, record_countries, record_fields
+from .recognize import Recognizer
 from .record import TEXT_FIELDS, Record
 from .terms import Terms, oxigraph_terms
 from .titles import parse_title
@@ -65,8 +67,10 @@ class Mapper:
         base_iri: str = DEFAULT_BASE_IRI,
         read_time: str,
         terms: Terms | None = None,
+        recognizer: Recognizer | None = None,
     ) -> None:
         self.base = check_base_iri(base_iri)
+        self.recognizer = recognizer
         self.t = terms or oxigraph_terms()
         self.read_time = read_time
         self._iri_cache: dict[str, Any] = {}
@@ -97,7 +101,7 @@ class Mapper:
         add = out.append
         i = self.iri
         a = i(RDF + "type")
-        record_lang = self._record_language(record)
+        record_lang, languages = field_languages(record)
 
         # The source record (provenance).
         add((graph, a, i(EK + "SourceRecord")))
@@ -125,8 +129,7 @@ class Mapper:
         for name in TEXT_FIELDS:
             value = record.texts.get(name)
             if value is not None:
-                literal = self.text(value, lang.detect(value, record_lang))
-                add((lesson, i(TEXT_PROPERTIES[name]), literal))
+                add((lesson, i(TEXT_PROPERTIES[name]), self.text(value, languages[name])))
 
         evaluation = self._evaluation(record, key, record_lang, add)
         add((lesson, i(EK + "evaluation"), evaluation))
@@ -138,14 +141,15 @@ class Mapper:
             add((lesson, i(EK + "extraField"), node))
             add((node, a, i(EK + "ExtraField")))
             add((node, i(EK + "fieldName"), self.t.literal(name, None, None)))
-            add((node, i(EK + "fieldValue"), self.text(value, lang.detect(value, record_lang))))
+            add((node, i(EK + "fieldValue"), self.text(value, languages.get(name))))
+        if self.recognizer is not None:
+            found = self.recognizer.recognize(
+                record_fields(record, languages), record_countries(record)
+            )
+            link_triples(self, found, lesson, lesson_iri, add)
         for warning in record.warnings:  # last: mapping may add warnings of its own
             add((graph, i(EK + "warning"), self.t.literal(warning, None, None)))
         return Mapped(graph, out, lesson)
-
-    def _record_language(self, record: Record) -> str | None:
-        sample = " ".join(v for v in record.texts.values())[:2000] or (record.title or "")
-        return lang.detect(sample) if sample else None
 
     def _evaluation(self, record: Record, key: str, record_lang: str | None, add: Any) -> Any:
         i = self.iri
@@ -230,7 +234,7 @@ class Mapper:
                         "knows; kept as a name only"
                     )
                 continue
-            country_node = self._country(country, add)
+            country_node = self.country_node(country, add)
             add((node, i(EK + "country"), country_node))
             add((lesson, i(EK + "country"), country_node))
             if region is not None:
@@ -247,7 +251,8 @@ class Mapper:
             add((node, i(SKOS + "inScheme"), i(EK + "RegionScheme")))
         return node
 
-    def _country(self, country: Country, add: Any) -> Any:
+    def country_node(self, country: Country, add: Any) -> Any:
+        """The node of ``country``, described (codes, names in three languages)."""
         i = self.iri
         node = i(f"{self.base}country/{country.alpha_3}")
         add((node, i(RDF + "type"), i(EK + "Country")))

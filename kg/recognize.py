@@ -1,0 +1,336 @@
+"""Recognize the organizations, places, countries and initiatives a record's text names.
+
+One :class:`Recognizer` serves a whole build: what it learns from "Long Name (ACRONYM)"
+pairs in one record resolves the bare acronym in every later record.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .actors import Actor, Lexicon, copy_lexicon, pick, reference_lexicon
+from .gazetteer import Place, find_countries, find_places
+from .geo import resolve_country
+from .iris import slug
+from .patterns import (
+    INITIATIVE_HEADS,
+    ORG_HEADS,
+    ORG_WORDS,
+    POSSESSIVE,
+    acronym_after,
+    find_spans,
+    initials_span,
+)
+from .textscan import Token, tokens
+
+_CLAUSE = re.compile(r"[.;!?\n]\s")
+_RUN_BY = re.compile(
+    r"implementad[oa]s? por|ejecutad[oa]s? por|gestionad[oa]s? por|a cargo de|liderad[oa]s? "
+    r"por|inaugur|lanz[oó]|implemented by|run by|led by|managed by|operated by|launched|"
+    r"opened|mis en [œo]euvre par|g[ée]r[ée]e?s? par|pilot[ée]e?s? par|men[ée]e?s? par|"
+    r"port[ée]e?s? par|lanc[ée]|ouvert",
+    re.IGNORECASE,
+)
+_ADMIN_WORDS = frozenset(
+    [
+        "province",
+        "provincia",
+        "region",
+        "oblast",
+        "department",
+        "departamento",
+        "district",
+        "distrito",
+        "governorate",
+        "state",
+        "county",
+        "prefecture",
+        "municipality",
+    ]
+)
+_GENERIC_PLACE_WORDS = frozenset(
+    [
+        "ciudad",
+        "city",
+        "ville",
+        "estado",
+        "state",
+        "provincia",
+        "province",
+        "república",
+        "republica",
+        "république",
+    ]
+)
+_QUOTED = re.compile(r"[“«\"]\s*([A-ZÁÉÍÓÚÑÀÂÇÈÊÎÔÛ][^“”«»\"\n]{2,80}?)\s*[”»\"]")
+
+
+@dataclass(frozen=True, slots=True)
+class Initiative:
+    key: str
+    label: str
+
+
+@dataclass
+class Mention:
+    """Text ``field[start:end]`` names ``entity`` (an Actor, Place, Initiative or an
+    ISO alpha-3 country code), found by ``method``."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+    method: str
+    entity: Actor | Place | Initiative | str
+
+
+@dataclass
+class Recognition:
+    """What one record names, and how its initiatives relate to actors and places."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    run_by: set[tuple[str, str]] = field(default_factory=set)
+    located_in: set[tuple[str, str]] = field(default_factory=set)
+    audience: set[str] = field(default_factory=set)
+
+
+class Recognizer:
+    """Finds entities in text; keeps the acronyms it learns across records."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = copy_lexicon(lexicon or reference_lexicon())
+        self.learned: dict[str, list[Actor]] = {}
+        self._home: str | None = None
+        self.found: dict[str, Actor] = {}
+
+    def recognize(
+        self, fields: Iterable[tuple[str, str, str | None]], countries: Iterable[str]
+    ) -> Recognition:
+        """``fields`` are ``(name, text, language)``; ``countries`` the record's ISO
+        alpha-3 codes (countries named in the text are added)."""
+        result = Recognition()
+        texts = [(name, text, language, tokens(text)) for name, text, language in fields]
+        own = list(countries)
+        # ordered: the record's own countries first, then those its text names
+        wanted = dict.fromkeys(own)
+        for _, _, _, toks in texts:
+            wanted.update(dict.fromkeys(sorted(code for _, _, code in find_countries(toks))))
+        self._home = next(iter(wanted), None)
+        for name, text, language, toks in texts:
+            self._field(result, name, text, language, toks, list(wanted))
+        return result
+
+    def _field(
+        self,
+        result: Recognition,
+        name: str,
+        text: str,
+        language: str | None,
+        toks: list[Token],
+        countries: list[str],
+    ) -> None:
+        mentions: list[Mention] = []
+
+        def add(
+            first: int, last: int, entity: Actor | Place | Initiative | str, method: str
+        ) -> None:
+            start, end = toks[first].start, toks[last].end
+            mentions.append(Mention(name, start, end, text[start:end], method, entity))
+
+        refs = self.lexicon.find(toks, countries)
+        hard = {
+            k
+            for m in refs
+            if m.first != m.last or toks[m.first].all_caps
+            for k in range(m.first, m.last + 1)
+        }
+        org_spans, init_spans = find_spans(text, toks, language, hard)
+        covered: set[int] = set()
+        for span in org_spans:
+            if _part_of_known(toks, span.first, span.last, hard):
+                continue
+            pair = acronym_after(text, toks[span.last].end)
+            named = pick(self.lexicon.acronyms.get(pair[0], ()), countries) if pair else None
+            actor = named or self._actor_for(
+                text, toks, span.first, span.last, span.kind, countries
+            )
+            add(
+                span.first,
+                span.last,
+                actor,
+                "PatternMethod" if not actor.reference else "ReferenceListMethod",
+            )
+            covered.update(range(span.first, span.last + 1))
+            self._learn_pair(text, toks, span.last, actor)
+        for match in refs:
+            if match.first in covered:
+                continue
+            add(match.first, match.last, match.actor, match.method)
+            covered.update(range(match.first, match.last + 1))
+            self._learn_pair(text, toks, match.last, match.actor)
+        self._pairs_without_head(text, toks, covered, countries, add)
+        self._bare_acronyms(toks, covered, countries, add)
+        for place in find_places(toks, countries):
+            if hard & set(range(place.first, place.last + 1)) or _inside_name(text, toks, place):
+                continue
+            last = place.last
+            if last + 1 < len(toks) and toks[last + 1].folded in _ADMIN_WORDS:
+                last += 1
+            add(place.first, last, place.place, "GazetteerMethod")
+        for first, last, code in find_countries(toks):
+            start, end = toks[first].start, toks[last].end
+            if not any(
+                start >= m.start and end <= m.end for m in mentions if isinstance(m.entity, Place)
+            ):
+                add(first, last, code, "GazetteerMethod")
+        for span in init_spans:
+            label = text[toks[span.first].start : toks[span.last].end]
+            add(
+                span.first,
+                span.last,
+                Initiative("initiative/" + slug(label), label),
+                "PatternMethod",
+            )
+        for quoted in _QUOTED.finditer(text):
+            label = quoted.group(1).strip()
+            start = quoted.start(1)
+            if not any(m.start <= start < m.end for m in mentions):
+                entity = Initiative("initiative/" + slug(label), label)
+                mentions.append(
+                    Mention(name, start, start + len(label), label, "PatternMethod", entity)
+                )
+        mentions.sort(key=lambda m: (m.start, m.end))
+        result.mentions.extend(mentions)
+        if name == "comments":
+            result.audience.update(m.entity.key for m in mentions if isinstance(m.entity, Actor))
+        _link_initiatives(result, text, mentions)
+
+    def _actor_for(
+        self, text: str, toks: list[Token], first: int, last: int, kind: str, countries: list[str]
+    ) -> Actor:
+        """The actor a pattern-found name denotes: a known one, else a new one."""
+        name = text[toks[first].start : toks[last].end]
+        known = pick(self.lexicon.lookup_name(name), countries)
+        if known is not None:
+            return known
+        name = _strip_country(name) if kind == "Municipality" else name
+        home = _home_country(name) or self._home
+        key = "org/" + slug(name) + (f"-{home.lower()}" if home else "")
+        return self.found.setdefault(key, Actor(key, name, kind, home, reference=False))
+
+    def _learn_pair(self, text: str, toks: list[Token], last: int, actor: Actor) -> None:
+        pair = acronym_after(text, toks[last].end)
+        if pair is None:
+            return
+        bucket = self.learned.setdefault(pair[0], [])
+        if all(a.key != actor.key for a in bucket):
+            bucket.append(actor)
+
+    def _pairs_without_head(
+        self, text: str, toks: list[Token], covered: set[int], countries: list[str], add: Any
+    ) -> None:
+        """ "Long Name (ACR)" where the long name has no head word: initials decide."""
+        for i, tok in enumerate(toks[:-1]):
+            if i in covered:
+                continue
+            pair = acronym_after(text, tok.end)
+            if pair is None or pair[0] in self.lexicon.acronyms:
+                continue
+            first = initials_span(toks, i, pair[0])
+            if first is None or any(k in covered for k in range(first, i + 1)):
+                continue
+            words = {t.folded for t in toks[first : i + 1]}
+            if not words & ORG_WORDS or toks[first].folded in INITIATIVE_HEADS:
+                continue
+            actor = self._actor_for(text, toks, first, i, "OtherOrganization", countries)
+            add(first, i, actor, "PatternMethod")
+            covered.update(range(first, i + 1))
+            self._learn_pair(text, toks, i, actor)
+
+    def _bare_acronyms(
+        self, toks: list[Token], covered: set[int], countries: list[str], add: Any
+    ) -> None:
+        for i, tok in enumerate(toks):
+            if i in covered or not tok.all_caps:
+                continue
+            actor = pick(self.learned.get(tok.text, ()), countries)
+            if actor is not None:
+                add(i, i, actor, "AcronymMethod")
+                covered.add(i)
+
+
+def _strip_country(name: str) -> str:
+    """ "Municipalidad de Santiago de Chile" → "Municipalidad de Santiago"."""
+    head, sep, tail = name.rpartition(" de ")
+    generic = head.rsplit(" ", 1)[-1].lower() in _GENERIC_PLACE_WORDS
+    if sep and head.count(" ") >= 1 and not generic and resolve_country(tail) is not None:
+        return head
+    return name
+
+
+def _home_country(name: str) -> str | None:
+    """The country a national actor's name says it belongs to, if any."""
+    for tok in tokens(name):
+        country = resolve_country(tok.text)
+        if country is not None and len(tok.text) > 3:
+            return country.alpha_3
+    return None
+
+
+def _inside_name(text: str, toks: list[Token], place: Any) -> bool:
+    """A place word that begins or continues another name: "Federación Argentina",
+    "La Unión Europea"."""
+    first, last = toks[place.first], place.last
+    if first.folded in ORG_HEADS or first.folded in INITIATIVE_HEADS:
+        return True
+    if last + 1 < len(toks):
+        after = toks[last + 1]
+        joined = text[toks[last].end : after.start] == " "
+        return (
+            joined
+            and after.capitalized
+            and not after.all_caps
+            and (after.folded not in _ADMIN_WORDS and after.folded not in ORG_HEADS)
+        )
+    return False
+
+
+def _part_of_known(toks: list[Token], first: int, last: int, hard: set[int]) -> bool:
+    """A unit of a known organization: "ILO Country Office", "Oficina de País de la OIT"."""
+    if first - 1 in hard:
+        return True
+    j = last + 1
+    while j < len(toks) and toks[j].folded in POSSESSIVE:
+        j += 1
+    return j > last + 1 and j in hard
+
+
+def _link_initiatives(result: Recognition, text: str, mentions: list[Mention]) -> None:
+    """In each clause that says who runs an initiative, link it to the clause's
+    organization and place (or country)."""
+    bounds = [0, *(m.end() for m in _CLAUSE.finditer(text)), len(text)]
+    for left, right in itertools.pairwise(bounds):
+        inside = [m for m in mentions if left <= m.start < right]
+        initiatives = [m for m in inside if isinstance(m.entity, Initiative)]
+        if not initiatives:
+            continue
+        orgs = [m for m in inside if isinstance(m.entity, Actor)]
+        places = [m for m in inside if isinstance(m.entity, (Place, str))]
+        says_who = _RUN_BY.search(text, left, right) is not None
+        for init in initiatives:
+            start = init.start
+            if orgs and says_who:
+                actor = min(orgs, key=lambda m: abs(m.start - start)).entity
+                result.run_by.add((entity_key(init.entity), entity_key(actor)))
+            if places:
+                place = min(places, key=lambda m: abs(m.start - start)).entity
+                result.located_in.add((entity_key(init.entity), entity_key(place)))
+
+
+def entity_key(entity: Actor | Place | Initiative | str) -> str:
+    """The IRI of an entity below the base: ``org/ilo``, ``country/CHL``…"""
+    return f"country/{entity}" if isinstance(entity, str) else entity.key
