@@ -99,7 +99,7 @@ class Lexicon:
             return self.words.get(strip_accents(name.strip()), [])
         return self.names.get(key, [])
 
-    def find(self, toks: list[Token], countries: Iterable[str]) -> list[Match]:
+    def find(self, toks: list[Token], countries: Iterable[str], text: str = "") -> list[Match]:
         """Every known actor named in ``toks``, longest name first, no overlaps."""
         found: list[Match] = []
         wanted = set(countries)
@@ -116,13 +116,18 @@ class Lexicon:
                         break
             if step == 1:
                 tok = toks[i]
-                actor = pick(self.acronyms.get(tok.text, ()), wanted) or pick(
-                    self.words.get(strip_accents(tok.text), ()), wanted
-                )
+                actor = pick(self.acronyms.get(tok.text, ()), wanted)
+                if actor is None and not _slashed(text, tok):  # "VIH/Sida" is not Sweden's
+                    actor = pick(self.words.get(strip_accents(tok.text), ()), wanted)
                 if actor is not None:
                     found.append(Match(i, i, actor, "ReferenceListMethod"))
             i += step
         return found
+
+
+def _slashed(text: str, tok: Token) -> bool:
+    """The token is glued to a neighbour by a slash ("VIH/Sida")."""
+    return text[tok.start - 1 : tok.start] == "/" or text[tok.end : tok.end + 1] == "/"
 
 
 def _push(index: dict, key: object, actor: Actor) -> None:  # type: ignore[type-arg]

@@ -180,31 +180,48 @@ def stats(store: str | None, as_json: bool) -> None:
     help="Output format (CONSTRUCT results are always Turtle).",
 )
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N rows.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter the query declares (a literal; <IRI> for an IRI).",
+)
 @store_option
 @handle_errors
 def query(
-    query: str | None, expression: str | None, fmt: str, limit: int | None, store: str | None
+    query: str | None,
+    expression: str | None,
+    fmt: str,
+    limit: int | None,
+    params: tuple[str, ...],
+    store: str | None,
 ) -> None:
     """Run SPARQL: a named query (see 'evalkg queries'), a .rq file, or -e TEXT.
 
     \b
     Examples:
       evalkg query stats
+      evalkg query organization-profile --param actor=OIT
       evalkg query my-question.rq --format csv
       evalkg query -e 'SELECT ?t WHERE { ?e <http://purl.org/dc/terms/title> ?t }'
     """
+    from .params import parse_params, substitutions
     from .queries import resolve_query
     from .query import run_query
     from .store import EvalStore
 
     if (query is None) == (expression is None):
         raise click.UsageError("give exactly one of QUERY or -e/--expression")
+    given = parse_params(params)
     if expression is not None:
-        text, source = expression, "<-e>"
+        text, source, declared = expression, "<-e>", list(given)
     else:
         named = resolve_query(query or "")
-        text, source = named.text, str(named.path)
-    result = run_query(EvalStore.open(store), text, source=source)
+        text, source, declared = named.text, str(named.path), list(named.params)
+    bound = substitutions(given, declared)
+    result = run_query(EvalStore.open(store), text, source=source, substitutions=bound)
     if limit is not None:
         result.rows = result.rows[:limit]
         result.triples = result.triples[:limit]
@@ -287,3 +304,39 @@ def validate(store: str | None, limit: int) -> None:
     click.echo(report.summary(limit=limit), nl=False)
     if not report.conforms:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False), required=False)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder the gold file's source paths are relative to.",
+)
+@click.option("--errors", is_flag=True, help="List every false positive and negative.")
+@handle_errors
+def score(gold: str | None, root: str | None, errors: bool) -> None:
+    """Precision, recall and F1 of the actor and place recognizer on a gold set.
+
+    GOLD is a JSON Lines file of annotated records (default: the project's gold set,
+    tests/gold/gold.jsonl, in a source checkout).
+
+    \b
+    Example:
+      evalkg score tests/gold/gold.jsonl --errors
+    """
+    from pathlib import Path
+
+    from .scoring import score as run_score
+
+    path = Path(gold) if gold else Path(__file__).resolve().parent.parent / "tests/gold/gold.jsonl"
+    if not path.is_file():
+        raise click.UsageError("give the GOLD file (the default is in a source checkout only)")
+    result = run_score(path, root=root)
+    click.echo(result.table(), nl=False)
+    if errors:
+        for line in result.organizations.errors:
+            click.echo(f"organization {line}")
+        for line in result.places.errors:
+            click.echo(f"place {line}")

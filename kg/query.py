@@ -9,16 +9,25 @@ from .results import QueryResult
 from .store import EvalStore
 
 
-def run_query(store: EvalStore, sparql: str, *, source: str = "<query>") -> QueryResult:
+def run_query(
+    store: EvalStore,
+    sparql: str,
+    *,
+    source: str = "<query>",
+    substitutions: dict[Any, Any] | None = None,
+) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query on the store's default graph (the
     merge of every record) with named graphs available to ``GRAPH``.
 
-    Raises :class:`QueryError` naming ``source`` and the line for a malformed query.
+    ``substitutions`` binds variables to RDF terms (see :mod:`kg.params`). Raises
+    :class:`QueryError` naming ``source`` for a malformed query.
     """
     try:
-        answer = store.inner.query(sparql)
+        answer = store.inner.query(sparql, substitutions=substitutions or None)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}", path=source) from None
+    except RuntimeError as exc:
+        raise QueryError(f"query cannot run: {exc}", path=source) from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}", path=source) from None
     return collect(answer)

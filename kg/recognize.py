@@ -141,7 +141,7 @@ class Recognizer:
             start, end = toks[first].start, toks[last].end
             mentions.append(Mention(name, start, end, text[start:end], method, entity))
 
-        refs = self.lexicon.find(toks, countries)
+        refs = self.lexicon.find(toks, countries, text)
         hard = {
             k
             for m in refs
