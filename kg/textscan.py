@@ -55,26 +55,58 @@ class Token:
     folded: str
     start: int
     end: int
-
-    @property
-    def capitalized(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def all_caps(self) -> bool:
-        letters = [c for c in self.text if c.isalpha()]
-        return len(letters) >= 2 and all(c.isupper() for c in letters)
+    capitalized: bool  # starts with a capital
+    all_caps: bool  # two or more letters, all capitals (an acronym)
 
 
 def tokens(text: str) -> list[Token]:
     """The words of ``text`` (runs of letters and digits) with offsets."""
     folded = fold(text)
-    return [
-        Token(text[m.start() : m.end()], m.group(), m.start(), m.end())
-        for m in _WORD.finditer(folded)
-    ]
+    out = []
+    for m in _WORD.finditer(folded):
+        start, end = m.span()
+        word = text[start:end]
+        caps = end - start >= 2 and word.isupper() and sum(c.isalpha() for c in word) >= 2
+        out.append(Token(word, m.group(), start, end, word[:1].isupper(), caps))
+    return out
+
+
+def folded_words(text: str) -> tuple[str, ...]:
+    """The folded words of ``text``, without offsets (for building indexes)."""
+    return tuple(_WORD.findall(fold(text)))
 
 
 def gap(text: str, left: Token, right: Token) -> str:
     """The characters between two tokens."""
     return text[left.end : right.start]
+
+
+class PhraseTable(dict):  # type: ignore[type-arg]
+    """Folded word tuples → values, with the prefixes of every key, so that the longest
+    phrase starting at a token is found in as many look-ups as it has words."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefixes: set[tuple[str, ...]] = set()
+
+    def add(self, words: tuple[str, ...], value: object) -> None:
+        self[words] = value
+        for n in range(1, len(words)):
+            self.prefixes.add(words[:n])
+
+    def longest(self, toks: list[Token], i: int, accept: object = None) -> tuple[int, object]:
+        """``(last token, value)`` of the longest phrase at token ``i`` (``(-1, None)``
+        when none); ``accept(value)`` may turn a value down (return ``None``) or map it."""
+        best: tuple[int, object] = (-1, None)
+        key: tuple[str, ...] = (toks[i].folded,)
+        j = i
+        while True:
+            value = self.get(key)
+            if value is not None:
+                chosen = accept(value) if callable(accept) else value
+                if chosen is not None:
+                    best = (j, chosen)
+            j += 1
+            if key not in self.prefixes or j >= len(toks):
+                return best
+            key = (*key, toks[j].folded)
