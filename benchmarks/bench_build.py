@@ -1,0 +1,365 @@
+"""Benchmark: evalkg's build into its on-disk Oxigraph store against a plain rdflib baseline.
+
+    python benchmarks/bench_build.py --records N [--baseline-records M] [--repeat K]
+                                     [--seed S] [--json FILE]
+
+1. N synthetic lesson pages are written to a temporary folder (``kg.synthetic``; not timed).
+2. evalkg, in a fresh process: ``EvalStore.create`` + ``kg.build.build`` end to end (read,
+   map, load into the on-disk store).
+3. Baseline, in a fresh process: the same reader and the same mapper with rdflib terms,
+   each triple added to an in-memory ``rdflib.Graph`` with ``graph.add``, plus the same
+   reference files (ontology, regions) and the same bookkeeping triples as the build, so
+   both hold the same triples. It runs on the first M pages (M = N unless told).
+4. The SPARQL queries of ``benchmarks/queries/*.rq``, each run K times on both (the store
+   opened with ``EvalStore.open``, queried with ``kg.query.run_query``; ``graph.query``
+   on the baseline graph), median seconds.
+
+Peak RSS is each child process's own (``getrusage(RUSAGE_SELF).ru_maxrss`` right after
+the build, before the queries). The script prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+
+
+def say(text: str = "") -> None:
+    """Print a line of the report."""
+    sys.stdout.write(text + "\n")
+
+
+# --- measuring (inside the child processes) -----------------------------------------
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size so far, in MB."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def rows_digest(rows: list[tuple[str | None, ...]]) -> str:
+    """Order-independent digest of result rows given as strings."""
+    text = "\n".join(sorted("\t".join("" if v is None else v for v in row) for row in rows))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def time_queries(run: Any, repeat: int) -> dict[str, dict[str, Any]]:
+    """Run each query ``repeat`` times with ``run(text) -> rows as strings``."""
+    out = {}
+    for path in sorted(QUERY_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        seconds = []
+        rows: list[tuple[str | None, ...]] = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            rows = run(text)
+            seconds.append(time.perf_counter() - started)
+        out[path.stem] = {
+            "median_s": statistics.median(seconds),
+            "rows": len(rows),
+            "digest": rows_digest(rows),
+        }
+    return out
+
+
+def child_ours(corpus: Path, store_dir: Path, repeat: int) -> dict[str, Any]:
+    """evalkg: build into an on-disk store, then query it opened read-only."""
+    from kg.build import build
+    from kg.query import run_query
+    from kg.store import EvalStore
+
+    started = time.perf_counter()
+    store = EvalStore.create(store_dir)
+    report = build([corpus], store=store)
+    wall = time.perf_counter() - started
+    figures: dict[str, Any] = {
+        "records": report.accepted,
+        "rejected": len(report.rejected),
+        "warnings": len(report.warnings),
+        "triples": report.triples,
+        "wall_s": wall,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    del store
+    figures["disk_mb"] = sum(f.stat().st_size for f in store_dir.rglob("*") if f.is_file()) / 1e6
+    reader = EvalStore.open(store_dir)
+
+    def run(text: str) -> list[tuple[str | None, ...]]:
+        result = run_query(reader, text)
+        return [tuple(None if v is None else v.value for v in row) for row in result.rows]
+
+    figures["queries"] = time_queries(run, repeat)
+    return figures
+
+
+def load_reference_rdflib(graph: Any, base_iri: str, read_time: str) -> None:
+    """What ``kg.build.load_reference`` puts in the default graph, with rdflib."""
+    from rdflib import Literal, URIRef
+
+    from kg.build import MAPPING_VERSION, REFERENCE_FILES
+    from kg.resources import ontology_file
+    from kg.vocab import EK, PROV, RDF, XSD
+
+    for name in REFERENCE_FILES:
+        path = ontology_file(name)
+        data = path.read_bytes()
+        graph.parse(data=data, format="turtle", publicID=base_iri)
+        node = URIRef(f"{base_iri}graph/{path.stem}")
+        graph.add((node, URIRef(RDF + "type"), URIRef(EK + "ReferenceGraph")))
+        graph.add((node, URIRef(EK + "sourceFile"), Literal(f"ontology/{name}")))
+        graph.add((node, URIRef(EK + "sha256"), Literal(hashlib.sha256(data).hexdigest())))
+        graph.add((node, URIRef(EK + "mappingVersion"), Literal(MAPPING_VERSION)))
+        dt = Literal(read_time, datatype=URIRef(XSD + "dateTime"))
+        graph.add((node, URIRef(PROV + "generatedAtTime"), dt))
+
+
+def child_baseline(corpus: Path, repeat: int) -> dict[str, Any]:
+    """Baseline: same reader and mapper, rdflib terms, ``graph.add`` into a Graph."""
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.build import MAPPING_VERSION, read_time
+    from kg.iris import DEFAULT_BASE_IRI
+    from kg.mapping import Mapper
+    from kg.reader import Rejected, read_records
+    from kg.terms import rdflib_terms
+    from kg.vocab import EK
+
+    started = time.perf_counter()
+    graph = Graph()
+    now = read_time()
+    load_reference_rdflib(graph, DEFAULT_BASE_IRI, now)
+    mapper = Mapper(read_time=now, terms=rdflib_terms())
+    version = (URIRef(EK + "mappingVersion"), Literal(MAPPING_VERSION))
+    accepted = rejected = warnings = 0
+    for item in read_records([corpus]):
+        if isinstance(item, Rejected):
+            rejected += 1
+            continue
+        mapped = mapper.map(item)
+        for triple in mapped.triples:
+            graph.add(triple)
+        graph.add((mapped.graph, *version))
+        accepted += 1
+        warnings += len(item.warnings)
+    wall = time.perf_counter() - started
+    figures: dict[str, Any] = {
+        "records": accepted,
+        "rejected": rejected,
+        "warnings": warnings,
+        "triples": len(graph),
+        "wall_s": wall,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+    def run(text: str) -> list[tuple[str | None, ...]]:
+        result: Any = graph.query(text)
+        return [tuple(None if v is None else str(v) for v in row) for row in result]
+
+    figures["queries"] = time_queries(run, repeat)
+    return figures
+
+
+# --- orchestrating (the parent process) ---------------------------------------------
+
+
+def run_child(mode: str, corpus: Path, work: Path, repeat: int) -> dict[str, Any]:
+    """Run one side in a fresh interpreter; its figures come back as a JSON file."""
+    out = work / f"{mode}.json"
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode]
+    command += ["--corpus", str(corpus), "--store", str(work / "store"), "--repeat", str(repeat)]
+    command += ["--out", str(out)]
+    sys.stderr.write(f"... running {mode} on {corpus.name}\n")
+    sys.stderr.flush()
+    subprocess.run(command, check=True)
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
+
+
+def source_fingerprint() -> str:
+    """Digest of the kg sources and ontology files that the children import and read."""
+    import kg
+    from kg.resources import data_dir
+
+    files = sorted(Path(kg.__file__).parent.glob("*.py"))
+    files += sorted(data_dir("ontology").glob("*.ttl"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures were taken."""
+    versions = {}
+    for package in ("pyoxigraph", "rdflib", "lingua-language-detector"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "packages": versions,
+    }
+
+
+def rates(side: dict[str, Any]) -> dict[str, float]:
+    wall = side["wall_s"]
+    return {"records_per_s": side["records"] / wall, "triples_per_s": side["triples"] / wall}
+
+
+def fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def table(rows: list[tuple[str, Any, Any, Any]]) -> str:
+    header = ("metric", "evalkg (oxigraph)", "rdflib baseline", "ratio evalkg/rdflib")
+    cells = [header] + [(m, fmt(a), fmt(b), fmt(r)) for m, a, b, r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def ratio(a: float, b: float) -> float | str:
+    return a / b if b else "n/a"
+
+
+def summary_rows(ours: dict[str, Any], base: dict[str, Any]) -> list[tuple[str, Any, Any, Any]]:
+    """The final table; sizes-dependent figures get no ratio when the sizes differ."""
+    same = ours["records"] == base["records"]
+    r_o, r_b = rates(ours), rates(base)
+    rows: list[tuple[str, Any, Any, Any]] = [
+        ("records", ours["records"], base["records"], ""),
+        ("triples (default graph)", ours["triples"], base["triples"], ""),
+        ("build wall (s)", ours["wall_s"], base["wall_s"], ""),
+        ("records/s", r_o["records_per_s"], r_b["records_per_s"], ""),
+        ("triples/s", r_o["triples_per_s"], r_b["triples_per_s"], ""),
+        ("peak RSS (MB)", ours["peak_rss_mb"], base["peak_rss_mb"], ""),
+        ("store on disk (MB)", ours["disk_mb"], "(in memory)", ""),
+    ]
+    for i, (name, a, b, _) in enumerate(rows):
+        per_unit = name.endswith("/s")
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and (same or per_unit):
+            rows[i] = (name, a, b, ratio(a, b))
+        elif isinstance(b, (int, float)):
+            rows[i] = (name, a, b, "n/a (sizes differ)")
+    for name, q in ours["queries"].items():
+        b = base["queries"][name]
+        r = ratio(q["median_s"], b["median_s"]) if same else "n/a (sizes differ)"
+        rows.append((f"query {name} median (s)", q["median_s"], b["median_s"], r))
+    return rows
+
+
+def print_report(n: int, m: int, ours: dict[str, Any], base: dict[str, Any], repeat: int) -> None:
+    say(f"\nevalkg build benchmark: {n:,} synthetic records (kg.synthetic)")
+    if m < n:
+        say(
+            f"NOTE: the rdflib baseline ran on the first {m:,} of the {n:,} records only. Its "
+            "records/s and triples/s are per record/triple of its own run; its wall time, "
+            "RSS and query times are for that smaller graph (no extrapolation), so those "
+            "rows have no ratio."
+        )
+    for label, side in (("evalkg", ours), ("baseline", base)):
+        say(
+            f"{label}: {side['records']:,} records accepted, {side['rejected']} rejected, "
+            f"{side['warnings']} warnings, {side['triples']:,} triples"
+        )
+    if m == n:
+        same = "yes" if ours["triples"] == base["triples"] else "NO"
+        say(f"same triple count in both: {same}")
+    say(f"\nqueries ({repeat} runs each, median):")
+    for name, q in ours["queries"].items():
+        b = base["queries"][name]
+        match = "rows identical" if q["digest"] == b["digest"] else "rows DIFFER"
+        if m < n:
+            match = "(sizes differ)"
+        say(f"  {name}: evalkg {q['rows']} rows, baseline {b['rows']} rows, {match}")
+    say()
+    say(table(summary_rows(ours, base)))
+    info = machine()
+    pkgs = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
+    say(
+        f"\nmachine: nproc {info['nproc']}, {info['implementation']} {info['python']}, "
+        f"{info['platform']}; {pkgs}"
+    )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=2000, help="N records (default 2000)")
+    parser.add_argument("--baseline-records", type=int, help="M records for rdflib (default N)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query (default 5)")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        if args.child == "ours":
+            figures = child_ours(args.corpus, args.store, args.repeat)
+        else:
+            figures = child_baseline(args.corpus, args.repeat)
+        args.out.write_text(json.dumps(figures), encoding="utf-8")
+        return 0
+    from kg.synthetic import write_corpus
+
+    n = args.records
+    m = min(n, args.baseline_records if args.baseline_records is not None else n)
+    with tempfile.TemporaryDirectory(prefix="evalkg-bench-") as tmp:
+        work = Path(tmp)
+        write_corpus(work / "corpus", n, seed=args.seed)
+        base_corpus = work / "corpus"
+        if m < n:  # the same first m pages: generate() is a prefix-stable stream
+            base_corpus = work / "corpus-baseline"
+            write_corpus(base_corpus, m, seed=args.seed)
+        before = source_fingerprint()
+        ours = run_child("ours", work / "corpus", work, args.repeat)
+        base = run_child("baseline", base_corpus, work, args.repeat)
+        after = source_fingerprint()
+    print_report(n, m, ours, base, args.repeat)
+    say(f"sources: kg/ and ontology/ fingerprint {before}")
+    if after != before:
+        say(
+            f"WARNING: kg/ or ontology/ changed during the run ({before} -> {after}); the two "
+            "sides may have run different code. Rerun on a quiet tree."
+        )
+    if args.json:
+        data = {"records": n, "baseline_records": m, "repeat": args.repeat, "seed": args.seed}
+        data.update(machine=machine(), sources=[before, after], evalkg=ours, baseline=base)
+        data["evalkg"].update(rates(ours))
+        data["baseline"].update(rates(base))
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
