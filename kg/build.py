@@ -138,7 +138,7 @@ def _new_graphs(
             on_progress(done, len(files))
 
 
-def _countries_named(triples: list[Any], base_iri: str) -> list[Any]:
+def countries_named(triples: list[Any], base_iri: str) -> list[Any]:
     """Descriptions of the countries a reference file points to (``<country/XXX>``)."""
     from .geo import resolve_country
 
@@ -168,7 +168,7 @@ def load_reference(store: EvalStore) -> None:
         triples = [
             q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=store.base_iri)
         ]
-        triples += _countries_named(triples, store.base_iri)
+        triples += countries_named(triples, store.base_iri)
         triples += [
             (graph, ox.NamedNode(RDF + "type"), ox.NamedNode(EK + "ReferenceGraph")),
             (graph, ox.NamedNode(EK + "sourceFile"), ox.Literal(f"ontology/{name}")),
