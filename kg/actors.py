@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .resources import ontology_file
-from .textscan import PhraseTable, Token, fold, strip_accents
+from .textscan import PhraseTable, Token, strip_accents
 from .textscan import tokens as tokenize
 from .vocab import EK, RDF, SKOS
 
@@ -200,8 +200,3 @@ def _copy_table(source: PhraseTable) -> PhraseTable:
     for key, value in source.items():
         table.add(key, list(value))
     return table
-
-
-def folded_name(name: str) -> str:
-    """A comparison key for organization names."""
-    return " ".join(fold(name).split())

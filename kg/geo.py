@@ -18,7 +18,6 @@ from functools import lru_cache
 
 from .resources import ontology_file
 
-NAME_LANGUAGES = ("en", "es", "fr")
 _WORD = re.compile(r"[^\W_]+")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
