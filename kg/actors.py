@@ -65,14 +65,12 @@ class Lexicon:
     names: PhraseTable = field(default_factory=PhraseTable)
     words: dict[str, list[Actor]] = field(default_factory=dict)
     acronyms: dict[str, list[Actor]] = field(default_factory=dict)
-    actors: dict[str, Actor] = field(default_factory=dict)
 
     def add_name(self, actor: Actor, name: str) -> None:
         """Index a full name (matched folded) or a one-word name (matched as written)."""
         toks = tokenize(name)
         if not toks:
             return
-        self.actors.setdefault(actor.key, actor)
         if len(toks) == 1:
             _push(self.words, strip_accents(toks[0].text), actor)
             return
@@ -83,7 +81,6 @@ class Lexicon:
 
     def add_acronym(self, actor: Actor, acronym: str) -> None:
         """Index an acronym, matched exactly as written."""
-        self.actors.setdefault(actor.key, actor)
         toks = tokenize(acronym)
         if len(toks) == 1:
             _push(self.acronyms, toks[0].text, actor)
@@ -191,7 +188,6 @@ def copy_lexicon(source: Lexicon) -> Lexicon:
         names=_copy_table(source.names),
         words={k: list(v) for k, v in source.words.items()},
         acronyms={k: list(v) for k, v in source.acronyms.items()},
-        actors=dict(source.actors),
     )
 
 

@@ -11,14 +11,12 @@ True
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .resources import ontology_file
+from .textscan import folded_words
 
-_WORD = re.compile(r"[^\W_]+")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 # Spellings of the ILO's reports that pycountry's names and translations do not carry.
@@ -78,10 +76,7 @@ _SCOPES = {
 
 def fold(value: str) -> str:
     """Case-, accent- and punctuation-insensitive key: ``"Côte d'Ivoire"`` → ``"cote d ivoire"``."""
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch)
-    )
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(folded_words(value))
 
 
 @dataclass(frozen=True, slots=True)
