@@ -1,0 +1,308 @@
+"""The data behind the network views: lessons, their facets, the names of entities, and
+the filters that choose which lessons a network is drawn from.
+
+Everything is read with the ``queries/network-*.rq`` queries; nothing here builds a
+graph (see :mod:`kg.network`). Text from the records is kept verbatim: it is hostile
+until whoever displays it escapes it.
+
+>>> Filters().active()
+{}
+>>> Filters(country="Chile", year=2022).active()
+{'country': 'Chile', 'year': '2022'}
+>>> kind_key("Mid-term")
+'midterm'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import Any
+
+from .errors import ConfigError
+from .geo import fold
+from .queries import get_query
+from .query import run_query
+from .store import EvalStore
+from .vocab import DCT, EK, SKOS
+
+#: Node types a network can hold.
+NODE_TYPES = (
+    "organization",
+    "country",
+    "place",
+    "region",
+    "evaluation",
+    "lesson",
+    "theme",
+    "category",
+    "initiative",
+)
+#: Organization kinds (subclasses of ek:Organization), as node ``kind``.
+ORGANIZATION_KINDS = (
+    "UNAgency",
+    "GovernmentBody",
+    "Municipality",
+    "TradeUnion",
+    "EmployersOrganization",
+    "CivilSocietyOrganization",
+    "Donor",
+    "OtherOrganization",
+)
+#: Evaluation kinds the ``kind`` filter takes (ek:timing and ek:nature individuals).
+EVALUATION_KINDS = (
+    "final",
+    "midterm",
+    "interim",
+    "expost",
+    "independent",
+    "internal",
+    "joint",
+    "self",
+)
+
+_CLASSES: dict[str, tuple[str, str | None]] = {
+    **{EK + name.capitalize(): (name, None) for name in NODE_TYPES},
+    **{EK + kind: ("organization", kind) for kind in ORGANIZATION_KINDS},
+}
+#: Which names make the label: lower rank first (then language, then text).
+_PROPERTY_RANK = {
+    SKOS + "prefLabel": 0,
+    DCT + "title": 1,
+    SKOS + "altLabel": 2,
+    EK + "acronym": 3,
+    EK + "iso3166Alpha3": 4,
+    EK + "iso3166Alpha2": 5,
+}
+_LANGUAGE_RANK = {"en": 0, "": 1, "es": 2, "fr": 3}
+_IRI_SEGMENT = {"org": "organization", **{name: name for name in NODE_TYPES}}
+EXCERPT = 120
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which lessons a network is drawn from; ``None`` means no restriction. All given
+    filters must hold (AND).
+
+    ``country``, ``region`` and ``theme`` are names (any label, alias or ISO code, any
+    case or accents) or IRIs: the lesson's location country, its region, its theme or
+    category. ``year`` is the evaluation's year; ``kind`` its timing or nature (one of
+    :data:`EVALUATION_KINDS`, e.g. ``final``, ``midterm``, ``independent``).
+    """
+
+    country: str | None = None
+    region: str | None = None
+    theme: str | None = None
+    year: int | str | None = None
+    kind: str | None = None
+
+    def active(self) -> dict[str, str]:
+        """The filters that are set, as strings."""
+        return {f.name: str(v) for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """What a node shows: its label, other names, type and organization kind."""
+
+    label: str
+    aliases: list[str]
+    type: str
+    kind: str | None = None
+
+    @cached_property
+    def folded(self) -> frozenset[str]:
+        """Folded names (case, accents and punctuation ignored), for lookups."""
+        return frozenset(fold(name) for name in (self.label, *self.aliases)) - {""}
+
+
+def kind_key(value: str) -> str:
+    """An evaluation kind as a key: ``"Ex-post"`` → ``expost``, ``FinalTiming`` → ``final``."""
+    key = fold(value).replace(" ", "")
+    for suffix in ("timing", "nature"):
+        if key.endswith(suffix) and key != suffix:
+            key = key[: -len(suffix)]
+    return key
+
+
+def rows(store: EvalStore, name: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of the named query ``name`` (pyoxigraph terms, ``None`` when unbound)."""
+    named = get_query(name)
+    return iter(run_query(store, named.text, source=str(named.path)).rows)
+
+
+def _value(term: Any) -> str | None:
+    return None if term is None else str(term.value)
+
+
+def excerpt(text: str | None, limit: int = EXCERPT) -> str | None:
+    """The start of ``text`` on one line, cut at a word near ``limit`` characters.
+
+    >>> excerpt("Local   partners\\nmatter most for reach.", 20)
+    'Local partners…'
+    """
+    if not text:
+        return None
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+@dataclass
+class NetworkData:
+    """Lessons, facets and entity names of a store, and the lessons ``filters`` keep.
+
+    Queries run lazily, once each.
+    """
+
+    store: EvalStore
+    filters: Filters = field(default_factory=Filters)
+
+    @cached_property
+    def _lesson_table(
+        self,
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, str | None], dict[str, set[str]]]:
+        lessons: dict[str, dict[str, Any]] = {}
+        years: dict[str, str | None] = {}
+        kinds: dict[str, set[str]] = {}
+        for lesson, evaluation, title, url, text, year, timing, nature in rows(
+            self.store, "network-lessons"
+        ):
+            iri = lesson.value
+            if iri in lessons:
+                continue
+            lessons[iri] = {
+                "iri": iri,
+                "title": excerpt(_value(text)) or "Lesson " + iri.rstrip("/").rsplit("/", 1)[-1],
+                "evaluation": _value(evaluation),
+                "evaluation_title": _value(title),
+                "url": _value(url),
+            }
+            years[iri] = _value(year)
+            kinds[iri] = {kind_key(t.value.rsplit("#", 1)[-1]) for t in (timing, nature) if t}
+        return lessons, years, kinds
+
+    @property
+    def lessons(self) -> dict[str, dict[str, Any]]:
+        """Lesson IRI → ``{iri, title, evaluation, evaluation_title, url}``."""
+        return self._lesson_table[0]
+
+    @cached_property
+    def facets(self) -> dict[str, dict[str, set[str]]]:
+        """Facet (``country``, ``region``, ``theme``, ``category``) → entity → lessons."""
+        table: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for lesson, facet, entity in rows(self.store, "network-facets"):
+            table[facet.value[len(EK) :]][entity.value].add(lesson.value)
+        return table
+
+    @cached_property
+    def regions(self) -> dict[str, list[str]]:
+        """Lesson IRI → the IRIs of its regions."""
+        table: dict[str, list[str]] = defaultdict(list)
+        for region, lessons in sorted(self.facets["region"].items()):
+            for lesson in lessons:
+                table[lesson].append(region)
+        return table
+
+    @cached_property
+    def entities(self) -> dict[str, Entity]:
+        """Entity IRI → its label, aliases, type and kind."""
+        names: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
+        classes: dict[str, set[str]] = defaultdict(set)
+        for entity, cls, prop, label in rows(self.store, "network-labels"):
+            iri = entity.value
+            if cls is not None:
+                classes[iri].add(cls.value)
+            language = getattr(label, "language", None) or ""
+            rank = (_PROPERTY_RANK[prop.value], _LANGUAGE_RANK.get(language, 9), label.value)
+            names[iri].add(rank)
+        return {iri: _entity(iri, ranked, classes[iri]) for iri, ranked in names.items()}
+
+    def entity(self, iri: str) -> Entity:
+        """The entity ``iri`` (a lesson, or a bare IRI when it has no names)."""
+        if iri in self.lessons:
+            return Entity(self.lessons[iri]["title"], [], "lesson")
+        found = self.entities.get(iri)
+        if found is not None:
+            return found
+        return _entity(iri, set(), set())
+
+    @cached_property
+    def allowed(self) -> set[str] | None:
+        """The lessons the filters keep (``None``: all of them)."""
+        chosen = self.filters
+        if not chosen.active():
+            return None
+        keep = set(self.lessons)
+        if chosen.country is not None:
+            keep &= self._facet_lessons(("country",), chosen.country, ("country",))
+        if chosen.region is not None:
+            keep &= self._facet_lessons(("region",), chosen.region, ("region",))
+        if chosen.theme is not None:
+            keep &= self._facet_lessons(("theme", "category"), chosen.theme, ("theme", "category"))
+        if chosen.year is not None:
+            year = str(chosen.year).strip()
+            keep = {iri for iri in keep if self._lesson_table[1].get(iri) == year}
+        if chosen.kind is not None:
+            kind = kind_key(chosen.kind)
+            if kind not in EVALUATION_KINDS:
+                raise ConfigError(f"unknown kind (use {', '.join(EVALUATION_KINDS)})", value=kind)
+            keep = {iri for iri in keep if kind in self._lesson_table[2].get(iri, ())}
+        return keep
+
+    def keeps(self, lesson: str) -> bool:
+        """Whether the filters keep ``lesson``."""
+        allowed = self.allowed
+        return allowed is None or lesson in allowed
+
+    def _facet_lessons(self, facets: Iterable[str], value: str, types: Collection[str]) -> set[str]:
+        matched = self.find(value, types=types, what=" or ".join(types))
+        out: set[str] = set()
+        for facet in facets:
+            for iri in matched:
+                out |= self.facets[facet].get(iri, set())
+        return out
+
+    def find(self, value: str, *, types: Collection[str], what: str) -> set[str]:
+        """The entities of ``types`` named ``value`` (or with IRI ``value``);
+        :class:`ConfigError` listing close names when there is none."""
+        candidates = {iri: e for iri, e in self.entities.items() if e.type in types}
+        if value in candidates:
+            return {value}
+        key = fold(value)
+        found = {iri for iri, e in candidates.items() if key in e.folded}
+        if not found:
+            close = close_names(value, candidates)
+            raise ConfigError(f"no {what} of that name{close}", value=value)
+        return found
+
+
+def close_names(value: str, entities: dict[str, Entity], n: int = 5) -> str:
+    """``" (close: A, B)"`` naming entities whose names resemble ``value``, else ``""``."""
+    by_key: dict[str, str] = {}
+    for e in entities.values():
+        for name in (e.label, *e.aliases):
+            by_key.setdefault(fold(name), e.label)
+    key = fold(value)
+    keys = [k for k in by_key if key and len(key) >= 3 and key in k]
+    keys += difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.6)
+    labels = list(dict.fromkeys(by_key[k] for k in keys))[:n]
+    return f" (close: {', '.join(labels)})" if labels else ""
+
+
+def _entity(iri: str, ranked: set[tuple[int, int, str]], classes: set[str]) -> Entity:
+    typed = sorted((_CLASSES[c][1] is None, _CLASSES[c]) for c in classes if c in _CLASSES)
+    if typed:
+        node_type, kind = typed[0][1]
+    else:
+        segment = iri.rstrip("/").rsplit("/", 2)[-2] if iri.count("/") >= 2 else ""
+        node_type, kind = _IRI_SEGMENT.get(segment, "organization"), None
+    ordered = [text for _, _, text in sorted(ranked)]
+    label = ordered[0] if ordered else iri.rstrip("/#").rsplit("/", 1)[-1]
+    aliases = [name for name in dict.fromkeys(ordered) if name != label]
+    return Entity(label, aliases, node_type, kind)

@@ -1,0 +1,267 @@
+"""Networks projected from the graph: who works with whom, where, on what.
+
+Each network is defined by a query of ``queries/network-*.rq`` that lists, lesson by
+lesson, the entities the lesson links to; the lesson is what ties them:
+
+- ``actors``: organizations, tied when the same lesson names both;
+- ``places``: organizations, countries and places (cities, subdivisions), tied the
+  same way;
+- ``evaluations``: evaluations, their lessons, and the themes, countries and
+  organizations of each lesson (one edge per link);
+- ``themes``: themes and categories against the countries and regions of the same
+  lessons;
+- ``full``: every lesson with everything it links to.
+
+:func:`project` returns a :class:`networkx.Graph` whose node ids are entity IRIs, with
+node attributes ``label``, ``type``, ``kind``, ``aliases``, ``lessons`` (dicts with
+``iri``, ``title``, ``evaluation``, ``evaluation_title``, ``url``) and ``regions``, and
+edge attributes ``weight`` (shared lessons; 1 for a structural link), ``lessons`` (their
+IRIs) and ``evaluations`` (how many evaluations those lessons belong to). Every string
+comes verbatim from the records: escape it before display.
+
+>>> import kg
+>>> store = kg.EvalStore()
+>>> _ = kg.build([kg.sample_dir()], store=store)
+>>> graph = project(store, "actors", focus="Vicaría de la Pastoral Social Cáritas")
+>>> ilo = "https://w3id.org/evalkg/id/org/ilo"
+>>> graph.nodes[ilo]["label"], graph.nodes[ilo]["type"], graph.nodes[ilo]["kind"]
+('International Labour Organization', 'organization', 'UNAgency')
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import combinations, product
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError
+from .geo import fold
+from .netdata import Entity, Filters, NetworkData, close_names, rows
+from .store import EvalStore
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["NETWORKS", "Filters", "NetworkData", "Projection", "project"]
+
+Pairs = Callable[[str, list[str], NetworkData], Iterable[tuple[str, str]]]
+
+
+def _cliques(lesson: str, entities: list[str], data: NetworkData) -> Iterable[tuple[str, str]]:
+    """Every two entities of the same lesson."""
+    return combinations(sorted(set(entities)), 2)
+
+
+def _stars(lesson: str, entities: list[str], data: NetworkData) -> Iterable[tuple[str, str]]:
+    """The lesson and each entity it links to."""
+    return ((lesson, entity) for entity in sorted(set(entities)))
+
+
+def _topics_by_areas(
+    lesson: str, entities: list[str], data: NetworkData
+) -> Iterable[tuple[str, str]]:
+    """Each theme or category of the lesson with each of its countries and regions."""
+    topics = sorted({e for e in entities if data.entity(e).type in ("theme", "category")})
+    areas = sorted(set(entities) - set(topics))
+    return product(topics, areas)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A network: the query listing each lesson's entities, how they are tied, a title
+    and the node types it holds. Call it with a store (and filters) for the graph."""
+
+    name: str
+    query: str
+    pairs: Pairs
+    title: str
+    types: tuple[str, ...]
+
+    def __call__(self, store: EvalStore, filters: Filters | None = None) -> nx.Graph:
+        return self.build(NetworkData(store, filters or Filters()))
+
+    def build(self, data: NetworkData) -> nx.Graph:
+        """The network of the lessons ``data`` keeps."""
+        links: dict[str, list[str]] = defaultdict(list)
+        for lesson, *entities in rows(data.store, self.query):
+            if data.keeps(lesson.value):
+                links[lesson.value] += [e.value for e in entities]
+        return _assemble(self, data, links)
+
+
+def _assemble(network: Projection, data: NetworkData, links: dict[str, list[str]]) -> nx.Graph:
+    import networkx as nx
+
+    star = network.pairs is _stars
+    incidence: dict[str, set[str]] = defaultdict(set)
+    edges: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for lesson, entities in links.items():
+        for entity in entities:
+            incidence[entity].add(lesson)
+        if star:
+            incidence[lesson].add(lesson)
+        for pair in network.pairs(lesson, entities, data):
+            edges[pair].append(lesson)
+    graph = nx.Graph(
+        network=network.name,
+        title=network.title,
+        filters=data.filters.active(),
+        lessons=len(links),
+        focus=None,
+        depth=None,
+    )
+    for node, lessons in sorted(incidence.items()):
+        graph.add_node(node, **_node_attributes(data.entity(node), sorted(lessons), data))
+    for (a, b), tied in edges.items():
+        evaluations = {data.lessons[iri]["evaluation"] for iri in tied} - {None}
+        graph.add_edge(
+            a, b, weight=float(len(tied)), lessons=sorted(tied), evaluations=len(evaluations)
+        )
+    return graph
+
+
+def _node_attributes(entity: Entity, lessons: list[str], data: NetworkData) -> dict[str, Any]:
+    table = data.lessons
+    regions = sorted({r for iri in lessons for r in data.regions.get(iri, ())})
+    return {
+        "label": entity.label,
+        "type": entity.type,
+        "kind": entity.kind,
+        "aliases": list(entity.aliases),
+        "lessons": [table[iri] for iri in lessons if iri in table],
+        "regions": regions,
+    }
+
+
+#: Network name → its projection.
+NETWORKS: dict[str, Projection] = {
+    p.name: p
+    for p in (
+        Projection(
+            "actors",
+            "network-actors",
+            _cliques,
+            "Actors: organizations named in the same lessons",
+            ("organization",),
+        ),
+        Projection(
+            "places",
+            "network-places",
+            _cliques,
+            "Actors and places: organizations, countries and places named in the same lessons",
+            ("organization", "country", "place"),
+        ),
+        Projection(
+            "evaluations",
+            "network-evaluations",
+            _stars,
+            "Evaluations: their lessons, themes, countries and organizations",
+            ("evaluation", "lesson", "theme", "country", "organization"),
+        ),
+        Projection(
+            "themes",
+            "network-themes",
+            _topics_by_areas,
+            "Themes: themes and categories against countries and regions",
+            ("theme", "category", "country", "region"),
+        ),
+        Projection(
+            "full",
+            "network-full",
+            _stars,
+            "Full network: lessons and everything they link to",
+            (
+                "lesson",
+                "evaluation",
+                "theme",
+                "category",
+                "country",
+                "region",
+                "organization",
+                "place",
+                "initiative",
+            ),
+        ),
+    )
+}
+
+
+def project(
+    store: EvalStore,
+    network: str,
+    *,
+    filters: Filters | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+) -> nx.Graph:
+    """The network ``network`` (a name of :data:`NETWORKS`) of the lessons ``filters``
+    keep; with ``focus``, only the nodes within ``depth`` links of the entity of that
+    label, alias or IRI (any case and accents). Raises :class:`ConfigError` for an
+    unknown network, filter value or focus, naming close matches."""
+    projection = NETWORKS.get(network)
+    if projection is None:
+        raise ConfigError(f"unknown network (use {', '.join(NETWORKS)})", value=network)
+    data = NetworkData(store, filters or Filters())
+    graph = projection.build(data)
+    if focus is not None:
+        graph = focus_graph(graph, focus, depth=depth, data=data)
+    return graph
+
+
+def find_nodes(graph: nx.Graph, name: str) -> list[str]:
+    """The nodes whose IRI is ``name`` or whose label or alias is ``name`` (case,
+    accents and punctuation ignored)."""
+    if name in graph:
+        return [name]
+    key = fold(name)
+    return sorted(
+        node
+        for node, attrs in graph.nodes(data=True)
+        if key and any(fold(n) == key for n in (attrs["label"], *attrs["aliases"]))
+    )
+
+
+def focus_graph(
+    graph: nx.Graph, name: str, *, depth: int = 1, data: NetworkData | None = None
+) -> nx.Graph:
+    """The nodes within ``depth`` links of the node(s) named ``name`` (marked
+    ``focus=True``); :class:`ConfigError` with close matches when none is."""
+    import networkx as nx
+
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+        raise ConfigError("depth is a whole number, 0 or more", value=depth)
+    seeds = find_nodes(graph, name)
+    if not seeds:
+        raise ConfigError(_not_found(graph, name, data), value=name)
+    keep: set[str] = set()
+    for seed in seeds:
+        keep |= set(nx.single_source_shortest_path_length(graph, seed, cutoff=depth))
+    sub: nx.Graph = graph.subgraph(keep).copy()
+    for seed in seeds:
+        sub.nodes[seed]["focus"] = True
+    labels = ", ".join(dict.fromkeys(graph.nodes[s]["label"] for s in seeds))
+    sub.graph.update(focus=name, depth=depth, title=f"{graph.graph['title']} — around {labels}")
+    return sub
+
+
+def _not_found(graph: nx.Graph, name: str, data: NetworkData | None) -> str:
+    network = graph.graph.get("network", "this")
+    projection = NETWORKS.get(network)
+    if data is not None and projection is not None:
+        key = fold(name)
+        types = sorted({e.type for e in data.entities.values() if key in e.folded})
+        if set(types) & set(projection.types):
+            return f"not a node of the {network} network drawn from these lessons (filters?)"
+        if types:
+            holders = [n for n, p in NETWORKS.items() if set(types) & set(p.types)]
+            return (
+                f"that names a {' or '.join(types)}, not a node of the {network} network "
+                f"(try --network {' or '.join(holders)})"
+            )
+    shown = {
+        node: Entity(attrs["label"], attrs["aliases"], attrs["type"])
+        for node, attrs in graph.nodes(data=True)
+    }
+    return f"nothing in the {network} network has that name{close_names(name, shown)}"
