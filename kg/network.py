@@ -242,7 +242,13 @@ def focus_graph(
     for seed in seeds:
         sub.nodes[seed]["focus"] = True
     labels = ", ".join(dict.fromkeys(graph.nodes[s]["label"] for s in seeds))
-    sub.graph.update(focus=name, depth=depth, title=f"{graph.graph['title']} — around {labels}")
+    lessons = {lesson["iri"] for node in sub for lesson in sub.nodes[node]["lessons"]}
+    sub.graph.update(
+        focus=name,
+        depth=depth,
+        lessons=len(lessons),
+        title=f"{graph.graph['title']} — around {labels}",
+    )
     return sub
 
 
