@@ -1,0 +1,360 @@
+/* evalkg network view: draws the JSON of #evalkg-data with vis-network.
+ *
+ * Record text is hostile: every string from the data reaches the page through
+ * textContent, input values or vis-network's canvas labels and plain-text tooltips,
+ * never through innerHTML; a link is made only from an http(s) URL.
+ * The vis-network instance is window.network; window.evalkg holds helpers
+ * (search, focusNode, showDetails) and load timings.
+ */
+(function () {
+  "use strict";
+  var started = performance.now();
+  var data = JSON.parse(document.getElementById("evalkg-data").textContent);
+  var rows = data.nodes;
+  var rowById = new Map();
+  rows.forEach(function (row) { rowById.set(row.id, row); });
+  var large = rows.length > 1500;
+  var timings = { parsed: performance.now() - started };
+  var api = window.evalkg = { data: data, timings: timings, ready: false };
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function safeHref(url) {
+    if (typeof url !== "string") return null;
+    try {
+      var parsed = new URL(url);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function fmt(value) {
+    return typeof value === "number" ? value.toLocaleString("en") : String(value);
+  }
+
+  function categoryOf(row) { return data.categories[row.cat]; }
+
+  function colourFor(row, mode) {
+    var colour = mode === "community"
+      ? data.communityColors[row.community % data.communityColors.length]
+      : categoryOf(row).color;
+    return {
+      background: colour,
+      border: ringed(row) ? "#222222" : colour,
+      highlight: { background: colour, border: "#000000" },
+      hover: { background: colour, border: "#000000" }
+    };
+  }
+
+  /* the ring marks brokers between communities (all brokers when the data does not say) */
+  function ringed(row) {
+    return row.broker && (!row.brokerVia || row.brokerVia.indexOf("communities") >= 0);
+  }
+
+  function kindText(row) {
+    var category = categoryOf(row);
+    return category ? category.label : row.type;
+  }
+
+  function tooltip(row) {
+    var lines = [row.label, kindText(row) + " · " + fmt(row.nLessons) + " lesson(s) · " +
+      fmt(row.degree) + " tie(s)"];
+    if (row.aliases.length) lines.push("also: " + row.aliases.slice(0, 6).join(", "));
+    return lines.join("\n");
+  }
+
+  function visNode(row) {
+    return {
+      id: row.id, label: row.short, title: tooltip(row), x: row.x, y: row.y,
+      size: row.size, color: colourFor(row, "type"), borderWidth: ringed(row) ? 3 : 1,
+      shape: categoryOf(row).shape, font: { size: row.font }
+    };
+  }
+
+  var maxWeight = data.edges.reduce(function (m, e) { return Math.max(m, e[2]); }, 1);
+  function visEdge(edge, i) {
+    var a = rows[edge[0]], b = rows[edge[1]];
+    return {
+      id: i, from: a.id, to: b.id,
+      width: 0.4 + 2.2 * Math.log1p(edge[2]) / Math.log1p(maxWeight),
+      title: a.label + " — " + b.label + "\n" + fmt(edge[2]) + " shared lesson(s), " +
+        fmt(edge[3]) + " shared evaluation(s)"
+    };
+  }
+
+  var nodes = new vis.DataSet(rows.map(visNode));
+  var edges = new vis.DataSet(data.edges.map(visEdge));
+  timings.dataset = performance.now() - started;
+
+  var options = {
+    autoResize: true,
+    layout: { improvedLayout: false, randomSeed: 1 },
+    physics: {
+      enabled: data.physics,
+      solver: "forceAtlas2Based",
+      forceAtlas2Based: { gravitationalConstant: -35, springLength: 70, springConstant: 0.04, avoidOverlap: 0.5 },
+      stabilization: { enabled: true, iterations: 120, fit: true }
+    },
+    interaction: {
+      hover: true, tooltipDelay: 150, hideEdgesOnDrag: large, hideEdgesOnZoom: large,
+      multiselect: false, keyboard: false
+    },
+    nodes: {
+      shape: "dot",
+      font: {
+        color: "#1d1d1d", face: "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
+        strokeWidth: 3, strokeColor: "#ffffff"
+      },
+      scaling: { label: { enabled: false, drawThreshold: data.labelThreshold, maxVisible: data.labelMaxPx } }
+    },
+    edges: {
+      smooth: false, selectionWidth: 1.5, hoverWidth: 0.8,
+      color: { color: "rgba(110,120,135,0.28)", highlight: "rgba(30,40,60,0.85)", hover: "rgba(30,40,60,0.6)" }
+    }
+  };
+
+  var container = document.getElementById("network");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  window.network = network;
+  timings.network = performance.now() - started;
+  network.once("afterDrawing", function () {
+    timings.drawn = performance.now() - started;
+    api.ready = true;
+  });
+  if (data.physics) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      document.getElementById("physics").checked = false;
+    });
+  }
+
+  /* ---- legend and type filters ---- */
+  var GLYPHS = {
+    dot: "\u25CF", diamond: "\u25C6", triangle: "\u25B2", square: "\u25A0", star: "\u2605",
+    hexagon: "\u2B22", triangleDown: "\u25BC"
+  };
+  var hiddenCategories = new Set();
+  var colourMode = "type";
+
+  function applyFilters() {
+    nodes.update(rows.map(function (row) {
+      return { id: row.id, hidden: hiddenCategories.has(row.cat) };
+    }));
+  }
+
+  function buildLegend() {
+    var list = document.getElementById("types");
+    data.categories.forEach(function (category, i) {
+      var item = el("li");
+      var label = el("label");
+      var box = el("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.dataset.category = String(i);
+      box.addEventListener("change", function () {
+        if (box.checked) hiddenCategories.delete(i); else hiddenCategories.add(i);
+        applyFilters();
+      });
+      var swatch = el("span", GLYPHS[category.shape] || GLYPHS.dot, "swatch");
+      swatch.style.color = category.color;
+      label.append(box, swatch, el("span", category.label), el("span", fmt(category.count), "count"));
+      item.appendChild(label);
+      list.appendChild(item);
+    });
+  }
+
+  function setColourMode(mode) {
+    colourMode = mode;
+    nodes.update(rows.map(function (row) { return { id: row.id, color: colourFor(row, mode) }; }));
+  }
+
+  /* ---- details panel ---- */
+  var details = document.getElementById("details");
+
+  function lessonItem(index) {
+    var lesson = data.lessons[index];
+    var item = el("li");
+    var href = safeHref(lesson[3]);
+    var title = lesson[1] || lesson[0];
+    if (href) {
+      var link = el("a", title);
+      link.href = href;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      item.appendChild(link);
+    } else {
+      item.appendChild(el("span", title));
+    }
+    if (lesson[2] !== null && lesson[2] !== undefined) {
+      item.appendChild(el("div", data.evaluations[lesson[2]][1], "eval"));
+    }
+    return item;
+  }
+
+  function lessonList(indexes, total) {
+    var section = document.createDocumentFragment();
+    section.appendChild(el("h3", "Lessons (" + fmt(total) + ")"));
+    var list = el("ol", null, "lessons");
+    indexes.forEach(function (i) { list.appendChild(lessonItem(i)); });
+    section.appendChild(list);
+    if (total > indexes.length) section.appendChild(el("p", "… and " + fmt(total - indexes.length) + " more.", "hint"));
+    return section;
+  }
+
+  function metricList(row) {
+    var list = el("dl");
+    [["ties", fmt(row.degree)], ["shared lessons (weighted degree)", fmt(row.wdeg)],
+     ["betweenness", row.betweenness.toFixed(4)], ["community", fmt(row.community)],
+     ["broker", row.broker ? "yes" + (row.brokerVia ? ": between " + row.brokerVia : "") : "no"]].forEach(function (pair) {
+      list.append(el("dt", pair[0]), el("dd", pair[1]));
+    });
+    return list;
+  }
+
+  function tieList(row) {
+    var fragment = document.createDocumentFragment();
+    fragment.appendChild(el("h3", "Strongest ties"));
+    var list = el("ol", null, "ties");
+    row.ties.forEach(function (tie) {
+      var other = rows[tie[0]];
+      var item = el("li");
+      var button = el("button", other.label, "tie");
+      button.type = "button";
+      button.addEventListener("click", function () { focusNode(other.id); });
+      item.append(button, el("span", " — " + fmt(tie[1]), "eval"));
+      list.appendChild(item);
+    });
+    fragment.appendChild(list);
+    return fragment;
+  }
+
+  function showDetails(id) {
+    var row = rowById.get(id);
+    if (!row) return;
+    details.replaceChildren();
+    details.appendChild(el("h2", row.label));
+    var meta = kindText(row) + (row.aliases.length ? " · also " + row.aliases.join(", ") : "");
+    details.appendChild(el("p", meta, "meta"));
+    details.appendChild(el("p", row.id, "meta"));
+    details.appendChild(metricList(row));
+    details.appendChild(lessonList(row.lessons, row.nLessons));
+    if (row.ties.length) details.appendChild(tieList(row));
+    details.hidden = false;
+  }
+
+  function showEdgeDetails(edgeId) {
+    var edge = data.edges[edgeId];
+    if (!edge) return;
+    details.replaceChildren();
+    details.appendChild(el("h2", rows[edge[0]].label + " — " + rows[edge[1]].label));
+    details.appendChild(el("p", fmt(edge[2]) + " shared lesson(s), " + fmt(edge[3]) + " shared evaluation(s)", "meta"));
+    details.appendChild(lessonList(edge[4], edge[5]));
+    details.hidden = false;
+  }
+
+  function focusNode(id) {
+    var row = rowById.get(id);
+    if (!row) return false;
+    if (hiddenCategories.has(row.cat)) {
+      hiddenCategories.delete(row.cat);
+      var box = document.querySelector('#types input[data-category="' + row.cat + '"]');
+      if (box) box.checked = true;
+      applyFilters();
+    }
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
+    showDetails(id);
+    return true;
+  }
+
+  /* ---- search ---- */
+  var searchKeys = rows.map(function (row) {
+    return [fold(row.label)].concat(row.aliases.map(fold));
+  });
+
+  function search(query, limit) {
+    var q = fold(query.trim());
+    if (!q) return [];
+    var found = [];
+    rows.forEach(function (row, i) {
+      var best = 9, via = null;
+      searchKeys[i].forEach(function (key, k) {
+        var rank = key === q ? 0 : key.indexOf(q) === 0 ? 1 : key.indexOf(q) > 0 ? 2 : 9;
+        if (rank < best) { best = rank; via = k === 0 ? null : row.aliases[k - 1]; }
+      });
+      if (best < 9) found.push({ row: row, rank: best, via: via });
+    });
+    found.sort(function (a, b) { return a.rank - b.rank || b.row.wdeg - a.row.wdeg; });
+    return found.slice(0, limit || 10);
+  }
+
+  var input = document.getElementById("search");
+  var suggestions = document.getElementById("suggestions");
+
+  function showSuggestions() {
+    var found = search(input.value, 12);
+    suggestions.replaceChildren();
+    found.forEach(function (hit) {
+      var item = el("li");
+      item.setAttribute("role", "option");
+      var button = el("button", hit.row.label);
+      button.type = "button";
+      button.appendChild(el("span", (hit.via ? "“" + hit.via + "” · " : "") + kindText(hit.row), "sub"));
+      button.addEventListener("click", function () { choose(hit.row.id); });
+      item.appendChild(button);
+      suggestions.appendChild(item);
+    });
+    suggestions.hidden = found.length === 0;
+  }
+
+  function choose(id) {
+    suggestions.hidden = true;
+    focusNode(id);
+  }
+
+  input.addEventListener("input", showSuggestions);
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") {
+      var hit = search(input.value, 1)[0];
+      if (hit) choose(hit.row.id);
+    } else if (event.key === "Escape") {
+      suggestions.hidden = true;
+    }
+  });
+
+  /* ---- wiring ---- */
+  network.on("click", function (params) {
+    if (params.nodes.length) showDetails(params.nodes[0]);
+    else if (params.edges.length) showEdgeDetails(params.edges[0]);
+  });
+  document.getElementById("colour-by").addEventListener("change", function (event) {
+    setColourMode(event.target.value);
+  });
+  var physicsBox = document.getElementById("physics");
+  physicsBox.checked = data.physics;
+  physicsBox.addEventListener("change", function () {
+    network.setOptions({ physics: { enabled: physicsBox.checked } });
+  });
+  document.getElementById("fit").addEventListener("click", function () { network.fit(); });
+  buildLegend();
+  var focused = rows.filter(function (row) { return row.focus; });
+  if (focused.length) {
+    network.selectNodes(focused.map(function (row) { return row.id; }));
+    showDetails(focused[0].id);
+  }
+
+  api.search = search;
+  api.focusNode = focusNode;
+  api.showDetails = showDetails;
+  api.colourMode = function () { return colourMode; };
+})();
