@@ -340,3 +340,197 @@ def score(gold: str | None, root: str | None, errors: bool) -> None:
             click.echo(f"organization {line}")
         for line in result.places.errors:
             click.echo(f"place {line}")
+
+
+def network_options(func: F) -> F:
+    """The options that choose a network: ``--network``, ``--focus``, ``--depth`` and the
+    lesson filters ``--country``, ``--region``, ``--theme``, ``--year``, ``--kind``
+    (turn them into :class:`kg.network.Filters` with :func:`network_filters`)."""
+    from .netdata import EVALUATION_KINDS
+    from .network import NETWORKS
+
+    options = [
+        click.option(
+            "--network",
+            type=click.Choice(list(NETWORKS)),
+            default="actors",
+            show_default=True,
+            help="actors: organizations named in the same lessons; places: organizations, "
+            "countries and places; evaluations: evaluations, lessons, themes, countries, "
+            "organizations; themes: themes and categories against countries and regions; "
+            "full: lessons and everything they link to.",
+        ),
+        click.option(
+            "--focus",
+            metavar="LABEL",
+            default=None,
+            help="Only the neighbourhood of the node with this name, alias or acronym "
+            "(any case or accents).",
+        ),
+        click.option(
+            "--depth",
+            type=click.IntRange(min=0),
+            default=1,
+            show_default=True,
+            help="How many links from --focus to keep.",
+        ),
+        click.option("--country", metavar="NAME", help="Only lessons in this country or ISO code."),
+        click.option("--region", metavar="NAME", help="Only lessons in this region."),
+        click.option("--theme", metavar="NAME", help="Only lessons of this theme or category."),
+        click.option("--year", type=int, default=None, help="Only evaluations of this year."),
+        click.option(
+            "--kind",
+            metavar="KIND",
+            help=f"Only evaluations of this kind: {', '.join(EVALUATION_KINDS)}.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def network_filters(options: dict[str, Any]) -> Any:
+    """:class:`kg.network.Filters` from the filter options of :func:`network_options`."""
+    from .network import Filters
+
+    return Filters(**{k: options[k] for k in ("country", "region", "theme", "year", "kind")})
+
+
+@main.command()
+@network_options
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "json"]),
+    help="Output format.",
+)
+@click.option(
+    "--sort",
+    default="betweenness",
+    show_default=True,
+    type=click.Choice(["betweenness", "weighted_degree", "degree", "community", "label"]),
+    help="Order of the nodes.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="At most N nodes (default: 25 in the table, all in csv and json).",
+)
+@store_option
+@handle_errors
+def metrics(
+    network: str,
+    focus: str | None,
+    depth: int,
+    fmt: str,
+    sort: str,
+    limit: int | None,
+    store: str | None,
+    **filters: Any,
+) -> None:
+    """Degree, weighted degree, betweenness, community and broker role of every node of
+    a network (see 'evalkg view' for the same network drawn).
+
+    Betweenness uses edge length 1/weight; on large networks it is estimated from a
+    seeded sample of source nodes, and the first line of the table says so.
+    Communities are Louvain's (seeded, so every run gives the same). A broker ties
+    communities together (high betweenness, ties into another community) or ties
+    organizations of regions that share no lesson.
+
+    \b
+    Examples:
+      evalkg metrics --network actors
+      evalkg metrics --network places --country Chile --format csv
+      evalkg metrics --focus "Cáritas" --depth 2 --format json
+    """
+    from .metrics import network_metrics
+    from .store import EvalStore
+
+    report = network_metrics(
+        EvalStore.open(store),
+        network,
+        filters=network_filters(filters),
+        focus=focus,
+        depth=depth,
+    )
+    shown = limit if limit is not None else (25 if fmt == "table" else None)
+    click.echo(report.serialize(fmt, sort=sort, limit=shown), nl=False)
+
+
+@main.command()
+@network_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="HTML file to write (one self-contained page: no CDN, works offline).",
+)
+@click.option(
+    "--physics/--no-physics",
+    default=None,
+    help="Let nodes move (vis-network physics); default: on up to 30 nodes only.",
+)
+@click.option(
+    "--max-edges",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Draw at most N ties, the strongest (default: 3 per node, at least 300).",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(["weighted_degree", "degree", "betweenness"]),
+    default="weighted_degree",
+    show_default=True,
+    help="The centrality that sizes the nodes.",
+)
+@store_option
+@handle_errors
+def view(
+    network: str,
+    focus: str | None,
+    depth: int,
+    output: str,
+    physics: bool | None,
+    max_edges: int | None,
+    size_by: str,
+    store: str | None,
+    **filters: Any,
+) -> None:
+    """Draw a network as one interactive HTML page: colour by type, size by centrality,
+    a search box (any name or acronym), filters by type, and a details panel listing
+    each node's lessons (with links to their pages) and strongest ties.
+
+    The layout is computed before the page opens (communities apart, no overlapping
+    nodes); on dense networks the weakest ties are hidden and the page says how many.
+
+    \b
+    Examples:
+      evalkg view --network actors -o actors.html
+      evalkg view --network places --country Chile -o chile.html
+      evalkg view --focus "Cáritas" --depth 2 -o caritas.html
+    """
+    from .store import EvalStore
+    from .view import view_network
+    from .viewdata import ViewSettings
+
+    page = view_network(
+        EvalStore.open(store),
+        network,
+        filters=network_filters(filters),
+        focus=focus,
+        depth=depth,
+        settings=ViewSettings(physics=physics, max_edges=max_edges, size_by=size_by),
+    )
+    page.save(output)
+    data = page.data
+    click.echo(
+        f"Wrote {output}: {data.nodes:,} nodes, {data.edges_shown:,} of {data.edges_total:,} "
+        f"ties drawn, {page.size / 1e6:.1f} MB."
+    )
+    for note in data.notes:
+        click.echo(note)

@@ -230,6 +230,7 @@ class MetricsReport:
         g, info = self.graph, self.graph.graph.get("metrics", {})
         filters = ", ".join(f"{k}={v}" for k, v in (g.graph.get("filters") or {}).items())
         focus = g.graph.get("focus")
+        brokers = sum(v["broker"] for v in self.values.values())
         return (
             f"{g.graph.get('network', 'network')} network"
             + (f" ({filters})" if filters else "")
@@ -237,8 +238,7 @@ class MetricsReport:
             + f": {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges, "
             f"{g.graph.get('lessons', 0):,} lessons; {info.get('communities', 0)} communities "
             f"(modularity {info.get('modularity', 0.0):.3f}); betweenness "
-            f"{info.get('betweenness', 'exact')}; {sum(v['broker'] for v in self.values.values())}"
-            " brokers"
+            f"{info.get('betweenness', 'exact')}; {_count(brokers, 'broker')}"
         )
 
     def serialize(
@@ -265,6 +265,10 @@ def network_metrics(
 
     graph = project(store, network, filters=filters, focus=focus, depth=depth)
     return MetricsReport(graph, compute_metrics(graph, seed=seed))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _plain(text: object, width: int = 0) -> str:

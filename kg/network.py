@@ -242,7 +242,8 @@ def focus_graph(
     for seed in seeds:
         sub.nodes[seed]["focus"] = True
     labels = ", ".join(dict.fromkeys(graph.nodes[s]["label"] for s in seeds))
-    lessons = {lesson["iri"] for node in sub for lesson in sub.nodes[node]["lessons"]}
+    lessons = {lesson for _, _, tied in sub.edges(data="lessons") for lesson in tied}
+    lessons.update(lesson["iri"] for seed in seeds for lesson in sub.nodes[seed]["lessons"])
     sub.graph.update(
         focus=name,
         depth=depth,
