@@ -103,17 +103,22 @@ class Lexicon:
         def accept(actors: object) -> Actor | None:
             return pick(actors, wanted)  # type: ignore[arg-type]
 
+        starts, acronyms, words = self.names.starts, self.acronyms, self.words
         i, n = 0, len(toks)
         while i < n:
             tok = toks[i]
-            last, actor = self.names.longest(toks, i, accept)
-            if last > i and isinstance(actor, Actor):
-                found.append(Match(i, last, actor, "ReferenceListMethod"))
-                i = last + 1
-                continue
-            single = pick(self.acronyms.get(tok.text, ()), wanted)
-            if single is None and not _slashed(text, tok):  # "VIH/Sida" is not Sweden's
-                single = pick(self.words.get(strip_accents(tok.text), ()), wanted)
+            if tok.folded in starts:
+                last, actor = self.names.longest(toks, i, accept)
+                if last > i and isinstance(actor, Actor):
+                    found.append(Match(i, last, actor, "ReferenceListMethod"))
+                    i = last + 1
+                    continue
+            single = pick(acronyms[tok.text], wanted) if tok.text in acronyms else None
+            # a one-word name glued by a slash is not one: "VIH/Sida" is not Sweden's Sida
+            if single is None and tok.text in words and not _slashed(text, tok):
+                single = pick(words[tok.text], wanted)
+            elif single is None and not tok.text.isascii() and not _slashed(text, tok):
+                single = pick(words.get(strip_accents(tok.text), ()), wanted)
             if single is not None:
                 found.append(Match(i, i, single, "ReferenceListMethod"))
             i += 1

@@ -12,13 +12,13 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .errors import EvalkgError, RecordError
+from .errors import RecordError
 from .mapping import Mapper
+from .pipeline import Job, MappedRecord, RecordMapper, map_files
 from .reader import Rejected, iter_files, read_file
-from .recognize import Recognizer
+from .record import Record
 from .resources import ontology_file
 from .store import EvalStore
 from .vocab import EK, PROV, RDF, XSD
@@ -69,19 +69,28 @@ def build(
     *,
     store: EvalStore,
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> BuildReport:
     """Read every record below ``paths`` into ``store``; ``on_progress(done, total)`` is
-    called after each file. Bad files are reported in the result, never raised."""
+    called after each file. Bad files are reported in the result, never raised.
+
+    Records are mapped in ``workers`` processes (default: one per CPU; see
+    :mod:`kg.pipeline`); the result is the same whatever their number."""
     started = time.perf_counter()
     report = BuildReport()
     files = list(iter_files(paths))
     report.files = len(files)
     load_reference(store)
-    mapper = Mapper(base_iri=store.base_iri, read_time=read_time(), recognizer=Recognizer())
-    later: list[tuple[Any, list[Any]]] = []
-    store.bulk_add(_new_graphs(files, store, mapper, report, later, on_progress))
-    for graph, triples in later:
-        store.replace_graph(graph, triples)
+    job = Job(store.base_iri, read_time(), MAPPING_VERSION, store.graph_digests())
+    later: list[MappedRecord] = []
+    results = map_files(files, job, workers=workers)
+    store.bulk_load_nquads(_new_graphs(results, job, report, later, len(files), on_progress))
+    if later:
+        local = RecordMapper(job)
+        for item in later:
+            if item.nquads is None:  # skipped as unchanged, yet a later duplicate: map it
+                item = local.map_record(_reread(item), force=True)
+            store.replace_graph(store.iri(item.graph), item.triples())
     store.flush()
     report.triples = len(store)
     report.seconds = time.perf_counter() - started
@@ -89,53 +98,52 @@ def build(
 
 
 def _new_graphs(
-    files: list[Path],
-    store: EvalStore,
-    mapper: Mapper,
+    results: Iterable[list[MappedRecord | Rejected]],
+    job: Job,
     report: BuildReport,
-    later: list[tuple[Any, list[Any]]],
+    later: list[MappedRecord],
+    total: int,
     on_progress: Callable[[int, int], None] | None,
-) -> Iterator[tuple[Any, list[Any]]]:
-    """The graphs of records new to the store; changed and repeated ones go to ``later``."""
+) -> Iterator[bytes]:
+    """The N-Quads of records new to the store; changed and repeated ones go to
+    ``later``."""
     seen: dict[str, str] = {}
-    version_p = mapper.iri(EK + "mappingVersion")
-    version_o = mapper.t.literal(MAPPING_VERSION, None, None)
-    for done, path in enumerate(files, start=1):
-        for item in read_file(path):
+    for done, items in enumerate(results, start=1):
+        for item in items:
             if isinstance(item, Rejected):
                 report.rejected.append(item)
-                continue
-            try:
-                mapped = mapper.map(item)
-            except EvalkgError as exc:
-                err = RecordError(exc.message, path=item.source, line=item.line, value=exc.value)
-                report.rejected.append(Rejected(item.where, err))
                 continue
             report.accepted += 1
             report.warnings.extend(item.warnings)
             for key in item.unknown_keys:
                 report.unknown_keys.setdefault(key, []).append(item.where)
-            mapped.triples.append((mapped.graph, version_p, version_o))
-            graph_key = mapped.graph.value
-            if graph_key in seen:
+            if item.graph in seen:
                 report.warnings.append(
-                    f"{item.where}: same lesson as {seen[graph_key]}; the later record replaces it"
+                    f"{item.where}: same lesson as {seen[item.graph]}; the later record replaces it"
                 )
-                later.append((mapped.graph, mapped.triples))
+                later.append(item)
                 report.replaced += 1
                 continue
-            seen[graph_key] = item.where
-            stored = store.graph_digest(mapped.graph)
-            if stored == (item.sha256, MAPPING_VERSION):
+            seen[item.graph] = item.where
+            stored = job.known.get(item.graph)
+            if stored == (item.sha256, job.version):
                 report.unchanged += 1
             elif stored is not None:
-                later.append((mapped.graph, mapped.triples))
+                later.append(item)
                 report.replaced += 1
-            else:
+            elif item.nquads is not None:
                 report.added += 1
-                yield mapped.graph, mapped.triples
+                yield item.nquads
         if on_progress is not None:
-            on_progress(done, len(files))
+            on_progress(done, total)
+
+
+def _reread(item: MappedRecord) -> Record:
+    """The record ``item`` was mapped from, read again from its file."""
+    for record in read_file(item.source):
+        if isinstance(record, Record) and record.line == item.line:
+            return record
+    raise RecordError("record vanished from its file during the build", path=item.where)
 
 
 def countries_named(triples: list[Any], base_iri: str) -> list[Any]:

@@ -25,6 +25,10 @@ class EvalkgError(Exception):
         self.value = value
         super().__init__(self._render())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # keeps path, line and value when an error crosses processes (kg.pipeline)
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.value))
+
     def _render(self) -> str:
         where = ""
         if self.path is not None:
@@ -36,6 +40,12 @@ class EvalkgError(Exception):
             text = repr(self.value)
             shown = ": " + (text if len(text) <= 80 else text[:77] + "...")
         return f"{where}{self.message}{shown}"
+
+
+def _rebuild(
+    cls: type[EvalkgError], message: str, path: str | None, line: int | None, value: object
+) -> EvalkgError:
+    return cls(message, path=path, line=line, value=value)
 
 
 class RecordError(EvalkgError):

@@ -1,7 +1,9 @@
 """Recognize the organizations, places, countries and initiatives a record's text names.
 
-One :class:`Recognizer` serves a whole build: what it learns from "Long Name (ACRONYM)"
-pairs in one record resolves the bare acronym in every later record.
+What a record names depends on the record alone (and the reference data): an acronym
+learnt from a "Long Name (ACRONYM)" pair resolves the bare acronym elsewhere in the same
+record, not in other records. So records can be recognized in any order, in parallel, and
+a rebuilt record gets the links it got the first time.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ class Recognition:
 
 
 class Recognizer:
-    """Finds entities in text; keeps the acronyms it learns across records."""
+    """Finds entities in the text of one record at a time."""
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = copy_lexicon(lexicon or reference_lexicon())
@@ -113,15 +115,18 @@ class Recognizer:
         """``fields`` are ``(name, text, language)``; ``countries`` the record's ISO
         alpha-3 codes (countries named in the text are added)."""
         result = Recognition()
-        texts = [(name, text, language, tokens(text)) for name, text, language in fields]
-        own = list(countries)
+        self.learned, self.found = {}, {}
+        texts = []
+        for name, text, language in fields:
+            toks = tokens(text)
+            texts.append((name, text, language, toks, find_countries(toks)))
         # ordered: the record's own countries first, then those its text names
-        wanted = dict.fromkeys(own)
-        for _, _, _, toks in texts:
-            wanted.update(dict.fromkeys(sorted(code for _, _, code in find_countries(toks))))
+        wanted = dict.fromkeys(countries)
+        for *_, in_text in texts:
+            wanted.update(dict.fromkeys(sorted(code for _, _, code in in_text)))
         self._home = next(iter(wanted), None)
-        for name, text, language, toks in texts:
-            self._field(result, name, text, language, toks, list(wanted))
+        for name, text, language, toks, in_text in texts:
+            self._field(result, name, text, language, toks, list(wanted), in_text)
         return result
 
     def _field(
@@ -132,6 +137,7 @@ class Recognizer:
         language: str | None,
         toks: list[Token],
         countries: list[str],
+        in_text: list[tuple[int, int, str]],
     ) -> None:
         mentions: list[Mention] = []
 
@@ -181,7 +187,7 @@ class Recognizer:
             if last + 1 < len(toks) and toks[last + 1].folded in _ADMIN_WORDS:
                 last += 1
             add(place.first, last, place.place, "GazetteerMethod")
-        for first, last, code in find_countries(toks):
+        for first, last, code in in_text:
             start, end = toks[first].start, toks[last].end
             if not any(
                 start >= m.start and end <= m.end for m in mentions if isinstance(m.entity, Place)

@@ -37,6 +37,28 @@ def oxigraph_terms() -> Terms:
     return Terms("oxigraph", ox.NamedNode, literal, ox.Quad, ox.DefaultGraph())
 
 
+def ntriples_terms() -> Terms:
+    """Terms as their N-Triples text, written by :mod:`pyoxigraph` (which checks IRIs and
+    escapes literals), for a build that hands N-Quads text to the bulk loader; a quad is
+    one N-Quads line."""
+    import pyoxigraph as ox
+
+    def iri(value: str) -> str:
+        return str(ox.NamedNode(value))
+
+    def literal(value: str, language: str | None, datatype: str | None) -> str:
+        if language:
+            return str(ox.Literal(value, language=language))
+        if datatype:
+            return str(ox.Literal(value, datatype=ox.NamedNode(datatype)))
+        return str(ox.Literal(value))
+
+    def quad(s: str, p: str, o: str, g: str | None) -> str:
+        return f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
+
+    return Terms("ntriples", iri, literal, quad, None)
+
+
 def rdflib_terms() -> Terms:
     """Terms for :mod:`rdflib`; a quad is an ``(s, p, o, graph IRI)`` tuple."""
     from rdflib import Literal, URIRef

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -47,9 +47,9 @@ def fold(text: str) -> str:
     return "".join((strip_accents(c).lower() or c)[:1] or c for c in text)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word: its text as written, folded, and its offsets (end exclusive)."""
+class Token(NamedTuple):
+    """A word: its text as written, folded, and its offsets (end exclusive). (A named
+    tuple: a build makes millions of them.)"""
 
     text: str
     folded: str
@@ -88,9 +88,11 @@ class PhraseTable(dict):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__()
         self.prefixes: set[tuple[str, ...]] = set()
+        self.starts: set[str] = set()  # first words of the keys
 
     def add(self, words: tuple[str, ...], value: object) -> None:
         self[words] = value
+        self.starts.add(words[0])
         for n in range(1, len(words)):
             self.prefixes.add(words[:n])
 
@@ -98,6 +100,8 @@ class PhraseTable(dict):  # type: ignore[type-arg]
         """``(last token, value)`` of the longest phrase at token ``i`` (``(-1, None)``
         when none); ``accept(value)`` may turn a value down (return ``None``) or map it."""
         best: tuple[int, object] = (-1, None)
+        if toks[i].folded not in self.starts:
+            return best
         key: tuple[str, ...] = (toks[i].folded,)
         j = i
         while True:

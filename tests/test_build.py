@@ -125,3 +125,56 @@ def test_open_missing_store_says_what_to_do(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="evalkg build"):
         EvalStore.open(tmp_path / "nothing")
+
+
+def test_rebuild_with_an_unchanged_duplicate_keeps_the_later(
+    tmp_path: Path, seed_path: Path
+) -> None:
+    """The later copy of a lesson wins even when it is the one the store already holds
+    (so the build skipped mapping it)."""
+    text = seed_path.read_text(encoding="utf-8")
+    store = EvalStore()
+    (tmp_path / "b.txt").write_text(text.replace("Pudahuel", "Maipú"), encoding="utf-8")
+    build([tmp_path], store=store)
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    report = build([tmp_path], store=store)
+    assert report.replaced == 2
+    contexts = store.inner.quads_for_pattern(
+        None, ox.NamedNode(EK + "context"), None, ox.DefaultGraph()
+    )
+    (literal,) = {q.object.value for q in contexts}
+    assert "Maipú" in literal
+
+
+def _without_blank_nodes(store: EvalStore) -> set[ox.Quad]:
+    # the ontology's owl:unionOf lists are blank nodes, named afresh by each parse
+    return {q for q in store.inner if not any(isinstance(t, ox.BlankNode) for t in q)}
+
+
+@pytest.mark.slow
+def test_workers_build_the_same_store(tmp_path: Path) -> None:
+    from kg.pipeline import MIN_FILES_FOR_WORKERS
+    from kg.synthetic import write_corpus
+
+    write_corpus(tmp_path / "corpus", MIN_FILES_FOR_WORKERS + 6, seed=3)
+    (tmp_path / "corpus" / "zz-bad.txt").write_bytes(b"")
+    one, two = EvalStore(), EvalStore()
+    report_one = build([tmp_path / "corpus"], store=one, workers=1)
+    report_two = build([tmp_path / "corpus"], store=two, workers=2)
+    assert report_two.accepted == report_one.accepted == MIN_FILES_FOR_WORKERS + 6
+    reasons = [str(r.error) for r in report_one.rejected]
+    assert [str(r.error) for r in report_two.rejected] == reasons
+    assert len(reasons) == 1 and "zz-bad.txt" in reasons[0]
+    assert report_two.warnings == report_one.warnings
+    assert len(one.inner) == len(two.inner)
+    assert _without_blank_nodes(one) == _without_blank_nodes(two)
+
+
+def test_errors_keep_their_position_across_processes() -> None:
+    import pickle
+
+    from kg.errors import RecordError
+
+    error = RecordError("not JSON", path="a.jsonl", line=2, value="{oops")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.path, copy.line, copy.value, str(copy)) == ("a.jsonl", 2, "{oops", str(error))

@@ -8,7 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.mapping import Mapper, lesson_key
-from kg.reader import parse_page
+from kg.reader import Rejected, parse_page
+from kg.resources import sample_dir
 from kg.store import EvalStore
 from kg.vocab import DCT, EK, FOAF, PROV, SKOS
 
@@ -136,3 +137,28 @@ def test_no_lesson_url_gives_a_stable_key() -> None:
     two = parse_page(b"- eval_number:\n- 2\n", source="a/b.txt")
     assert lesson_key(one) == lesson_key(two)
     assert lesson_key(one).startswith("x-")
+
+
+def test_ntriples_terms_give_the_same_triples_as_oxigraph_terms() -> None:
+    """The build writes terms as N-Triples text; parsed back, they are the terms the
+    Oxigraph factory makes, hostile text included."""
+    from kg.pipeline import to_nquads
+    from kg.reader import read_records
+    from kg.recognize import Recognizer
+    from kg.terms import ntriples_terms
+
+    records = [r for r in read_records([sample_dir()]) if not isinstance(r, Rejected)]
+    records[0].texts["context"] = 'say "hi" \\ there\r\n\u2028 <script> \x00 end'
+    for record in records:
+        plain = Mapper(read_time="2026-01-01T00:00:00Z", recognizer=Recognizer()).map(record)
+        text = Mapper(
+            read_time="2026-01-01T00:00:00Z", terms=ntriples_terms(), recognizer=Recognizer()
+        ).map(record)
+        parsed = list(ox.parse(to_nquads(text.graph, text.triples), format=ox.RdfFormat.N_QUADS))
+        graph = ox.NamedNode(plain.graph.value)
+        assert {q.triple for q in parsed if q.graph_name == graph} == {
+            ox.Triple(*t) for t in plain.triples
+        }
+        assert {q.triple for q in parsed if q.graph_name == ox.DefaultGraph()} == {
+            ox.Triple(*t) for t in plain.triples
+        }

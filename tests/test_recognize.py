@@ -118,15 +118,32 @@ def test_shared_acronym_resolves_by_country() -> None:
                     "BRA": {"org/cut-brasil"}}
 
 
-def test_long_name_pair_teaches_the_acronym_to_later_records() -> None:
+def test_long_name_pair_teaches_the_acronym_within_the_record() -> None:
     recognizer = Recognizer()
-    first = recognizer.recognize(
-        [("context", "The Bonded Labour Liberation Front (BLLF) trained brick workers.", "en")],
-        ["PAK"])
-    second = recognizer.recognize([("context", "Later BLLF visited the kilns.", "en")], ["PAK"])
-    (org,) = {entity_key(m.entity) for m in first.mentions if "bllf" not in m.text.lower()}
-    assert {entity_key(m.entity) for m in second.mentions} == {org}
-    assert [m.method for m in second.mentions] == ["AcronymMethod"]
+    found = recognizer.recognize(
+        [
+            ("context", "The Bonded Labour Liberation Front (BLLF) trained brick workers.", "en"),
+            ("success", "Later BLLF visited the kilns.", "en"),
+        ],
+        ["PAK"],
+    )
+    (org,) = {entity_key(m.entity) for m in found.mentions if m.field == "context"}
+    later = [m for m in found.mentions if m.field == "success"]
+    assert {entity_key(m.entity) for m in later} == {org}
+    assert [m.method for m in later] == ["AcronymMethod"]
+
+
+def test_what_a_record_names_does_not_depend_on_earlier_records() -> None:
+    """Records are recognized in parallel and rebuilt one by one, so a record's result
+    must be its own: an acronym learnt in one record does not leak into the next."""
+    teach = [("context", "The Bonded Labour Liberation Front (BLLF) trained workers.", "en")]
+    probe = [("context", "Later BLLF visited the kilns.", "en")]
+    fresh = Recognizer().recognize(probe, ["PAK"])
+    recognizer = Recognizer()
+    recognizer.recognize(teach, ["PAK"])
+    after = recognizer.recognize(probe, ["PAK"])
+    assert after.mentions == fresh.mentions
+    assert not any(m.method == "AcronymMethod" for m in after.mentions)
 
 
 def test_gold_set_f1_is_at_least_090() -> None:

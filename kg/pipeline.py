@@ -1,0 +1,180 @@
+"""Records to N-Quads, in worker processes when a build is big enough.
+
+Reading and mapping a record (its text recognition above all) is most of a build's work,
+and it depends on the record alone, so batches of files go to ``workers`` processes and
+come back, in input order, as N-Quads text that the store's bulk loader parses natively.
+The result does not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .reader import Rejected, read_file
+from .record import Record
+
+#: Files per task sent to a worker.
+CHUNK = 16
+#: Below this many files, a build maps in its own process (starting workers costs more).
+MIN_FILES_FOR_WORKERS = 4 * CHUNK
+
+
+@dataclass(slots=True)
+class MappedRecord:
+    """One record mapped: its named graph and, unless it was skipped as unchanged, its
+    triples as N-Quads (each triple twice: in the record's graph and in the default
+    graph)."""
+
+    where: str
+    source: str
+    line: int | None
+    graph: str
+    sha256: str
+    warnings: list[str] = field(default_factory=list)
+    unknown_keys: list[str] = field(default_factory=list)
+    nquads: bytes | None = None
+
+    def triples(self) -> list[tuple[Any, Any, Any]]:
+        """The record's triples, parsed back from :attr:`nquads`."""
+        import pyoxigraph as ox
+
+        if self.nquads is None:
+            return []
+        graph = ox.NamedNode(self.graph)
+        return [
+            q.triple
+            for q in ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS)
+            if q.graph_name == graph
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every worker needs: where IRIs go, the read time, the mapping version, and
+    the ``(sha256, mapping version)`` of each graph already in the store (records whose
+    digest matches are not mapped again)."""
+
+    base_iri: str
+    read_time: str
+    version: str
+    known: dict[str, tuple[str, str]]
+
+
+class RecordMapper:
+    """Reads files and maps their records to :class:`MappedRecord` (one per process)."""
+
+    def __init__(self, job: Job) -> None:
+        from .mapping import Mapper
+        from .recognize import Recognizer
+        from .terms import ntriples_terms
+        from .vocab import EK
+
+        self.job = job
+        terms = ntriples_terms()
+        self.mapper = Mapper(
+            base_iri=job.base_iri, read_time=job.read_time, terms=terms, recognizer=Recognizer()
+        )
+        version = terms.literal(job.version, None, None)
+        self._version = (self.mapper.iri(EK + "mappingVersion"), version)
+
+    def map_file(self, path: Path) -> list[MappedRecord | Rejected]:
+        """Every record of ``path``, mapped, or the reason it was rejected."""
+        from .errors import EvalkgError, RecordError
+
+        out: list[MappedRecord | Rejected] = []
+        for item in read_file(path):
+            if isinstance(item, Rejected):
+                out.append(item)
+                continue
+            try:
+                out.append(self.map_record(item))
+            except EvalkgError as exc:
+                err = RecordError(exc.message, path=item.source, line=item.line, value=exc.value)
+                out.append(Rejected(item.where, err))
+        return out
+
+    def map_record(self, record: Record, *, force: bool = False) -> MappedRecord:
+        """``record`` mapped; not mapped (``nquads`` is ``None``) when the store already
+        holds it with the same digest and mapping version, unless ``force``."""
+        from .mapping import lesson_key
+
+        graph = f"{self.job.base_iri}record/{lesson_key(record)}"
+        result = MappedRecord(
+            record.where,
+            record.source,
+            record.line,
+            graph,
+            record.sha256,
+            unknown_keys=record.unknown_keys,
+        )
+        if not force and self.job.known.get(graph) == (record.sha256, self.job.version):
+            result.warnings = list(record.warnings)
+            return result
+        mapped = self.mapper.map(record)
+        mapped.triples.append((mapped.graph, *self._version))
+        result.warnings = list(record.warnings)
+        result.nquads = to_nquads(mapped.graph, mapped.triples)
+        return result
+
+
+def to_nquads(graph: str, triples: list[tuple[str, str, str]]) -> bytes:
+    """``triples`` (terms as N-Triples text, see :func:`kg.terms.ntriples_terms`) as
+    N-Quads, once in ``graph`` and once in the default graph."""
+    lines = [f"{s} {p} {o}" for s, p, o in triples]
+    if not lines:
+        return b""
+    in_graph = f" {graph} .\n"
+    return (in_graph.join(lines) + in_graph + " .\n".join(lines) + " .\n").encode("utf-8")
+
+
+_WORKER: RecordMapper | None = None
+
+
+def _start_worker(job: Job) -> None:
+    global _WORKER
+    _WORKER = RecordMapper(job)
+
+
+def _map_chunk(paths: list[Path]) -> list[list[MappedRecord | Rejected]]:
+    if _WORKER is None:  # pragma: no cover - the pool's initializer sets it
+        raise RuntimeError("worker not started")
+    return [_WORKER.map_file(path) for path in paths]
+
+
+def default_workers() -> int:
+    """The CPUs this process may use (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_files(
+    files: list[Path], job: Job, *, workers: int | None = None
+) -> Iterator[list[MappedRecord | Rejected]]:
+    """The records of each file, in the order of ``files``, mapped by ``workers``
+    processes (default: one per CPU; 1 maps here, as do small builds)."""
+    count = default_workers() if workers is None else max(1, workers)
+    if count == 1 or len(files) < MIN_FILES_FOR_WORKERS:
+        local = RecordMapper(job)
+        for path in files:
+            yield local.map_file(path)
+        return
+    import multiprocessing
+
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    # fork where it is the default (Linux): no re-import, and a script that calls
+    # build() needs no ``if __name__ == "__main__"`` guard. The children only map
+    # records; they never touch the parent's store or its threads.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if sys.platform == "darwin":
+        method = "spawn"
+    context = multiprocessing.get_context(method)
+    with context.Pool(count, initializer=_start_worker, initargs=(job,)) as pool:
+        for results in pool.imap(_map_chunk, chunks):
+            yield from results
