@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .resources import ontology_file
-from .textscan import PhraseTable, Token, strip_accents
+from .textscan import PhraseTable, Token, folded_words, strip_accents
 from .textscan import tokens as tokenize
 from .vocab import EK, RDF, SKOS
 
@@ -89,7 +89,7 @@ class Lexicon:
 
     def lookup_name(self, name: str) -> list[Actor]:
         """Actors with exactly this full name (folded)."""
-        key = tuple(t.folded for t in tokenize(name))
+        key = folded_words(name)
         if len(key) == 1:
             return self.words.get(strip_accents(name.strip()), [])
         found: list[Actor] = self.names.get(key, [])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -278,6 +279,7 @@ def _strip_country(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def _home_country(name: str) -> str | None:
     """The country a national actor's name says it belongs to, if any."""
     for tok in tokens(name):

@@ -46,12 +46,24 @@ def ntriples_terms() -> Terms:
     def iri(value: str) -> str:
         return str(ox.NamedNode(value))
 
+    cache: dict[tuple[str, str | None, str | None], str] = {}
+
     def literal(value: str, language: str | None, datatype: str | None) -> str:
+        key = (value, language, datatype)
+        found = cache.get(key)
+        if found is not None:
+            return found
         if language:
-            return str(ox.Literal(value, language=language))
-        if datatype:
-            return str(ox.Literal(value, datatype=ox.NamedNode(datatype)))
-        return str(ox.Literal(value))
+            text = str(ox.Literal(value, language=language))
+        elif datatype:
+            text = str(ox.Literal(value, datatype=ox.NamedNode(datatype)))
+        else:
+            text = str(ox.Literal(value))
+        if len(value) <= 64:  # short values repeat: offsets, field names, acronyms
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[key] = text
+        return text
 
     def quad(s: str, p: str, o: str, g: str | None) -> str:
         return f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
