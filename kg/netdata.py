@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 from .geo import fold
@@ -104,6 +104,17 @@ class Filters:
         return {f.name: str(v) for f in fields(self) if (v := getattr(self, f.name)) is not None}
 
 
+class EvaluationDetails(NamedTuple):
+    """An evaluation's title, year and kinds (see :func:`kind_key`)."""
+
+    title: str | None
+    year: str | None
+    kinds: frozenset[str]
+
+
+NO_DETAILS = EvaluationDetails(None, None, frozenset())
+
+
 @dataclass(frozen=True)
 class Entity:
     """What a node shows: its label, other names, type and organization kind."""
@@ -164,33 +175,40 @@ class NetworkData:
     filters: Filters = field(default_factory=Filters)
 
     @cached_property
-    def _lesson_table(
-        self,
-    ) -> tuple[dict[str, dict[str, Any]], dict[str, str | None], dict[str, set[str]]]:
-        lessons: dict[str, dict[str, Any]] = {}
-        years: dict[str, str | None] = {}
-        kinds: dict[str, set[str]] = {}
-        for lesson, evaluation, title, url, text, year, timing, nature in rows(
-            self.store, "network-lessons"
+    def evaluations(self) -> dict[str, EvaluationDetails]:
+        """Evaluation IRI → its title, year and kinds."""
+        table: dict[str, EvaluationDetails] = {}
+        for evaluation, title, year, timing, nature in rows(
+            self.store, "network-evaluation-details"
         ):
-            iri = lesson.value
-            if iri in lessons:
-                continue
-            lessons[iri] = {
-                "iri": iri,
-                "title": excerpt(_value(text)) or "Lesson " + iri.rstrip("/").rsplit("/", 1)[-1],
-                "evaluation": _value(evaluation),
-                "evaluation_title": _value(title),
-                "url": _value(url),
-            }
-            years[iri] = _value(year)
-            kinds[iri] = {kind_key(t.value.rsplit("#", 1)[-1]) for t in (timing, nature) if t}
-        return lessons, years, kinds
+            kinds = frozenset(kind_key(t.value.rsplit("#", 1)[-1]) for t in (timing, nature) if t)
+            table.setdefault(
+                evaluation.value, EvaluationDetails(_value(title), _value(year), kinds)
+            )
+        return table
 
-    @property
+    @cached_property
     def lessons(self) -> dict[str, dict[str, Any]]:
         """Lesson IRI → ``{iri, title, evaluation, evaluation_title, url}``."""
-        return self._lesson_table[0]
+        details = self.evaluations
+        table: dict[str, dict[str, Any]] = {}
+        for lesson, evaluation, url, text in rows(self.store, "network-lessons"):
+            iri = lesson.value
+            if iri in table:
+                continue
+            found = _value(evaluation)
+            table[iri] = {
+                "iri": iri,
+                "title": excerpt(_value(text)) or "Lesson " + iri.rstrip("/").rsplit("/", 1)[-1],
+                "evaluation": found,
+                "evaluation_title": details[found].title if found in details else None,
+                "url": _value(url),
+            }
+        return table
+
+    def _evaluation_of(self, lesson: str) -> EvaluationDetails:
+        found = self.lessons[lesson]["evaluation"]
+        return self.evaluations.get(found or "", NO_DETAILS)
 
     @cached_property
     def facets(self) -> dict[str, dict[str, set[str]]]:
@@ -247,12 +265,12 @@ class NetworkData:
             keep &= self._facet_lessons(("theme", "category"), chosen.theme, ("theme", "category"))
         if chosen.year is not None:
             year = str(chosen.year).strip()
-            keep = {iri for iri in keep if self._lesson_table[1].get(iri) == year}
+            keep = {iri for iri in keep if self._evaluation_of(iri).year == year}
         if chosen.kind is not None:
             kind = kind_key(chosen.kind)
             if kind not in EVALUATION_KINDS:
                 raise ConfigError(f"unknown kind (use {', '.join(EVALUATION_KINDS)})", value=kind)
-            keep = {iri for iri in keep if kind in self._lesson_table[2].get(iri, ())}
+            keep = {iri for iri in keep if kind in self._evaluation_of(iri).kinds}
         return keep
 
     def keeps(self, lesson: str) -> bool:
