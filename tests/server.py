@@ -1,0 +1,139 @@
+"""Servers for the endpoint tests, all on 127.0.0.1: a real Oxigraph server (the
+``oxigraph`` binary of the PyPI package of that name, installed by the test extra) and a
+scripted HTTP server that answers from a list of canned responses."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server binary: next to this Python first (a virtualenv that is
+    not activated), else on PATH. Missing, the test fails: CI installs it."""
+    local = Path(sys.executable).parent / "oxigraph"
+    found = str(local) if local.is_file() else shutil.which("oxigraph")
+    if found is None:
+        pytest.fail("the oxigraph server binary is missing: pip install -e '.[test]'")
+    return found
+
+
+@contextmanager
+def oxigraph_server(location: Path, *, start_timeout: float = 30.0) -> Iterator[str]:
+    """Run ``oxigraph serve`` on a free port of 127.0.0.1 with its data in
+    ``location``; yield its base URL (``/query``, ``/update``, ``/store`` below it) and
+    stop it at the end, also when the test fails."""
+    port = free_port()
+    log = location / "oxigraph.log"
+    command = [oxigraph_binary(), "serve", "--location", str(location / "db")]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process, log, start_timeout)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    probe = base + "/query?query=ASK%7B%7D"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"oxigraph exited with {process.returncode}: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(probe, timeout=1) as response:
+                response.read()
+            return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"oxigraph did not answer on {base} within {limit} s")
+
+
+@dataclass
+class Canned:
+    """One scripted answer: status, content type, body, extra headers, delay."""
+
+    status: int = 200
+    content_type: str = "application/sparql-results+json"
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class Seen:
+    """One request the scripted server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class ScriptedServer:
+    """Answers the n-th request with ``answers[n]`` (the last one repeats) and records
+    every request in ``seen``."""
+
+    def __init__(self, answers: list[Canned]) -> None:
+        self.answers = answers
+        self.seen: list[Seen] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                size = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(size) if size else b""
+                owner.seen.append(Seen(self.command, self.path, dict(self.headers), body))
+                canned = owner.answers[min(len(owner.seen), len(owner.answers)) - 1]
+                time.sleep(canned.delay)
+                self.send_response(canned.status)
+                self.send_header("Content-Type", canned.content_type)
+                self.send_header("Content-Length", str(len(canned.body)))
+                for name, value in canned.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(canned.body)
+
+            do_GET = do_POST = do_PUT = _answer
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet."""
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sparql"
+
+    def __enter__(self) -> ScriptedServer:
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

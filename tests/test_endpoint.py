@@ -1,0 +1,424 @@
+"""Remote SPARQL endpoints and `evalkg push`, against a real Oxigraph server started on
+127.0.0.1 (see tests/server.py) and scripted HTTP servers for the failure cases."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
+from server import Canned, ScriptedServer, free_port, oxigraph_server
+
+from kg.cli import main
+from kg.endpoint import Remote, run_remote_query
+from kg.errors import ConfigError, EndpointError, QueryError
+from kg.push import push
+from kg.queries import NamedQuery, bind, get_query, list_queries
+from kg.query import run_query
+from kg.results import QueryResult
+from kg.store import EvalStore
+
+pytestmark = pytest.mark.server
+
+QUERIES = list_queries()
+QUICK = {"timeout": 5.0, "retries": 2, "backoff": 0.01}
+SELECT_JSON = json.dumps(
+    {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}
+).encode()
+COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+
+
+# --- fixtures ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def pushed(server: str, sample_store: EvalStore) -> str:
+    """The sample pushed to the module's server; its query URL."""
+    push(sample_store, server + "/store")
+    return server + "/query"
+
+
+@pytest.fixture()
+def fresh_server(tmp_path: Path) -> Iterator[str]:
+    with oxigraph_server(tmp_path) as base:
+        yield base
+
+
+# --- helpers ----------------------------------------------------------------------
+
+
+def concat_vars(text: str) -> dict[str, str]:
+    """``{variable: separator}`` of the query's GROUP_CONCAT projections (their order is
+    not defined by SPARQL, so they are compared as sorted tokens)."""
+    found = re.finditer(
+        r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)',
+        text,
+        re.IGNORECASE | re.DOTALL,
+    )
+    return {m.group(2): m.group(1) for m in found}
+
+
+def comparable(result: QueryResult, concat: dict[str, str]) -> list[tuple[Any, ...]]:
+    """Rows with blank nodes masked and GROUP_CONCAT values as sorted token tuples."""
+
+    def cell(var: str, term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            return "_:blank"
+        if var in concat and isinstance(term, ox.Literal):
+            return (term.language, tuple(sorted(term.value.split(concat[var]))))
+        return term
+
+    return [
+        tuple(cell(v, t) for v, t in zip(result.variables, row, strict=True)) for row in result.rows
+    ]
+
+
+def to_rdflib(triples: list[Any]) -> rdflib.Graph:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
+
+
+def remote_count(query_url: str, sparql: str = COUNT_QUADS) -> int:
+    return int(run_remote_query(query_url, sparql).rows[0][0].value)
+
+
+def local_count(store: EvalStore, sparql: str = COUNT_QUADS) -> int:
+    return int(run_query(store, sparql).rows[0][0].value)
+
+
+def run_both(store: EvalStore, query_url: str, named: NamedQuery) -> tuple[QueryResult, ...]:
+    """The query with its header example's parameters, on the store and remotely."""
+    text = bind(named, named.example_params())
+    return run_query(store, text), run_remote_query(query_url, text)
+
+
+# --- every canned query gives the same rows remotely --------------------------------
+
+
+@pytest.mark.parametrize("named", QUERIES, ids=[q.name for q in QUERIES])
+def test_canned_query_same_rows_remote_and_local(
+    named: NamedQuery, pushed: str, sample_store: EvalStore
+) -> None:
+    local, remote = run_both(sample_store, pushed, named)
+    assert remote.kind == local.kind
+    if local.kind == "graph":
+        assert isomorphic(to_rdflib(remote.triples), to_rdflib(local.triples))
+        return
+    assert remote.variables == local.variables and remote.boolean == local.boolean
+    concat = concat_vars(named.text)
+    ours, theirs = comparable(local, concat), comparable(remote, concat)
+    assert Counter(theirs) == Counter(ours)
+    if re.search(r"\bORDER\s+BY\b", named.text, re.IGNORECASE):
+        assert theirs == ours
+
+
+def test_the_sample_gives_rows(pushed: str, sample_store: EvalStore) -> None:
+    """The comparison above means something: the queries do return data."""
+    with_rows = [q.name for q in QUERIES if run_both(sample_store, pushed, q)[0].rows]
+    assert len(with_rows) >= len(QUERIES) // 2, with_rows
+
+
+def test_construct_and_ask_remote(pushed: str, sample_store: EvalStore) -> None:
+    construct = (
+        "CONSTRUCT { ?c ?p ?o } WHERE { ?c a <https://w3id.org/evalkg/ontology#Country> ; ?p ?o }"
+    )
+    local, remote = run_query(sample_store, construct), run_remote_query(pushed, construct)
+    assert remote.kind == "graph" and len(remote.triples) > 100
+    assert isomorphic(to_rdflib(remote.triples), to_rdflib(local.triples))
+    ask = "ASK { ?l a <https://w3id.org/evalkg/ontology#Lesson> }"
+    assert run_remote_query(pushed, ask).boolean is True
+
+
+def test_every_quad_arrives(pushed: str, sample_store: EvalStore) -> None:
+    assert remote_count(pushed) == local_count(sample_store) > 8000
+
+
+# --- push -------------------------------------------------------------------------
+
+
+def test_push_twice_leaves_the_same_data(fresh_server: str, sample_store: EvalStore) -> None:
+    query_url = fresh_server + "/query"
+    stats = next(q for q in QUERIES if q.name == "stats")
+    first = push(sample_store, fresh_server + "/store", chunk_size=700)
+    after_first = (remote_count(query_url), run_remote_query(query_url, stats.text).rows)
+    second = push(sample_store, fresh_server + "/store", chunk_size=700)
+    assert (remote_count(query_url), run_remote_query(query_url, stats.text).rows) == after_first
+    assert after_first[0] == local_count(sample_store)
+    assert first.triples == second.triples == after_first[0]
+    assert first.requests > len(first.graphs)  # it did chunk
+
+
+@pytest.mark.parametrize("method", ["gsp", "update"])
+def test_blank_nodes_are_not_split_across_chunks(
+    method: str, fresh_server: str, sample_store: EvalStore
+) -> None:
+    endpoint = fresh_server + ("/store" if method == "gsp" else "/update")
+    push(sample_store, endpoint, method=method, chunk_size=25)
+    query_url = fresh_server + "/query"
+    with_blanks = run_query(
+        sample_store,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }",
+    ).rows
+    assert with_blanks  # the ontology's OWL axioms use blank nodes
+    for (graph,) in with_blanks:
+        construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+        local = run_query(sample_store, construct)
+        remote = run_remote_query(query_url, construct)
+        assert isomorphic(to_rdflib(remote.triples), to_rdflib(local.triples)), graph
+    assert remote_count(query_url) == local_count(sample_store)
+
+
+def test_push_into_one_named_graph(fresh_server: str, sample_store: EvalStore) -> None:
+    target = "https://example.org/graphs/evalkg"
+    report = push(sample_store, fresh_server + "/store", graph=target)
+    query_url = fresh_server + "/query"
+    assert [g.name for g in report.graphs] == [target]
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    rows = run_remote_query(query_url, per_graph).rows
+    assert [(g.value, int(n.value)) for g, n in rows] == [(target, len(sample_store))]
+    assert remote_count(query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 0
+
+
+@pytest.mark.parametrize("method", ["gsp", "update"])
+def test_hostile_literals_arrive_verbatim(method: str, fresh_server: str) -> None:
+    store = EvalStore()
+    graph = ox.NamedNode("https://w3id.org/evalkg/id/record/hostile")
+    values = [
+        '"} } ; DROP ALL ; INSERT DATA { <a:b> <a:c> "x" }',
+        "back\\slash \\u0022 \\n not escapes",
+        "<script>alert(1)</script>\r\n\t\x00\x01 \U0001f600 é",
+    ]
+    literals = [ox.Literal(v, language="en") for v in values] + [ox.Literal(values[0])]
+    subject, predicate = ox.NamedNode("https://w3id.org/evalkg/id/x"), ox.NamedNode("urn:p")
+    store.replace_graph(graph, [(subject, predicate, lit) for lit in literals])
+    push(store, fresh_server + ("/store" if method == "gsp" else "/update"), method=method)
+    got = run_remote_query(
+        fresh_server + "/query", "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    ).rows
+    assert Counter(row[0] for row in got) == Counter(literals)
+    assert remote_count(fresh_server + "/query") == 2 * len(literals)
+
+
+def named_graphs(store: EvalStore) -> list[tuple[str, int]]:
+    """(IRI, triples) of the store's named graphs, in the order push sends them."""
+    rows = run_query(store, bind(get_query("graph-sizes"), {})).rows
+    return [(g.value, int(n.value)) for g, n in rows]
+
+
+def test_a_failure_half_way_is_reported(sample_store: EvalStore) -> None:
+    first, size = named_graphs(sample_store)[0]
+    assert size > 400  # so that chunks of 200 need at least three requests
+    answers = [Canned(204), Canned(204), Canned(500, "text/plain", b"disk full")]
+    with ScriptedServer(answers) as fake, pytest.raises(EndpointError) as caught:
+        push(sample_store, Remote.from_env(fake.url, **QUICK), chunk_size=200)
+    message = str(caught.value)
+    assert f"push stopped at {first} (request 3)" in message
+    assert "HTTP 500" in message and "disk full" in message
+    assert "0 graph(s) complete" in message and "is partial" in message
+    assert [s.method for s in fake.seen] == ["PUT", "POST", "POST"]
+
+
+def test_push_sends_ntriples_by_gsp(sample_store: EvalStore) -> None:
+    with ScriptedServer([Canned(204)]) as fake:
+        report = push(sample_store, fake.url, chunk_size=10**6)
+    first = fake.seen[0]
+    assert first.method == "PUT"
+    assert first.path == "/sparql?graph=" + quote(named_graphs(sample_store)[0][0], safe="")
+    assert first.headers["Content-Type"] == "application/n-triples"
+    assert fake.seen[-1].path == "/sparql?default"
+    parsed = rdflib.Graph().parse(data=fake.seen[-1].body.decode("utf-8"), format="nt")
+    assert len(parsed) == len(sample_store) == report.graphs[-1].triples
+
+
+def test_bad_push_options(sample_store: EvalStore) -> None:
+    with pytest.raises(ConfigError, match="unknown push method"):
+        push(sample_store, "http://127.0.0.1:1/", method="ftp")
+    with pytest.raises(ConfigError, match="not a valid graph IRI"):
+        push(sample_store, "http://127.0.0.1:1/", graph="not an iri")
+
+
+# --- failures of the endpoint: clear messages, retries only when it helps -------------
+
+
+def test_unreachable_port_is_retried_then_reported() -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"
+    with pytest.raises(EndpointError) as caught:
+        run_remote_query(Remote.from_env(url, **QUICK), "SELECT * WHERE { ?s ?p ?o }")
+    message = str(caught.value)
+    assert message.startswith(url + ": cannot reach the endpoint: connection refused")
+    assert "(after 3 attempts)" in message
+
+
+def test_unknown_host() -> None:
+    url = "http://evalkg-no-such-host.invalid/sparql"
+    with pytest.raises(EndpointError, match=r"unknown host 'evalkg-no-such-host\.invalid'"):
+        run_remote_query(Remote.from_env(url, **QUICK), "ASK {}")
+
+
+@pytest.mark.parametrize(
+    ("canned", "expected"),
+    [
+        (
+            Canned(500, "text/plain", b"Internal\n  trouble"),
+            r"HTTP 500 Internal Server Error: 'Internal trouble'",
+        ),
+        (
+            Canned(400, "text/plain", b"Parse error at 1:3"),
+            r"HTTP 400 Bad Request: 'Parse error at 1:3'",
+        ),
+        (Canned(403, "text/html", b"<h1>Forbidden</h1>"), r"HTTP 403 Forbidden: '<h1>Forbidden"),
+        (
+            Canned(200, "text/html", b"<html>login</html>"),
+            r"not SPARQL results nor RDF: 'text/html'",
+        ),
+        (Canned(200, body=b"{not json"), r"malformed application/sparql-results\+json"),
+        (Canned(200, body=b'{"foo": 1}'), r"malformed .*'results' key"),
+    ],
+    ids=["500", "400", "403", "html", "not-json", "wrong-shape"],
+)
+def test_http_errors_and_malformed_results(canned: Canned, expected: str) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o }"
+    with ScriptedServer([canned]) as fake, pytest.raises(EndpointError, match=expected) as caught:
+        run_remote_query(Remote.from_env(fake.url, **QUICK), query)
+    assert str(caught.value).startswith(fake.url + ": ")
+    assert len(fake.seen) == 1  # none of these is retried
+
+
+@pytest.mark.parametrize("status", [503, 502, 504, 429])
+def test_transient_errors_are_retried(status: int) -> None:
+    answers = [
+        Canned(status, "text/plain", b"busy", {"Retry-After": "0"}),
+        Canned(body=SELECT_JSON),
+    ]
+    with ScriptedServer(answers) as fake:
+        result = run_remote_query(Remote.from_env(fake.url, **QUICK), "SELECT ?x WHERE {}")
+    assert result.rows == [(ox.Literal("1"),)] and len(fake.seen) == 2
+
+
+def test_persistent_503_gives_up() -> None:
+    down = Canned(503, "text/plain", b"down for maintenance")
+    expected = r"HTTP 503 .*\(after 3 attempts\)"
+    with ScriptedServer([down]) as fake, pytest.raises(EndpointError, match=expected):
+        run_remote_query(Remote.from_env(fake.url, **QUICK), "ASK {}")
+    assert len(fake.seen) == 3
+
+
+def test_timeout() -> None:
+    with ScriptedServer([Canned(body=SELECT_JSON, delay=2.0)]) as fake:
+        remote = Remote.from_env(fake.url, timeout=0.3, retries=2, backoff=0.01)
+        with pytest.raises(EndpointError, match=r"no answer within 0.3 s"):
+            run_remote_query(remote, "SELECT ?x WHERE {}")
+    assert len(fake.seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        ("INSERT DATA { <a:b> <a:c> <a:d> }", "updates are not sent to an endpoint"),
+        ("# c\nDROP ALL", "updates are not sent to an endpoint"),
+        ("PREFIX x: <a:> CLEAR DEFAULT", "updates are not sent to an endpoint"),
+        ("SELECT * WHERE { ?s ?p ?o } ; DROP ALL", "DROP writes to the store"),
+        ("SELECT * WHERE { SERVICE <http://x.example/> { ?s ?p ?o } }", "SERVICE reaches"),
+    ],
+    ids=["insert", "comment-drop", "prefix-clear", "trailing-drop", "service"],
+)
+def test_refused_before_anything_is_sent(sparql: str, expected: str) -> None:
+    fake = ScriptedServer([Canned(body=SELECT_JSON)])
+    with fake, pytest.raises(QueryError, match=expected) as caught:
+        run_remote_query(fake.url, sparql, source="q.rq")
+    assert str(caught.value).startswith("q.rq")
+    assert fake.seen == []
+
+
+def test_long_queries_are_posted() -> None:
+    long_query = "SELECT ?x WHERE { " + " ".join(f"# {i}\n" for i in range(400)) + "}"
+    with ScriptedServer([Canned(body=SELECT_JSON)]) as fake:
+        run_remote_query(fake.url, "SELECT ?x WHERE {}")
+        run_remote_query(fake.url, long_query)
+    assert [s.method for s in fake.seen] == ["GET", "POST"]
+    assert "application/sparql-results+json" in fake.seen[0].headers["Accept"]
+
+
+# --- credentials --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "header"),
+    [
+        ({"EVALKG_ENDPOINT_TOKEN": "t0ken"}, "Bearer t0ken"),
+        ({"EVALKG_ENDPOINT_USER": "ana", "EVALKG_ENDPOINT_PASSWORD": "pw"}, "Basic YW5hOnB3"),
+    ],
+)
+def test_credentials_from_the_environment(
+    env: dict[str, str], header: str, sample_store: EvalStore
+) -> None:
+    with ScriptedServer([Canned(401, "text/plain", b"who are you?")]) as fake:
+        remote = Remote.from_env(fake.url, env=env, **QUICK)
+        with pytest.raises(EndpointError, match="HTTP 401") as caught:
+            run_remote_query(remote, "ASK {}")
+        with pytest.raises(EndpointError, match="HTTP 401"):
+            push(sample_store, remote)
+    assert [s.headers["Authorization"] for s in fake.seen] == [header, header]
+    secret = next(iter(env.values()))
+    assert secret not in str(caught.value)
+
+
+def test_credentials_never_in_the_url() -> None:
+    with pytest.raises(ConfigError, match=r"EVALKG_ENDPOINT_USER") as caught:
+        Remote.from_env("http://ana:pw@127.0.0.1:7878/query", env={})
+    assert "pw" not in str(caught.value)
+    with pytest.raises(ConfigError, match="EVALKG_ENDPOINT_PASSWORD"):
+        Remote.from_env("http://127.0.0.1/q", env={"EVALKG_ENDPOINT_USER": "ana"})
+    with pytest.raises(ConfigError, match="http:// or https://"):
+        Remote.from_env("file:///etc/passwd", env={})
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def test_cli_query_endpoint_prints_what_the_local_store_prints(pushed: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(main, ["build", "--sample", "-q", "--store", store]).exit_code == 0
+    for fmt in ("table", "csv", "json"):
+        local = runner.invoke(main, ["query", "stats", "--store", store, "-f", fmt])
+        remote = runner.invoke(main, ["query", "stats", "--endpoint", pushed, "-f", fmt])
+        assert remote.exit_code == 0, remote.output
+        assert remote.output == local.output
+
+
+def test_cli_push(fresh_server: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(main, ["build", "--sample", "-q", "--store", store]).exit_code == 0
+    pushed = runner.invoke(main, ["push", "--endpoint", fresh_server + "/store", "--store", store])
+    assert pushed.exit_code == 0, pushed.output
+    graphs = len(named_graphs(EvalStore.open(store))) + 1
+    assert re.search(rf"Pushed [\d,]+ triples in {graphs} graphs \(\d+ requests\)", pushed.output)
+    counted = runner.invoke(
+        main, ["query", "-e", COUNT_QUADS, "-f", "csv", "--endpoint", fresh_server + "/query"]
+    )
+    assert counted.output.split()[1] == pushed.output.split()[1].replace(",", "")
+
+
+def test_cli_endpoint_errors_are_messages(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"
+    result = CliRunner().invoke(main, ["query", "stats", "--endpoint", url, "--retries", "0"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {url}: cannot reach the endpoint")
+    assert "Traceback" not in result.output
