@@ -220,11 +220,12 @@ class NetworkData:
 
     @cached_property
     def regions(self) -> dict[str, list[str]]:
-        """Lesson IRI → the IRIs of its regions."""
+        """Lesson IRI → the IRIs of its regions (sorted)."""
         table: dict[str, list[str]] = defaultdict(list)
-        for region, lessons in sorted(self.facets["region"].items()):
-            for lesson in lessons:
-                table[lesson].append(region)
+        for lesson, region in rows(self.store, "network-lesson-regions"):
+            table[lesson.value].append(region.value)
+        for regions in table.values():
+            regions.sort()
         return table
 
     @cached_property
