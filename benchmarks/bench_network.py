@@ -1,0 +1,156 @@
+"""Benchmark: network projections and metrics on a store, and the metric engines side by side.
+
+    python benchmarks/bench_network.py (--store DIR | --records N) [--network NAME]
+                                       [--repeat K] [--seed S]
+
+1. With ``--records N``, N synthetic lesson pages (``kg.synthetic``) are built into a
+   temporary on-disk store (not timed); ``--store DIR`` uses a built store instead.
+2. The projection (``kg.network.project``), stage by stage: each query of
+   ``queries/network-*.rq`` it reads, then the whole projection from a cold start.
+3. ``kg.metrics.compute_metrics`` (python-igraph: Louvain and betweenness with edge
+   length 1/weight, exact or sampled by its work budget), against networkx on the same
+   graph: ``louvain_communities(seed=…)`` and ``betweenness_centrality`` with the same
+   number of sampled sources (exact when igraph's was exact).
+
+Every figure is the median of K runs, in this one process, one after the other. The
+1-minute load average is printed at the start and the end: other work on the machine
+slows every figure. The script prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kg.store import EvalStore
+
+
+def say(text: str = "") -> None:
+    """Print a line of the report."""
+    sys.stdout.write(text + "\n")
+
+
+def median_seconds(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The median wall time of ``repeat`` calls of ``run``, and its last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def built_store(records: int, seed: int, folder: Path) -> EvalStore:
+    """A store of ``records`` synthetic pages, built into ``folder``."""
+    from kg.build import build
+    from kg.synthetic import write_corpus
+
+    pages = folder / "pages"
+    write_corpus(pages, records, seed=seed)
+    store = EvalStore.create(folder / "store")
+    report = build([pages], store=store)
+    say(f"built {report.accepted:,} records, {report.triples:,} triples in {report.seconds:.1f} s")
+    return store
+
+
+def stage_rows(store: EvalStore, network: str, repeat: int) -> list[tuple[str, float, str]]:
+    """Seconds for each query the projection reads, and for the whole projection."""
+    from kg.netdata import rows
+    from kg.network import NETWORKS, project
+
+    out = []
+    queries = [
+        "network-lessons",
+        "network-evaluation-details",
+        "network-lesson-regions",
+        "network-labels",
+        NETWORKS[network].query,
+    ]
+    for name in queries:
+        seconds, found = median_seconds(lambda name=name: list(rows(store, name)), repeat)
+        out.append((f"query {name}", seconds, f"{len(found):,} rows"))
+    seconds, graph = median_seconds(lambda: project(store, network), repeat)
+    size = f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges"
+    out.append((f"project({network!r}) from cold", seconds, size))
+    return out
+
+
+def engine_rows(graph: Any, repeat: int, seed: int) -> list[tuple[str, float, float, str]]:
+    """(metric, igraph seconds, networkx seconds, note) on ``graph``."""
+    import networkx as nx
+
+    from kg.metrics import compute_metrics
+
+    total, _ = median_seconds(lambda: compute_metrics(graph, seed=seed), repeat)
+    how = graph.graph["metrics"]["betweenness"]
+    sources = None
+    if how.startswith("estimated from "):
+        sources = int(how.split()[2].replace(",", ""))
+    nx_louvain, _ = median_seconds(
+        lambda: nx.community.louvain_communities(graph, weight="weight", seed=seed), repeat
+    )
+    nx_between, _ = median_seconds(
+        lambda: nx.betweenness_centrality(
+            graph, k=sources, seed=seed, weight=lambda u, v, d: 1 / d["weight"]
+        ),
+        1,
+    )
+    return [
+        (
+            "compute_metrics (all, igraph) vs louvain + betweenness (networkx)",
+            total,
+            nx_louvain + nx_between,
+            how,
+        ),
+        ("  of which networkx louvain_communities", float("nan"), nx_louvain, ""),
+        ("  of which networkx betweenness_centrality (1 run)", float("nan"), nx_between, ""),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--store", help="a built evalkg store folder")
+    where.add_argument("--records", type=int, help="build this many synthetic records first")
+    parser.add_argument("--network", default="actors")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    say(f"load average at start: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="evalkg-bench-network-") as tmp:
+        if args.store:
+            store = EvalStore.open(args.store)
+        else:
+            store = built_store(args.records, args.seed, Path(tmp))
+        stages = stage_rows(store, args.network, args.repeat)
+        from kg.network import project
+
+        graph = project(store, args.network)
+        engines = engine_rows(graph, args.repeat, seed=42)
+    say()
+    say(f"{'stage':<48} | {'median (s)':>10} | size")
+    say(f"{'-' * 48}-+-{'-' * 10}-+-{'-' * 30}")
+    for name, seconds, size in stages:
+        say(f"{name:<48} | {seconds:>10.3f} | {size}")
+    say()
+    say(f"{'metrics':<66} | {'igraph (s)':>10} | {'networkx (s)':>12} | {'ratio nx/ig':>11}")
+    say(f"{'-' * 66}-+-{'-' * 10}-+-{'-' * 12}-+-{'-' * 11}")
+    for name, ig_s, nx_s, note in engines:
+        ratio = f"{nx_s / ig_s:>11.1f}" if ig_s == ig_s and ig_s > 0 else " " * 11
+        shown = f"{ig_s:>10.3f}" if ig_s == ig_s else " " * 10
+        say(f"{name:<66} | {shown} | {nx_s:>12.3f} | {ratio}")
+        if note:
+            say(f"  betweenness: {note}")
+    say()
+    say(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
