@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -136,9 +137,13 @@ def _force_layout(graph: Any, nodes: list[Hashable], *, seed: int, iterations: i
     rng = np.random.default_rng(seed)
     start = rng.uniform(-1.0, 1.0, size=(len(nodes), 2)) * math.sqrt(len(nodes))
     ig_graph = igraph.Graph(n=len(nodes), edges=edges)
-    layout = ig_graph.layout_fruchterman_reingold(
-        weights=weights or None, niter=iterations, seed=start.tolist()
-    )
+    igraph.set_random_number_generator(random.Random(seed))  # FR draws random moves too
+    try:
+        layout = ig_graph.layout_fruchterman_reingold(
+            weights=weights or None, niter=iterations, seed=start.tolist()
+        )
+    finally:
+        igraph.set_random_number_generator(random)
     return np.array(layout.coords, dtype=float).reshape(len(nodes), 2)
 
 

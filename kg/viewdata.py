@@ -259,9 +259,9 @@ def _label_fonts(
         x, y = pos[node]
         width = 0.58 * shown_font * len(labels[node])
         box = (x - width / 2, y + radius[node], x + width / 2, y + radius[node] + 1.3 * shown_font)
-        clash = any(_overlap(box, other) for other in boxes) or _covers_a_node(
-            box, node, nodes, tree, pos
-        )
+        clash = any(_overlap(box, other) for other in boxes)
+        if not clash and centrality[node] < 0.25 * top:  # the hubs' labels may cover dots
+            clash = _covers_a_node(box, node, nodes, tree, pos)
         if clash and boxes:
             continue
         boxes.append(box)

@@ -356,5 +356,6 @@
   api.search = search;
   api.focusNode = focusNode;
   api.showDetails = showDetails;
+  api.showEdgeDetails = showEdgeDetails;
   api.colourMode = function () { return colourMode; };
 })();
