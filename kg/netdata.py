@@ -270,7 +270,8 @@ class NetworkData:
         if chosen.kind is not None:
             kind = kind_key(chosen.kind)
             if kind not in EVALUATION_KINDS:
-                raise ConfigError(f"unknown kind (use {', '.join(EVALUATION_KINDS)})", value=kind)
+                known = ", ".join(EVALUATION_KINDS)
+                raise ConfigError(f"unknown kind (use {known})", value=chosen.kind)
             keep = {iri for iri in keep if kind in self._evaluation_of(iri).kinds}
         return keep
 
