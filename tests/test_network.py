@@ -307,3 +307,11 @@ def test_hostile_text_stays_verbatim(tmp_path: Path, seed_path: Path) -> None:
     graph = project(store, "themes")
     assert hostile in {graph.nodes[n]["label"] for n in graph}
     assert project(store, "themes", focus=hostile).graph["focus"] == hostile
+
+
+def test_registry_entries_are_projection_functions(
+    sample_store: EvalStore, networks: dict[str, nx.Graph]
+) -> None:
+    for name, projection in NETWORKS.items():
+        graph = projection(sample_store)
+        assert nx.utils.graphs_equal(graph, networks[name]), name
