@@ -36,11 +36,15 @@ def detect(text: str, fallback: str | None = None) -> str | None:
     >>> detect("Chile", fallback="es")
     'es'
     """
-    if len(text) >= SHORT:
-        found = _detector(True).detect_language_of(text[:SAMPLE])
-        return _code(found) if found is not None else fallback
-    code = _detect_short(text)
+    code = _detect_long(text[:SAMPLE]) if len(text) >= SHORT else _detect_short(text)
     return code if code is not None else fallback
+
+
+@lru_cache(maxsize=1024)
+def _detect_long(sample: str) -> str | None:
+    # cached: a record's sample is its first field's, and boilerplate repeats
+    found = _detector(True).detect_language_of(sample)
+    return _code(found) if found is not None else None
 
 
 @lru_cache(maxsize=65536)
