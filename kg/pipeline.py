@@ -8,8 +8,10 @@ The result does not depend on the number of workers.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,5 +178,15 @@ def map_files(
         method = "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(count, initializer=_start_worker, initargs=(job,)) as pool:
-        for results in pool.imap(_map_chunk, chunks):
+        # a bounded window of tasks in flight: when loading is slower than mapping,
+        # mapped records wait in the workers, not in this process's memory
+        todo = iter(chunks)
+        pending = deque(
+            pool.apply_async(_map_chunk, (chunk,)) for chunk in itertools.islice(todo, 2 * count)
+        )
+        while pending:
+            results = pending.popleft().get()
+            following = next(todo, None)
+            if following is not None:
+                pending.append(pool.apply_async(_map_chunk, (following,)))
             yield from results
