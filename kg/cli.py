@@ -119,8 +119,9 @@ def build(
 class _progress:
     """A rich progress bar on stderr for builds of many files (only on a terminal)."""
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self, *, enabled: bool, label: str = "Building") -> None:
         self.enabled = enabled and sys.stderr.isatty()
+        self.label = label
         self.bar: Any = None
         self.task: Any = None
 
@@ -136,7 +137,7 @@ class _progress:
 
     def update(self, done: int, total: int) -> None:
         if self.task is None:
-            self.task = self.bar.add_task("Building", total=total)
+            self.task = self.bar.add_task(self.label, total=total)
         self.bar.update(self.task, completed=done)
 
     def __exit__(self, *exc: object) -> None:
@@ -534,3 +535,98 @@ def view(
     )
     for note in data.notes:
         click.echo(note)
+
+
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for each answer of the server (0: no limit).",
+)
+retries_option = click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Retries of a remote endpoint's transient failures (refused, 429, 502-504).",
+)
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol URL (--method gsp) or SPARQL Update URL (--method update).",
+)
+@click.option(
+    "--graph",
+    metavar="IRI",
+    default=None,
+    help="Put the merged graph into this one named graph (default: every named graph, "
+    "and the merged graph as the default graph).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="Graph Store Protocol (PUT/POST) or SPARQL Update (DROP + INSERT DATA).",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=50_000,
+    show_default=True,
+    help="Triples per request.",
+)
+@timeout_option
+@retries_option
+@store_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@handle_errors
+def push(
+    endpoint: str,
+    graph: str | None,
+    method: str,
+    chunk_size: int,
+    timeout: float,
+    retries: int,
+    store: str | None,
+    quiet: bool,
+) -> None:
+    """Upload the graph to a SPARQL server; pushing twice leaves the same data.
+
+    Each named graph (one per record, and the reference graphs) replaces the remote
+    graph of that name, and the merged graph replaces the remote default graph, so
+    that queries there answer as they do here. Credentials come from
+    $EVALKG_ENDPOINT_USER and $EVALKG_ENDPOINT_PASSWORD, or $EVALKG_ENDPOINT_TOKEN.
+
+    \b
+    Example (an Oxigraph server: pip install oxigraph):
+      oxigraph serve --location remote-db --bind 127.0.0.1:7878 &
+      evalkg push --endpoint http://127.0.0.1:7878/store
+      evalkg query stats --endpoint http://127.0.0.1:7878/query
+    """
+    from .endpoint import Remote
+    from .push import push as run_push
+    from .store import EvalStore
+
+    remote = Remote.from_env(endpoint, timeout=timeout, retries=retries)
+    source = EvalStore.open(store)
+    with _progress(enabled=not quiet, label="Pushing") as on_progress:
+        report = run_push(
+            source,
+            remote,
+            graph=graph,
+            method=method,
+            chunk_size=chunk_size,
+            on_progress=on_progress,
+        )
+    graphs, requests = len(report.graphs), report.requests
+    click.echo(
+        f"Pushed {report.triples:,} triples in {graphs} graph{'s' * (graphs != 1)} "
+        f"({requests} request{'s' * (requests != 1)}) to {report.url} "
+        f"in {report.seconds:.1f} s."
+    )
