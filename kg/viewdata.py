@@ -21,6 +21,7 @@ with ``textContent``.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
@@ -33,6 +34,7 @@ from .errors import ConfigError
 from .resources import data_dir
 
 PHYSICS_MAX_NODES = 30  # physics on by default up to this many nodes
+MAX_NODES = 5000  # more nodes than this: only the most central are drawn (browser speed)
 SIZE_METRICS = ("weighted_degree", "degree", "betweenness")
 RADIUS = (5.0, 30.0)  # drawn radius of the least and most central node (world units)
 LABEL_PX = 15.0  # on-screen font of the labels shown at first sight
@@ -49,6 +51,7 @@ class ViewSettings:
 
     physics: bool | None = None
     max_edges: int | None = None
+    max_nodes: int | None = MAX_NODES
     size_by: str = "weighted_degree"
     max_labels: int = 25
     max_lessons: int = 20
@@ -66,7 +69,12 @@ class ViewData:
     edges_total: int
     edges_shown: int
     labels_shown: int = 0
+    nodes_total: int = 0
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def nodes_hidden(self) -> int:
+        return max(self.nodes_total - self.nodes, 0)
 
     @property
     def edges_hidden(self) -> int:
@@ -89,13 +97,14 @@ def view_data(graph: Any, settings: ViewSettings | None = None) -> ViewData:
         raise ConfigError(
             f"size_by must be one of {', '.join(SIZE_METRICS)}", value=settings.size_by
         )
-    nodes = list(graph)
     metrics = node_metrics(graph)
+    whole = graph
+    graph = _most_central(graph, metrics, settings)
+    nodes = list(graph)
     centrality = {n: metrics[n][settings.size_by] for n in nodes}
     radius = _radii(centrality)
     communities = {n: metrics[n]["community"] for n in nodes}
     pos = positions(graph, radius, communities=communities, seed=settings.seed)
-    index = {n: i for i, n in enumerate(nodes)}
     kept = prune_edges(graph, _edge_budget(graph, settings), centrality)
     shorts = {
         n: short_label(_label(graph, n), _strings(graph.nodes[n].get("aliases"))) for n in nodes
@@ -103,12 +112,8 @@ def view_data(graph: Any, settings: ViewSettings | None = None) -> ViewData:
     fonts, labelled = _label_fonts(
         pos, radius, centrality, shorts, communities, settings.max_labels
     )
-    categories, category_of = _categories(graph)
-    lessons = _LessonTable()
-    node_rows = [
-        _node_row(graph, n, index, metrics[n], lessons, settings)
-        | {
-            "cat": category_of[n],
+    drawn = {
+        n: {
             "x": round(pos[n][0], 1),
             "y": round(pos[n][1], 1),
             "size": round(radius[n], 1),
@@ -116,35 +121,67 @@ def view_data(graph: Any, settings: ViewSettings | None = None) -> ViewData:
             "short": shorts[n],
         }
         for n in nodes
-    ]
-    edge_rows = [_edge_row(graph, u, v, index, lessons) for u, v in kept]
-    title = str(graph.graph.get("title") or graph.graph.get("network") or "Network")
+    }
     data = ViewData(
         payload={},
-        title=title,
+        title=str(graph.graph.get("title") or graph.graph.get("network") or "Network"),
         nodes=len(nodes),
         edges_total=graph.number_of_edges(),
-        edges_shown=len(edge_rows),
+        edges_shown=len(kept),
         labels_shown=labelled,
+        nodes_total=whole.number_of_nodes(),
     )
     data.notes = _notes(data)
+    data.payload = _payload(graph, data, metrics, drawn, kept, settings)
+    return data
+
+
+def _most_central(
+    graph: Any, metrics: dict[Hashable, dict[str, Any]], settings: ViewSettings
+) -> Any:
+    """``graph``, or its ``max_nodes`` most central nodes (by ``size_by``) when larger."""
+    limit = settings.max_nodes
+    if limit is None or graph.number_of_nodes() <= limit:
+        return graph
+    ranked = sorted(graph, key=lambda n: (-metrics[n][settings.size_by], str(n)))
+    return graph.subgraph(ranked[:limit])
+
+
+def _payload(
+    graph: Any,
+    data: ViewData,
+    metrics: dict[Hashable, dict[str, Any]],
+    drawn: dict[Hashable, dict[str, Any]],
+    kept: list[tuple[Hashable, Hashable]],
+    settings: ViewSettings,
+) -> dict[str, Any]:
+    """The JSON the page reads: nodes, drawn ties, the lessons they cite, the legend."""
+    nodes = list(graph)
+    index = {n: i for i, n in enumerate(nodes)}
+    categories, category_of = _categories(graph)
+    lessons = _LessonTable()
+    rows = [
+        _node_row(graph, n, index, metrics[n], lessons, settings)
+        | drawn[n]
+        | {"cat": category_of[n]}
+        for n in nodes
+    ]
     physics = settings.physics if settings.physics is not None else len(nodes) <= PHYSICS_MAX_NODES
-    data.payload = {
-        "title": title,
+    return {
+        "title": data.title,
         "network": str(graph.graph.get("network", "")),
         "physics": physics,
         "labelThreshold": LABEL_THRESHOLD_PX,
         "labelMaxPx": LABEL_PX + 4,
         "categories": categories,
         "communityColors": load_palette()["communities"],
-        "nodes": node_rows,
-        "edges": edge_rows,
+        "nodes": rows,
+        "edges": [_edge_row(graph, u, v, index, lessons) for u, v in kept],
         "lessons": lessons.rows,
         "evaluations": lessons.evaluation_rows,
         "edgesTotal": data.edges_total,
         "notes": data.notes,
     }
-    return data
 
 
 def node_metrics(graph: Any) -> dict[Hashable, dict[str, Any]]:
@@ -199,8 +236,8 @@ def prune_edges(
         return edges
     kept: dict[frozenset[Hashable], tuple[Hashable, Hashable]] = {}
     for node in graph:
-        ties = sorted(((node, other) for other in graph[node] if other != node), key=strength)
-        for u, v in ties[:2]:
+        ties = heapq.nsmallest(2, ((node, o) for o in graph[node] if o != node), key=strength)
+        for u, v in ties:
             kept.setdefault(frozenset((u, v)), (u, v))
     for u, v in sorted(edges, key=strength):
         if len(kept) >= budget:
@@ -213,7 +250,7 @@ def _edge_budget(graph: Any, settings: ViewSettings) -> int:
     if settings.max_edges is not None:
         return max(settings.max_edges, 0)
     nodes: int = graph.number_of_nodes()
-    return max(300, 3 * nodes)
+    return max(300, 2 * nodes)
 
 
 def _radii(centrality: dict[Hashable, float]) -> dict[Hashable, float]:
@@ -253,7 +290,7 @@ def _label_fonts(
     }
     tree = cKDTree([pos[n] for n in nodes])
     boxes: list[tuple[float, float, float, float]] = []
-    for node in _label_order(centrality, communities):
+    for node in _label_order(centrality, communities)[: 8 * max_labels]:
         if len(boxes) >= max_labels:
             break
         x, y = pos[node]
@@ -471,7 +508,8 @@ def _strings(value: object) -> Iterable[object]:
 
 def _ties(graph: Any, node: Hashable, index: dict[Hashable, int], limit: int) -> list[list[Any]]:
     """The node's strongest ties, [neighbour index, weight], strongest first."""
-    ties = sorted(
+    ties = heapq.nsmallest(
+        limit,
         (
             (float(data.get("weight", 1.0)), other)
             for other, data in graph[node].items()
@@ -479,7 +517,7 @@ def _ties(graph: Any, node: Hashable, index: dict[Hashable, int], limit: int) ->
         ),
         key=lambda item: (-item[0], str(item[1])),
     )
-    return [[index[other], round(weight, 3)] for weight, other in ties[:limit]]
+    return [[index[other], round(weight, 3)] for weight, other in ties]
 
 
 def _edge_row(
@@ -502,6 +540,12 @@ def _edge_row(
 def _notes(data: ViewData) -> list[str]:
     """Plain-text notes shown above the network (what was left out, and why)."""
     notes = []
+    if data.nodes_hidden > 0:
+        notes.append(
+            f"Showing the {data.nodes:,} most connected of {data.nodes_total:,} nodes: "
+            f"{data.nodes_hidden:,} with fewer ties are not drawn (filters, --focus or "
+            "--max-nodes show them)."
+        )
     if data.edges_hidden > 0:
         notes.append(
             f"Showing the {data.edges_shown:,} strongest of {data.edges_total:,} ties: "

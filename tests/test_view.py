@@ -322,6 +322,21 @@ def test_dense_graphs_keep_their_strongest_ties_and_say_what_was_hidden() -> Non
     assert "Showing the 100 strongest of 780 ties" in data.notes[0]
 
 
+def test_big_graphs_draw_their_most_central_nodes_and_say_so() -> None:
+    graph = nx.barabasi_albert_graph(120, 2, seed=4)
+    nx.set_edge_attributes(graph, 1.0, "weight")
+    data = view_data(graph, ViewSettings(max_nodes=50))
+    drawn = {n["id"] for n in data.payload["nodes"]}
+    degree = dict(graph.degree())
+    assert len(drawn) == data.nodes == 50 and data.nodes_total == 120
+    weakest_drawn = min(degree[int(n)] for n in drawn)
+    assert all(degree[n] <= weakest_drawn for n in graph if str(n) not in drawn)
+    assert data.notes[0].startswith("Showing the 50 most connected of 120 nodes: 70 ")
+    assert data.edges_total == graph.subgraph([int(n) for n in drawn]).number_of_edges()
+    for row in data.payload["nodes"]:  # ties point at drawn nodes only
+        assert all(0 <= tie[0] < 50 for tie in row["ties"])
+
+
 def test_sparse_graphs_are_not_pruned() -> None:
     data = view_data(contract_graph())
     assert data.edges_shown == data.edges_total == 6 and data.notes == []

@@ -38,8 +38,9 @@
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  var numbers = new Intl.NumberFormat("en", { maximumFractionDigits: 3 });
   function fmt(value) {
-    return typeof value === "number" ? value.toLocaleString("en") : String(value);
+    return typeof value === "number" ? numbers.format(value) : String(value);
   }
 
   function categoryOf(row) { return data.categories[row.cat]; }
@@ -76,7 +77,8 @@
   function visNode(row) {
     return {
       id: row.id, label: row.short, title: tooltip(row), x: row.x, y: row.y,
-      size: row.size, color: colourFor(row, "type"), borderWidth: ringed(row) ? 3 : 1,
+      size: row.size, color: colourFor(row, "type"),
+      borderWidth: ringed(row) ? Math.max(1.5, Math.min(4, row.size * 0.2)) : 1,
       shape: categoryOf(row).shape, font: { size: row.font }
     };
   }
@@ -119,7 +121,10 @@
     },
     edges: {
       smooth: false, selectionWidth: 1.5, hoverWidth: 0.8,
-      color: { color: "rgba(110,120,135,0.28)", highlight: "rgba(30,40,60,0.85)", hover: "rgba(30,40,60,0.6)" }
+      color: {
+        color: "rgba(110,120,135," + Math.max(0.08, Math.min(0.3, 0.3 * Math.sqrt(600 / Math.max(data.edges.length, 1)))).toFixed(3) + ")",
+        highlight: "rgba(30,40,60,0.85)", hover: "rgba(30,40,60,0.6)"
+      }
     }
   };
 
@@ -129,6 +134,7 @@
   timings.network = performance.now() - started;
   network.once("afterDrawing", function () {
     timings.drawn = performance.now() - started;
+    timings.drawnAt = performance.now();  // since navigation start
     api.ready = true;
   });
   if (data.physics) {
