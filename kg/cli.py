@@ -480,7 +480,14 @@ def metrics(
     "--max-edges",
     type=click.IntRange(min=0),
     default=None,
-    help="Draw at most N ties, the strongest (default: 3 per node, at least 300).",
+    help="Draw at most N ties, the strongest (default: 2 per node, at least 300).",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=5000,
+    show_default=True,
+    help="Draw at most N nodes, the most central (larger pages draw slowly).",
 )
 @click.option(
     "--size-by",
@@ -498,6 +505,7 @@ def view(
     output: str,
     physics: bool | None,
     max_edges: int | None,
+    max_nodes: int,
     size_by: str,
     store: str | None,
     **filters: Any,
@@ -525,12 +533,15 @@ def view(
         filters=network_filters(filters),
         focus=focus,
         depth=depth,
-        settings=ViewSettings(physics=physics, max_edges=max_edges, size_by=size_by),
+        settings=ViewSettings(
+            physics=physics, max_edges=max_edges, max_nodes=max_nodes, size_by=size_by
+        ),
     )
     page.save(output)
     data = page.data
+    nodes = f"{data.nodes:,}" + (f" of {data.nodes_total:,}" if data.nodes_hidden else "")
     click.echo(
-        f"Wrote {output}: {data.nodes:,} nodes, {data.edges_shown:,} of {data.edges_total:,} "
+        f"Wrote {output}: {nodes} nodes, {data.edges_shown:,} of {data.edges_total:,} "
         f"ties drawn, {page.size / 1e6:.1f} MB."
     )
     for note in data.notes:
