@@ -4,7 +4,10 @@ into an :class:`~kg.errors.EndpointError` that names the URL.
 
 Credentials come from the environment, never from the command line or the URL:
 ``$EVALKG_ENDPOINT_TOKEN`` (sent as ``Authorization: Bearer …``) or
-``$EVALKG_ENDPOINT_USER`` and ``$EVALKG_ENDPOINT_PASSWORD`` (HTTP basic auth).
+``$EVALKG_ENDPOINT_USER`` and ``$EVALKG_ENDPOINT_PASSWORD`` (HTTP basic auth). Redirects
+are followed to http(s) URLs only, and the credentials only to the endpoint's own origin.
+SPARQLWrapper builds each query request (GET, or POST for long queries); the answer is
+parsed by pyoxigraph, so remote rows hold the same terms as local ones.
 
 Retries: connection failures (refused, reset) and HTTP 429, 502, 503 and 504 are tried
 again after 0.5 s, 1 s, 2 s… (``Retry-After`` is honoured up to 30 s); anything else
@@ -20,16 +23,17 @@ kg.errors.ConfigError: endpoint URL must start with http:// or https://: 'file:/
 
 from __future__ import annotations
 
-import ast
 import base64
 import os
 import socket
 import time
+import urllib.error
+import urllib.request
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ConfigError, EndpointError, QueryError
 from .results import QueryResult
@@ -53,14 +57,6 @@ ACCEPT = (
     "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
     "application/sparql-results+xml;q=0.7, application/rdf+xml;q=0.5"
 )
-# SPARQLWrapper raises its own exceptions for these statuses (and urllib's for others).
-_WRAPPER_STATUS = {
-    "QueryBadFormed": 400,
-    "Unauthorized": 401,
-    "EndPointNotFound": 404,
-    "URITooLong": 414,
-    "EndPointInternalError": 500,
-}
 
 
 @dataclass(frozen=True)
@@ -129,6 +125,37 @@ def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
     return {}
 
 
+# --- transport --------------------------------------------------------------------
+
+
+class _KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
+    """Follow http(s) redirects, but never carry the ``Authorization`` header to another
+    origin (urllib would send it anywhere a server redirects to)."""
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> Any:
+        if urlsplit(newurl).scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl!r}", headers, fp)
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) != _origin(req.full_url):
+            new.remove_header("Authorization")
+        return new
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.lower(), "", "", ""))
+
+
+def open_url(remote: Remote, request: urllib.request.Request) -> tuple[bytes, str]:
+    """Send ``request`` with the remote's timeout: the body and content type of the
+    answer (``urllib`` errors propagate; see :func:`with_retries`)."""
+    opener = urllib.request.build_opener(_KeepCredentialsHome)
+    with opener.open(request, timeout=remote.timeout) as response:
+        return response.read(), str(response.headers.get("Content-Type", ""))
+
+
 # --- failures ---------------------------------------------------------------------
 
 
@@ -142,11 +169,6 @@ class _Failure:
 def classify(exc: BaseException, url: str, timeout: float | None) -> _Failure | None:
     """What a failed HTTP call means: an :class:`EndpointError` and whether to retry;
     ``None`` when ``exc`` is not an HTTP or network failure."""
-    import urllib.error
-
-    status = _WRAPPER_STATUS.get(type(exc).__name__)
-    if status is not None:
-        return _Failure(_http_error(url, status, _wrapper_body(exc)), transient=False)
     if isinstance(exc, urllib.error.HTTPError):
         body = _read_body(exc)
         wait = _retry_after(exc.headers.get("Retry-After") if exc.headers else None)
@@ -199,16 +221,6 @@ def _read_body(exc: Any) -> str:
         return _excerpt(exc.read())
     except (OSError, ValueError):
         return ""
-
-
-def _wrapper_body(exc: BaseException) -> str:
-    # SPARQLWrapper keeps the body only in its message, as the repr of the bytes
-    tail = str(exc).partition("Response:\n")[2]
-    try:
-        raw = ast.literal_eval(tail)
-    except (ValueError, SyntaxError):
-        return _excerpt(tail.encode())
-    return _excerpt(raw if isinstance(raw, bytes) else str(raw).encode())
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -283,7 +295,10 @@ def run_remote_query(
     wrapper = _wrapper(where, sparql)
     if wrapper.isSparqlUpdateRequest():  # SPARQLWrapper would send it as an update
         raise QueryError("not a query", path=source, value=str(wrapper.queryType))
-    body, content_type = with_retries(where, lambda: _fetch(wrapper))
+    # SPARQLWrapper builds the request (GET or POST, encoding, headers); it is sent by
+    # open_url, whose redirects keep credentials to the endpoint's own origin
+    request = wrapper._createRequest()
+    body, content_type = with_retries(where, lambda: open_url(where, request))
     return parse_answer(body, content_type, url=where.url, limit=limit)
 
 
@@ -307,14 +322,6 @@ def _wrapper(remote: Remote, sparql: str) -> Any:
     for name, value in {**remote.headers, "Accept": ACCEPT}.items():
         wrapper.addCustomHttpHeader(name, value)
     return wrapper
-
-
-def _fetch(wrapper: Any) -> tuple[bytes, str]:
-    response = wrapper.query().response
-    try:
-        return response.read(), str(response.headers.get("Content-Type", ""))
-    finally:
-        response.close()
 
 
 def parse_answer(

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from .endpoint import Remote, with_retries
+from .endpoint import Remote, open_url, with_retries
 from .errors import ConfigError, EndpointError, StoreError
 from .store import EvalStore
 
@@ -182,12 +182,7 @@ def _send(remote: Remote, url: str, verb: str, body: bytes, content_type: str) -
 
     headers = {**remote.headers, "Content-Type": content_type}
     request = urllib.request.Request(url, data=body, method=verb, headers=headers)
-
-    def call() -> None:
-        with urllib.request.urlopen(request, timeout=remote.timeout) as response:
-            response.read()
-
-    with_retries(remote, call)
+    with_retries(remote, lambda: open_url(remote, request))
 
 
 def _gsp(remote: Remote, graph: str | None, chunk: list[Any], first: bool) -> None:

@@ -378,6 +378,20 @@ def test_credentials_from_the_environment(
     assert secret not in str(caught.value)
 
 
+def test_redirects_keep_credentials_to_the_endpoints_origin() -> None:
+    env = {"EVALKG_ENDPOINT_TOKEN": "t0ken"}
+    with ScriptedServer([Canned(body=SELECT_JSON)]) as elsewhere, ScriptedServer([]) as fake:
+        fake.answers = [  # a redirect within the endpoint's origin, then one away from it
+            Canned(302, "text/plain", b"", {"Location": fake.url + "/moved"}),
+            Canned(302, "text/plain", b"", {"Location": elsewhere.url + "?query=x"}),
+        ]
+        result = run_remote_query(Remote.from_env(fake.url, env=env), "SELECT ?x WHERE {}")
+    assert result.rows == [(ox.Literal("1"),)]
+    assert [s.headers.get("Authorization") for s in fake.seen] == ["Bearer t0ken"] * 2
+    assert fake.seen[1].path.startswith("/sparql/moved")
+    assert [s.headers.get("Authorization") for s in elsewhere.seen] == [None]
+
+
 def test_credentials_never_in_the_url() -> None:
     with pytest.raises(ConfigError, match=r"EVALKG_ENDPOINT_USER") as caught:
         Remote.from_env("http://ana:pw@127.0.0.1:7878/query", env={})
