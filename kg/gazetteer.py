@@ -122,12 +122,15 @@ def _usable(name: str) -> tuple[str, ...] | None:
     """The folded words of a name worth matching, or ``None``."""
     if len(name) < 3 or not name[:1].isupper() or not strip_accents(name[:1]).isascii():
         return None
-    if not any(c.islower() for c in name):
+    if name.upper() == name:  # no lower-case letter: an abbreviation, not a name
         return None
     words = folded_words(name)
-    if not words or len(words) > _MAX_WORDS or not all(w.isascii() for w in words):
+    if not words or len(words) > _MAX_WORDS:
         return None
-    if " ".join(words) in _country_names() or (len(words) == 1 and words[0] in _NOT_PLACES):
+    joined = " ".join(words)
+    if not joined.isascii() or joined in _country_names():
+        return None
+    if len(words) == 1 and words[0] in _NOT_PLACES:
         return None
     return words
 
@@ -153,7 +156,8 @@ def _index_cities(index: PhraseTable, code: str, cities: list[dict[str, object]]
             population=int(str(city["population"])),
         )
         names = city.get("alternatenames") or []
-        for name in [str(city["name"]), *[str(n) for n in names]]:  # type: ignore[attr-defined]
+        # dict.fromkeys: once per distinct name, in order
+        for name in dict.fromkeys([str(city["name"]), *map(str, names)]):  # type: ignore[call-overload]
             _put(index, _usable(name), place)
 
 
