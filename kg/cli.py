@@ -62,6 +62,13 @@ def main() -> None:
     default=None,
     help="Base IRI of minted entities (new stores only; $EVALKG_BASE_IRI).",
 )
+@click.option(
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that map records (default: one per CPU; small builds use one).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warning list.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
 @handle_errors
@@ -70,6 +77,7 @@ def build(
     sample: bool,
     store: str | None,
     base_iri: str | None,
+    workers: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -93,7 +101,9 @@ def build(
     folder = store_path(store)
     target_store = EvalStore.create(folder, base_iri=base_iri)
     with _progress(enabled=not quiet) as on_progress:
-        report = run_build(targets, store=target_store, on_progress=on_progress)
+        report = run_build(
+            targets, store=target_store, on_progress=on_progress, workers=workers
+        )
     click.echo(
         f"Read {report.files} file(s), {report.read} record(s): {report.accepted} accepted, "
         f"{len(report.rejected)} rejected ({report.added} new, {report.replaced} replaced, "
@@ -187,7 +197,35 @@ def stats(store: str | None, as_json: bool) -> None:
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind a parameter the query declares (a literal; <IRI> for an IRI).",
+    help="Bind a parameter the query declares, as an RDF term of its declared type.",
+)
+@click.option(
+    "--timeout",
+    "seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the query after this many seconds (default 60; 0: no limit).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE, LOAD and FROM of graphs the store does not hold (network, files).",
+)
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL Update (writes to the store).")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run on this SPARQL endpoint instead of the store (credentials: "
+    "$EVALKG_ENDPOINT_USER and $EVALKG_ENDPOINT_PASSWORD, or $EVALKG_ENDPOINT_TOKEN).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="With --endpoint: retries of transient failures (refused, 429, 502-504).",
 )
 @store_option
 @handle_errors
@@ -197,42 +235,79 @@ def query(
     fmt: str,
     limit: int | None,
     params: tuple[str, ...],
+    seconds: float | None,
+    allow_service: bool,
+    allow_update: bool,
+    endpoint: str | None,
+    retries: int,
     store: str | None,
 ) -> None:
     """Run SPARQL: a named query (see 'evalkg queries'), a .rq file, or -e TEXT.
 
+    Parameters fill the query's 'VALUES ?name { UNDEF }' slots as RDF terms, never as
+    text. SERVICE, LOAD, FROM of graphs the store does not hold and updates are refused
+    unless allowed; every query stops after --timeout seconds.
+
     \b
     Examples:
       evalkg query stats
-      evalkg query organization-profile --param actor=OIT
-      evalkg query my-question.rq --format csv
+      evalkg query lessons-by-country --param country=CHL
+      evalkg query organization-profile --param actor="Cáritas" --format csv
+      evalkg query my-question.rq --format json --timeout 10
       evalkg query -e 'SELECT ?t WHERE { ?e <http://purl.org/dc/terms/title> ?t }'
+      evalkg query stats --endpoint http://127.0.0.1:7878/query
     """
-    from .params import parse_params, substitutions
-    from .queries import resolve_query
-    from .query import run_query
-    from .store import EvalStore
+    from .deadline import DEFAULT_TIMEOUT
+    from .params import parse_params
+    from .queries import load_request
+    from .query import open_store, run_query
 
     if (query is None) == (expression is None):
         raise click.UsageError("give exactly one of QUERY or -e/--expression")
-    given = parse_params(params)
-    if expression is not None:
-        text, source, declared = expression, "<-e>", list(given)
-    else:
-        named = resolve_query(query or "")
-        text, source, declared = named.text, str(named.path), list(named.params)
-    bound = substitutions(given, declared)
-    result = run_query(EvalStore.open(store), text, source=source, substitutions=bound)
-    if limit is not None:
-        result.rows = result.rows[:limit]
-        result.triples = result.triples[:limit]
+    text, source = load_request(query, expression, parse_params(params))
+    if endpoint is not None:
+        _query_endpoint(endpoint, text, source, fmt, limit, seconds, retries, allow_service)
+        return
+    result = run_query(
+        open_store(store, writable=allow_update),
+        text,
+        source=source,
+        timeout=DEFAULT_TIMEOUT if seconds is None else seconds,
+        limit=limit,
+        allow_service=allow_service,
+        allow_update=allow_update,
+    )
+    if result.kind == "update":
+        click.echo("Update done.", err=True)
+    click.echo(result.serialize(fmt), nl=False)
+
+
+def _query_endpoint(
+    url: str,
+    text: str,
+    source: str,
+    fmt: str,
+    limit: int | None,
+    seconds: float | None,
+    retries: int,
+    allow_service: bool,
+) -> None:
+    """``evalkg query --endpoint``: the same query, on a remote endpoint."""
+    from .deadline import DEFAULT_TIMEOUT
+    from .endpoint import Remote, run_remote_query
+
+    timeout = DEFAULT_TIMEOUT if seconds is None else seconds
+    remote = Remote.from_env(url, timeout=timeout, retries=retries)
+    result = run_remote_query(
+        remote, text, source=source, limit=limit, allow_service=allow_service
+    )
     click.echo(result.serialize(fmt), nl=False)
 
 
 @main.command()
 @handle_errors
 def queries() -> None:
-    """List the named queries with what each answers.
+    """List the named queries with what each answers and the parameters it takes.
 
     \b
     Example:
@@ -243,7 +318,8 @@ def queries() -> None:
     named = list_queries()
     width = max(len(q.name) for q in named)
     for q in named:
-        click.echo(f"{q.name.ljust(width)}  {q.title}: {q.description}")
+        takes = f" [{', '.join(q.params)}]" if q.params else ""
+        click.echo(f"{q.name.ljust(width)}  {q.description or q.title}{takes}")
 
 
 @main.command()

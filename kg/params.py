@@ -1,22 +1,39 @@
-"""Query parameters: ``name=value`` pairs bound as RDF terms, never pasted into text.
+"""Query parameters: ``NAME=VALUE`` pairs bound as RDF terms, never pasted as text.
 
-A value is a literal (a plain string), or an IRI when written ``<http://…>``. The query
-must declare the parameter (``# param: name: …``) and project it, as SPARQL
-substitution (SEP-0007) asks.
+A query marks where a parameter is bound with a *slot*, ``VALUES ?name { UNDEF }`` (valid
+SPARQL on its own: the variable is simply unbound). Binding replaces the slot's ``UNDEF``
+with the value serialized as an RDF term by pyoxigraph (``str(Literal(value))`` escapes
+quotes, backslashes and line breaks; ``NamedNode`` refuses anything that is not an IRI),
+so the result is plain SPARQL 1.1 text that any engine runs, the embedded store or a
+remote endpoint. A hostile value stays one literal:
+
+>>> fill_slots('SELECT * WHERE { VALUES ?a { UNDEF } ?s ?p ?a }', {"a": to_term('x" } #')})
+'SELECT * WHERE { VALUES ?a { "x\\\\" } #" } ?s ?p ?a }'
+
+Each parameter has a type (``string``, ``integer``, ``decimal`` or ``iri``); ``string``
+values are put in Unicode NFC form, so that a decomposed accent matches a composed one.
 
 >>> parse_params(["actor=OIT", "country=CHL"])
 {'actor': 'OIT', 'country': 'CHL'}
+>>> str(to_term("2021", "integer"))
+'"2021"^^<http://www.w3.org/2001/XMLSchema#integer>'
+>>> str(to_term("ek:Lesson", "iri"))
+'<https://w3id.org/evalkg/ontology#Lesson>'
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import QueryError
+from .vocab import PREFIXES, XSD
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SLOT = re.compile(r"\bVALUES\s+[?$]([A-Za-z_][A-Za-z0-9_]*)\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
@@ -30,31 +47,98 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def to_term(value: str) -> Any:
-    """A parameter value as an RDF term: ``<iri>`` → IRI, anything else → literal."""
+def _string(value: str) -> Any:
     import pyoxigraph as ox
 
-    if value.startswith("<") and value.endswith(">"):
-        try:
-            return ox.NamedNode(value[1:-1])
-        except ValueError:
-            raise QueryError("not a valid IRI", value=value) from None
-    return ox.Literal(value)
+    return ox.Literal(unicodedata.normalize("NFC", value))
 
 
-def substitutions(params: dict[str, str], declared: Iterable[str]) -> dict[Any, Any]:
-    """pyoxigraph substitutions for ``params``; every declared parameter must be given
-    and no other."""
+def _integer(value: str) -> Any:
     import pyoxigraph as ox
 
-    known = set(declared)
-    unknown = sorted(set(params) - known)
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise QueryError("not an integer", value=value) from None
+    return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def _decimal(value: str) -> Any:
+    import pyoxigraph as ox
+
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise QueryError("not a decimal number", value=value) from None
+    if not number.is_finite():
+        raise QueryError("not a decimal number", value=value)
+    return ox.Literal(format(number, "f"), datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def _iri(value: str) -> Any:
+    """``<iri>``, an absolute IRI, or ``prefix:local`` with a prefix of :data:`PREFIXES`."""
+    import pyoxigraph as ox
+
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    else:
+        prefix, sep, local = text.partition(":")
+        if sep and prefix in PREFIXES and not local.startswith("//"):
+            text = PREFIXES[prefix] + local
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        raise QueryError("not a valid IRI", value=value) from None
+
+
+#: Parameter type name → converter from the command-line text to an RDF term.
+PARAM_TYPES: dict[str, Callable[[str], Any]] = {
+    "string": _string,
+    "integer": _integer,
+    "decimal": _decimal,
+    "iri": _iri,
+}
+
+
+def to_term(value: str, kind: str | None = None) -> Any:
+    """``value`` as an RDF term of type ``kind`` (see :data:`PARAM_TYPES`). Without a type
+    (an ad-hoc query), ``<iri>`` is an IRI and anything else a string literal."""
+    if kind is None:
+        kind = "iri" if value.startswith("<") and value.endswith(">") else "string"
+    converter = PARAM_TYPES.get(kind)
+    if converter is None:
+        known = ", ".join(PARAM_TYPES)
+        raise QueryError(f"unknown parameter type (use {known})", value=kind)
+    return converter(value)
+
+
+def slots(text: str) -> list[str]:
+    """The parameter names that have a slot ``VALUES ?name { UNDEF }`` in ``text``, in
+    order of first appearance."""
+    return list(dict.fromkeys(m.group(1) for m in _SLOT.finditer(text)))
+
+
+def fill_slots(text: str, terms: Mapping[str, Any]) -> str:
+    """``text`` with every slot of a parameter in ``terms`` holding that term (written
+    with ``str(term)``, the N-Triples form, which SPARQL reads as the same term)."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in terms:
+            return match.group(0)
+        return f"VALUES ?{name} {{ {terms[name]} }}"
+
+    return _SLOT.sub(replace, text)
+
+
+def check_names(given: Iterable[str], declared: Iterable[str]) -> None:
+    """Every declared parameter is given, and no other: :class:`QueryError` otherwise."""
+    known, names = set(declared), set(given)
+    unknown = sorted(names - known)
     if unknown:
-        raise QueryError(
-            f"unknown parameter (this query takes: {', '.join(sorted(known)) or 'none'})",
-            value=unknown[0],
-        )
-    missing = sorted(known - set(params))
+        takes = ", ".join(sorted(known)) or "none"
+        raise QueryError(f"unknown parameter (this query takes: {takes})", value=unknown[0])
+    missing = sorted(known - names)
     if missing:
         raise QueryError("missing parameter (give it with --param NAME=VALUE)", value=missing[0])
-    return {ox.Variable(name): to_term(value) for name, value in params.items()}

@@ -1,20 +1,35 @@
-"""The named queries of ``queries/*.rq`` and their header comments.
+"""The named queries of ``queries/*.rq``, their header comments and their parameters.
 
 A query file starts with ``# key: value`` comment lines: ``title``, ``description``,
-``param`` (repeatable: ``name: what it is``) and ``example``.
+``param`` (repeatable: ``name: type: what it is``, the type one of
+:data:`kg.params.PARAM_TYPES`, ``string`` when left out) and ``example`` (an ``evalkg
+query`` command line). Each parameter is bound where the query has a slot
+``VALUES ?name { UNDEF }`` (see :mod:`kg.params`).
 """
 
 from __future__ import annotations
 
 import re
+import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import QueryError
+from .params import PARAM_TYPES, check_names, fill_slots, parse_params, slots, to_term
 from .resources import data_dir
 
 _HEADER = re.compile(r"#\s*([a-z]+)\s*:\s*(.*)")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: its name, type (a key of ``PARAM_TYPES``) and description."""
+
+    name: str
+    type: str = "string"
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -26,19 +41,37 @@ class NamedQuery:
     text: str
     title: str = ""
     description: str = ""
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
     example: str = ""
+
+    def example_params(self) -> dict[str, str]:
+        """The ``--param``/``-p`` values of the header's example command."""
+        words = shlex.split(self.example)
+        pairs = [words[i + 1] for i, word in enumerate(words[:-1]) if word in ("--param", "-p")]
+        pairs += [word.split("=", 1)[1] for word in words if word.startswith("--param=")]
+        return parse_params(pairs)
+
+
+def _param(value: str, path: Path, line: int) -> Param:
+    name, _, rest = (part.strip() for part in value.partition(":"))
+    kind, sep, what = (part.strip() for part in rest.partition(":"))
+    if not sep or kind not in PARAM_TYPES:
+        kind, what = "string", rest
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise QueryError("bad parameter name in the header", path=str(path), line=line, value=name)
+    return Param(name=name, type=kind, description=what)
 
 
 def parse_query_file(path: Path) -> NamedQuery:
-    """Read a ``.rq`` file and its header comments."""
+    """Read a ``.rq`` file and its header comments; every declared parameter must have a
+    slot in the query."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"cannot read query file ({exc})", path=str(path)) from None
     header: dict[str, str] = {}
-    params: dict[str, str] = {}
-    for line in text.splitlines():
+    params: dict[str, Param] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             if line.strip():
                 break
@@ -48,10 +81,17 @@ def parse_query_file(path: Path) -> NamedQuery:
             continue
         key, value = found.groups()
         if key == "param":
-            name, _, what = value.partition(":")
-            params[name.strip()] = what.strip()
+            param = _param(value, path, number)
+            params[param.name] = param
         else:
             header[key] = value.strip()
+    missing = sorted(set(params) - set(slots(text)))
+    if missing:
+        raise QueryError(
+            f"parameter declared but the query has no slot 'VALUES ?{missing[0]} {{ UNDEF }}'",
+            path=str(path),
+            value=missing[0],
+        )
     return NamedQuery(
         name=path.stem,
         path=path,
@@ -61,6 +101,39 @@ def parse_query_file(path: Path) -> NamedQuery:
         params=params,
         example=header.get("example", ""),
     )
+
+
+def bind(query: NamedQuery | str, params: Mapping[str, str]) -> str:
+    """The SPARQL text of ``query`` with ``params`` (``{"name": "text value"}``) bound.
+
+    Each value is converted to an RDF term of its declared type (an ad-hoc query given as
+    text declares its slots' names, untyped: ``<iri>`` or a string) and written into the
+    query's ``VALUES ?name { UNDEF }`` slots as a serialized term, never as raw text, so
+    the result is standard SPARQL 1.1 that the embedded store and a remote endpoint run
+    alike (this is what ``evalkg query --endpoint`` sends). Every declared parameter must
+    be given, and no other (:class:`QueryError`).
+
+    >>> bind("SELECT ?l WHERE { VALUES ?c { UNDEF } ?l ?p ?c }", {"c": "Chile"})
+    'SELECT ?l WHERE { VALUES ?c { "Chile" } ?l ?p ?c }'
+    """
+    if isinstance(query, str):
+        text, types = query, dict.fromkeys(slots(query))
+    else:
+        text, types = query.text, {p.name: p.type for p in query.params.values()}
+    check_names(params, types)
+    terms = {name: to_term(value, types[name]) for name, value in params.items()}
+    return fill_slots(text, terms)
+
+
+def load_request(
+    query: str | None, expression: str | None, params: Mapping[str, str]
+) -> tuple[str, str]:
+    """The SPARQL text to run, with ``params`` bound, and where it came from (for
+    messages): the named query or ``.rq`` file ``query``, else the text ``expression``."""
+    if expression is not None:
+        return bind(expression, params), "<-e>"
+    named = resolve_query(query or "")
+    return bind(named, params), str(named.path)
 
 
 def list_queries(folder: Path | None = None) -> list[NamedQuery]:

@@ -1,12 +1,32 @@
-"""Run SPARQL on a store and collect the result (see :mod:`kg.results`)."""
+"""Run SPARQL on a store: check what it may do, then run it with a deadline.
+
+>>> import kg
+>>> store = kg.EvalStore()
+>>> run_query(store, "ASK { ?s ?p ?o }").boolean
+False
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
-from .errors import QueryError
+from .deadline import collect, execute
 from .results import QueryResult
+from .safety import check
 from .store import EvalStore
+
+__all__ = ["collect", "open_store", "run_query"]
+
+
+def open_store(path: str | None = None, *, writable: bool = False) -> EvalStore:
+    """The store folder ``path`` (as :func:`kg.store.store_path` finds it), read-only, or
+    for writing when ``writable`` (it must exist already)."""
+    store = EvalStore.open(path)
+    if not writable or store.path is None:
+        return store
+    folder = store.path
+    del store  # the read-only handle closes before the writer opens
+    return EvalStore.create(folder)
 
 
 def run_query(
@@ -14,33 +34,49 @@ def run_query(
     sparql: str,
     *,
     source: str = "<query>",
-    substitutions: dict[Any, Any] | None = None,
+    timeout: float | None = None,
+    limit: int | None = None,
+    allow_service: bool = False,
+    allow_update: bool = False,
 ) -> QueryResult:
-    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query on the store's default graph (the
-    merge of every record) with named graphs available to ``GRAPH``.
+    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query (or, with ``allow_update``, an
+    update) on the store's default graph (the merge of every record), named graphs
+    available to ``GRAPH``.
 
-    ``substitutions`` binds variables to RDF terms (see :mod:`kg.params`). Raises
-    :class:`QueryError` naming ``source`` for a malformed query.
+    Refused with :class:`kg.safety.QueryRefused` before it runs: ``SERVICE``, ``LOAD`` and
+    ``FROM`` of graphs the store does not hold (unless ``allow_service``), updates (unless
+    ``allow_update``). Stopped with :class:`kg.deadline.QueryTimeout` after ``timeout``
+    seconds (``None`` or 0: no deadline; see :mod:`kg.deadline` for what stopping means
+    on an in-memory store). At most ``limit`` rows. Parameters are bound beforehand with
+    :func:`kg.queries.bind`. Raises :class:`kg.errors.QueryError` naming ``source`` for a
+    malformed query.
     """
-    try:
-        answer = store.inner.query(sparql, substitutions=substitutions or None)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}", path=source) from None
-    except RuntimeError as exc:
-        raise QueryError(f"query cannot run: {exc}", path=source) from None
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}", path=source) from None
-    return collect(answer)
+    kind = check(
+        sparql,
+        graphs=_GraphNames(store),
+        allow_service=allow_service,
+        allow_update=allow_update,
+        source=source,
+    )
+    return execute(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
 
 
-def collect(answer: Any) -> QueryResult:
-    """A pyoxigraph query answer as a :class:`QueryResult`."""
-    import pyoxigraph as ox
+class _GraphNames:
+    """The store's named graphs as a container, asked one IRI at a time."""
 
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        return QueryResult("graph", triples=list(answer))
-    variables = [v.value for v in answer.variables]
-    rows = [tuple(solution[v] for v in variables) for solution in answer]
-    return QueryResult("select", variables=variables, rows=rows)
+    def __init__(self, store: EvalStore) -> None:
+        self.store = store
+
+    def __contains__(self, iri: object) -> bool:
+        import pyoxigraph as ox
+
+        try:
+            return bool(self.store.inner.contains_named_graph(ox.NamedNode(str(iri))))
+        except ValueError:
+            return False
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(g.value) for g in self.store.inner.named_graphs())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.store.inner.named_graphs())

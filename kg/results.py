@@ -22,7 +22,8 @@ TABLE_WIDTH = 60
 
 @dataclass
 class QueryResult:
-    """The result of a query: ``kind`` is ``select``, ``ask`` or ``graph``."""
+    """The result of a query: ``kind`` is ``select``, ``ask``, ``graph`` (CONSTRUCT and
+    DESCRIBE) or ``update`` (nothing to show)."""
 
     kind: str
     variables: list[str] = field(default_factory=list)
@@ -45,6 +46,8 @@ class QueryResult:
 
     def serialize(self, fmt: str = "table") -> str:
         """The result in ``fmt``: one of :data:`RESULT_FORMATS`."""
+        if self.kind == "update":
+            return ""
         if self.kind == "graph":
             return _graph_text(self.triples)
         if self.kind == "ask":
@@ -86,7 +89,9 @@ def short_iri(value: str) -> str:
     return value
 
 
-def _cell(term: Any) -> str:
+def _cell(term: Any, width: int | None = None) -> str:
+    """A term as a cell: IRIs shortened with the known prefixes, literals on one line,
+    cut to ``width`` characters (the table view only)."""
     if term is None:
         return ""
     kind = type(term).__name__
@@ -96,13 +101,13 @@ def _cell(term: Any) -> str:
         return f"_:{term.value}"
     text = " ".join(term.value.split())
     language = getattr(term, "language", None)
-    if len(text) > TABLE_WIDTH:
-        text = text[: TABLE_WIDTH - 1] + "…"
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
     return f"{text} @{language}" if language else text
 
 
 def _table(result: QueryResult) -> str:
-    cells = [[_cell(t) for t in row] for row in result.rows]
+    cells = [[_cell(t, TABLE_WIDTH) for t in row] for row in result.rows]
     widths = [
         max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(result.variables)
     ]

@@ -1,0 +1,181 @@
+"""Run a SPARQL request with a deadline.
+
+pyoxigraph has no timeout and cannot cancel a running query, so:
+
+- on a store in a folder, the query runs in a child process (``python -m kg.deadline``)
+  that opens the store read-only and sends its result back; at the deadline the child is
+  killed, which stops the work for real;
+- on an in-memory store (the Python API only; the command line always has a folder) the
+  query runs in a thread and the caller stops *waiting* at the deadline: the thread
+  cannot be stopped and runs on until the query ends, using a core;
+- an update runs in a thread too (a child cannot open a store the caller holds for
+  writing); Oxigraph applies an update in one transaction, so a process that exits at
+  the deadline (the command line does) leaves the store as it was.
+
+A result crosses the process boundary as SPARQL 1.1 results JSON (CONSTRUCT: N-Triples).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from .errors import EvalkgError, QueryError
+from .results import QueryResult
+from .store import EvalStore
+
+#: Seconds a query may run on the command line unless ``--timeout`` says otherwise.
+DEFAULT_TIMEOUT = 60.0
+
+
+class QueryTimeout(QueryError):
+    """A query that did not finish before its deadline."""
+
+
+def execute(
+    store: EvalStore,
+    sparql: str,
+    *,
+    kind: str = "query",
+    timeout: float | None = None,
+    limit: int | None = None,
+    source: str = "<query>",
+) -> QueryResult:
+    """Run ``sparql`` (``kind`` ``query`` or ``update``) on ``store``, at most ``limit``
+    rows, stopped after ``timeout`` seconds (``None`` or 0: no deadline) with
+    :class:`QueryTimeout`."""
+    if not timeout:
+        return run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
+    if kind == "query" and store.path is not None:
+        return _in_child(store.path, sparql, timeout=timeout, limit=limit, source=source)
+    return _in_thread(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
+
+
+def run_here(
+    inner: Any, sparql: str, *, kind: str = "query", limit: int | None = None, source: str
+) -> QueryResult:
+    """Run on a pyoxigraph store in this thread, pyoxigraph's errors as :class:`QueryError`."""
+    try:
+        if kind == "update":
+            inner.update(sparql)
+            return QueryResult("update")
+        return collect(inner.query(sparql), limit=limit)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}", path=source) from None
+    except (RuntimeError, ValueError) as exc:
+        raise QueryError(f"query cannot run: {exc}", path=source) from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}", path=source) from None
+
+
+def collect(answer: Any, *, limit: int | None = None) -> QueryResult:
+    """A pyoxigraph query answer as a :class:`QueryResult` (at most ``limit`` rows or
+    triples, read lazily: the rest is never computed)."""
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return QueryResult("graph", triples=list(islice(answer, limit)))
+    variables = [v.value for v in answer.variables]
+    rows = [tuple(solution[v] for v in variables) for solution in islice(answer, limit)]
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+def _stopped(timeout: float, source: str, extra: str = "") -> QueryTimeout:
+    return QueryTimeout(
+        f"query stopped after {timeout:g} s (the timeout){extra}; give a longer --timeout, "
+        "or --timeout 0 for none",
+        path=source,
+    )
+
+
+def _in_thread(
+    store: EvalStore, sparql: str, *, kind: str, timeout: float, limit: int | None, source: str
+) -> QueryResult:
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
+        except QueryError as exc:
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="evalkg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        extra = "; in memory it cannot be interrupted and ends in the background"
+        raise _stopped(timeout, source, extra)
+    if "error" in box:
+        raise box["error"]
+    result: QueryResult = box["result"]
+    return result
+
+
+def _in_child(
+    folder: Path, sparql: str, *, timeout: float, limit: int | None, source: str
+) -> QueryResult:
+    request = json.dumps({"store": str(folder), "sparql": sparql, "limit": limit})
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+    with subprocess.Popen(
+        [sys.executable, "-m", "kg.deadline"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as child:
+        try:
+            out, err = child.communicate(request.encode("utf-8"), timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise _stopped(timeout, source) from None
+    return _decode(out, err, child.returncode, source)
+
+
+def _decode(out: bytes, err: bytes, status: int, source: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    kind, _, payload = out.partition(b"\n")
+    if status != 0 or kind not in (b"select", b"ask", b"graph", b"error"):
+        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise QueryError(f"query process failed (status {status}): {detail[0]}", path=source)
+    if kind == b"error":
+        raise QueryError(json.loads(payload)["message"], path=source)
+    if kind == b"graph":
+        triples = [q.triple for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)]
+        return QueryResult("graph", triples=triples)
+    return collect(ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON))
+
+
+def _child_main() -> int:
+    """The child: read the request on stdin, write ``kind\\n`` and the result on stdout."""
+    import pyoxigraph as ox
+
+    request = json.loads(sys.stdin.buffer.read())
+    out = sys.stdout.buffer
+    try:
+        store = EvalStore.open(request["store"])
+        result = run_here(store.inner, request["sparql"], limit=request["limit"], source="")
+    except EvalkgError as exc:
+        out.write(b"error\n" + json.dumps({"message": exc.message}).encode("utf-8"))
+        return 0
+    out.write(result.kind.encode("ascii") + b"\n")
+    if result.kind == "graph":
+        out.write(ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    else:
+        out.write(result.serialize("json").encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main())

@@ -1,0 +1,363 @@
+"""The canned queries of queries/: every one runs on the bundled sample and gives the
+rows recorded in tests/data/queries/ (see the README there for how they were checked).
+Parameter binding, output formats and the `evalkg query` / `evalkg queries` commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shlex
+import unicodedata
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib.compare import isomorphic
+
+from kg.cli import main
+from kg.errors import QueryError
+from kg.params import fill_slots, slots, to_term
+from kg.queries import NamedQuery, bind, get_query, list_queries, parse_query_file
+from kg.query import run_query
+from kg.results import TABLE_WIDTH, QueryResult
+from kg.safety import tokens
+from kg.store import EvalStore
+
+EXPECTED = Path(__file__).parent / "data" / "queries"
+QUERIES = list_queries()
+#: Queries whose results are checked elsewhere, not against a file here (and why).
+CHECKED_ELSEWHERE = {
+    "stats": "its counts are checked by tests/test_cli.py (seed) and test_build.py",
+    "graph-sizes": "one row per named graph; checked by tests/test_endpoint.py (push)",
+    "network-actors": "projection of the network views; tests/test_network.py",
+    "network-evaluations": "projection of the network views; tests/test_network.py",
+    "network-facets": "projection of the network views; tests/test_network.py",
+    "network-full": "projection of the network views; tests/test_network.py",
+    "network-labels": "projection of the network views; tests/test_network.py",
+    "network-lessons": "projection of the network views; tests/test_network.py",
+    "network-places": "projection of the network views; tests/test_network.py",
+    "network-themes": "projection of the network views; tests/test_network.py",
+}
+#: Known failures: name -> reason (none today).
+XFAIL: dict[str, str] = {}
+
+
+def example_limit(example: str) -> int | None:
+    words = shlex.split(example)
+    return int(words[words.index("--limit") + 1]) if "--limit" in words else None
+
+
+def cells(result: QueryResult, set_columns: dict[str, str]) -> list[list[object]]:
+    """Rows as N-Triples strings; GROUP_CONCAT columns (no order in SPARQL) as sets."""
+    out: list[list[object]] = []
+    for row in result.rows:
+        line: list[object] = []
+        for name, term in zip(result.variables, row, strict=True):
+            text = None if term is None else str(term)
+            if name in set_columns and term is not None:
+                line.append(sorted(term.value.split(set_columns[name])))
+            else:
+                line.append(text)
+        out.append(line)
+    return out
+
+
+def expected_cells(doc: dict[str, object]) -> list[list[object]]:
+    set_columns: dict[str, str] = doc.get("set_columns", {})  # type: ignore[assignment]
+    columns: list[str] = doc["columns"]  # type: ignore[assignment]
+    out = []
+    for row in doc["rows"]:  # type: ignore[attr-defined]
+        line: list[object] = []
+        for name, text in zip(columns, row, strict=True):
+            if name in set_columns and text is not None:
+                value = ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES)
+                line.append(sorted(next(iter(value)).object.value.split(set_columns[name])))
+            else:
+                line.append(text)
+        out.append(line)
+    return out
+
+
+def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
+
+
+@pytest.mark.parametrize("named", QUERIES, ids=[q.name for q in QUERIES])
+def test_every_query_gives_its_expected_result_on_the_sample(
+    named: NamedQuery, sample_store: EvalStore
+) -> None:
+    if named.name in XFAIL:
+        pytest.xfail(XFAIL[named.name])
+    params = named.example_params()
+    result = run_query(sample_store, bind(named, params), limit=example_limit(named.example))
+    if named.name in CHECKED_ELSEWHERE:
+        assert result.kind == "select" and result.rows, named.name
+        return
+    graph_file, rows_file = EXPECTED / f"{named.name}.nt", EXPECTED / f"{named.name}.json"
+    if result.kind == "graph":
+        expected = rdflib.Graph().parse(graph_file, format="nt")
+        assert len(expected) > 0
+        assert isomorphic(to_rdflib(result.triples), expected)
+        return
+    assert rows_file.is_file(), f"no expected result {rows_file} (see its folder's README)"
+    doc = json.loads(rows_file.read_text(encoding="utf-8"))
+    assert doc["query"] == named.name and doc["params"] == params
+    assert doc["limit"] == example_limit(named.example)
+    assert result.variables == doc["columns"]
+    assert doc["rows"], "an expected result with no rows checks nothing"
+    assert cells(result, doc.get("set_columns", {})) == expected_cells(doc)
+
+
+def test_no_expected_file_is_left_over() -> None:
+    names = {q.name for q in QUERIES}
+    files = {p.stem for p in EXPECTED.glob("*.json")} | {p.stem for p in EXPECTED.glob("*.nt")}
+    assert files <= names
+    assert set(CHECKED_ELSEWHERE) <= names
+
+
+def test_at_least_15_canned_questions_with_headers() -> None:
+    ours = [q for q in QUERIES if q.name not in CHECKED_ELSEWHERE]
+    assert len(ours) >= 15
+    for named in QUERIES:
+        assert named.title and named.description, named.name
+        assert set(named.example_params()) == set(named.params), named.name
+    for named in ours:
+        assert named.example.startswith(f"evalkg query {named.name}"), named.name
+        for param in named.params.values():
+            assert param.description, (named.name, param.name)
+
+
+# --- what the queries answer, beyond the recorded examples ---------------------------
+
+
+def rows(store: EvalStore, name: str, **params: str) -> list[dict[str, object]]:
+    return run_query(store, bind(get_query(name), params)).values()
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("CHL", "CHL"), ("cl", "CHL"), ("Chili", "CHL"), ("chile", "CHL"), ("COTE D'IVOIRE", "CIV")],
+)
+def test_country_parameter_accepts_codes_and_names(
+    sample_store: EvalStore, value: str, code: str
+) -> None:
+    found = rows(sample_store, "lessons-by-country", country=value)
+    assert found and {r["code"] for r in found} == {code}
+
+
+@pytest.mark.parametrize("value", ["Cáritas", "caritas", "CARITAS", "Ca\u0301ritas"])
+def test_actor_parameter_is_case_and_accent_insensitive(
+    sample_store: EvalStore, value: str
+) -> None:
+    found = rows(sample_store, "organization-footprint", actor=value)
+    assert {r["organization"] for r in found} == {
+        "https://w3id.org/evalkg/id/org/caritas-internationalis"
+    }
+
+
+@pytest.mark.parametrize("alias", ["OIT", "ILO", "BIT", "International Labour Organization"])
+def test_every_alias_finds_the_same_organization(sample_store: EvalStore, alias: str) -> None:
+    found = rows(sample_store, "lessons-for-audience", actor=alias)
+    assert {r["organization"] for r in found} == {"https://w3id.org/evalkg/id/org/ilo"}
+
+
+def test_keyword_search_ignores_case_and_accents(sample_store: EvalStore) -> None:
+    plain = rows(sample_store, "keyword-search", keyword="formacion")
+    accented = rows(sample_store, "keyword-search", keyword="FORMACIÓN")
+    assert plain == accented
+    assert {str(r["lesson"]).rsplit("/", 1)[1] for r in plain} == {"233480", "245011", "237725"}
+    for row in plain:
+        assert "formación" in str(row["excerpt"]).lower()
+
+
+def test_kind_words_in_three_languages_find_the_same_lessons(sample_store: EvalStore) -> None:
+    english = {r["lesson"] for r in rows(sample_store, "lessons-by-evaluation-kind", kind="final")}
+    french = {r["lesson"] for r in rows(sample_store, "lessons-by-evaluation-kind", kind="finale")}
+    assert english and english == french
+
+
+def test_an_unknown_value_matches_nothing(sample_store: EvalStore) -> None:
+    assert rows(sample_store, "lessons-by-country", country="Atlantis") == []
+    assert rows(sample_store, "organization-profile", actor="No Such Body") == []
+
+
+# --- binding --------------------------------------------------------------------------
+
+
+HOSTILE = [
+    'x" . ?a ?b ?c } #',
+    '"} ; DELETE WHERE {?s ?p ?o}',
+    "'''\"\"\"\\",
+    "line\nbreak\r\u2028 } UNION { ?s ?p ?o",
+    "\\u0022 SERVICE <http://127.0.0.1:9/> {}",
+    "VALUES ?x { UNDEF }",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_hostile_value_is_one_literal_and_comes_back_unchanged(value: str) -> None:
+    text = bind("SELECT ?v WHERE { VALUES ?v { UNDEF } }", {"v": value})
+    strings = [t for t in tokens(text) if t.kind == "string"]
+    assert len(strings) == 1
+    assert [t.text for t in tokens(text) if t.kind != "string"] == [
+        "SELECT", "?v", "WHERE", "{", "VALUES", "?v", "{", "}", "}",
+    ]  # fmt: skip
+    result = run_query(EvalStore(), text)
+    assert result.rows == [(ox.Literal(value),)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_binds_to_exactly_that_literal(value: str) -> None:
+    text = bind("SELECT ?v WHERE { VALUES ?v { UNDEF } }", {"v": value})
+    result = run_query(EvalStore(), text)
+    assert result.rows == [(ox.Literal(unicodedata.normalize("NFC", value)),)]
+
+
+@pytest.mark.parametrize("value", ["http://a> . ?s ?p ?o } #", "not an iri", "<x y>"])
+def test_a_bad_iri_parameter_is_refused(value: str) -> None:
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        to_term(value, "iri")
+
+
+def test_typed_parameters() -> None:
+    assert str(to_term(" 2021 ", "integer")) == '"2021"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert to_term("<https://w3id.org/evalkg/id/country/CHL>", "iri") == ox.NamedNode(
+        "https://w3id.org/evalkg/id/country/CHL"
+    )
+    assert to_term("skos:prefLabel", "iri").value.endswith("core#prefLabel")
+    with pytest.raises(QueryError, match="not an integer: '2021; DROP ALL'"):
+        to_term("2021; DROP ALL", "integer")
+
+
+def test_missing_and_unknown_parameters(tmp_path: Path) -> None:
+    named = get_query("lessons-by-year")
+    with pytest.raises(QueryError, match=r"missing parameter.*'year'"):
+        bind(named, {})
+    with pytest.raises(QueryError, match=r"unknown parameter \(this query takes: year\): 'yr'"):
+        bind(named, {"year": "2021", "yr": "2020"})
+
+
+def test_a_declared_parameter_needs_a_slot(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("# title: t\n# param: who: string: a name\nSELECT ?who WHERE { }\n")
+    with pytest.raises(QueryError, match=r"q\.rq: parameter declared but .*: 'who'"):
+        parse_query_file(path)
+
+
+def test_slots_are_filled_only_for_given_names() -> None:
+    text = "SELECT * { VALUES ?a { UNDEF } VALUES $b {UNDEF} }"
+    assert slots(text) == ["a", "b"]
+    assert fill_slots(text, {"b": ox.Literal("x")}) == (
+        'SELECT * { VALUES ?a { UNDEF } VALUES ?b { "x" } }'
+    )
+
+
+# --- output formats --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def profile(sample_store: EvalStore) -> QueryResult:
+    return run_query(sample_store, bind(get_query("organization-profile"), {"actor": "OIT"}))
+
+
+def test_json_is_sparql_results_json(profile: QueryResult) -> None:
+    text = profile.serialize("json")
+    parsed = ox.parse_query_results(text.encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+    assert [v.value for v in parsed.variables] == profile.variables
+    back = [tuple(s[v] for v in profile.variables) for s in parsed]
+    assert back == profile.rows
+
+
+def test_csv_and_tsv_keep_long_literals_whole(profile: QueryResult) -> None:
+    long_titles = [row[5].value for row in profile.rows if len(row[5].value) > TABLE_WIDTH]
+    assert long_titles
+    table = list(csv.reader(io.StringIO(profile.serialize("csv"))))
+    assert table[0] == profile.variables
+    assert {r[5] for r in table[1:]} >= set(long_titles)
+    assert all(str(row[5]) in profile.serialize("tsv") for row in profile.rows)
+    assert all(t in profile.serialize("md") for t in long_titles)
+
+
+def test_the_table_shortens_long_literals_only(profile: QueryResult) -> None:
+    table = profile.serialize("table")
+    long_titles = [row[5].value for row in profile.rows if len(row[5].value) > TABLE_WIDTH]
+    assert long_titles
+    for title in long_titles:
+        assert title not in table and title[: TABLE_WIDTH - 1] + "…" in table
+    assert table.rstrip().endswith(f"({len(profile.rows)} rows)")
+
+
+def test_construct_is_turtle(sample_store: EvalStore) -> None:
+    named = get_query("entity-neighbourhood")
+    result = run_query(sample_store, bind(named, named.example_params()))
+    assert result.kind == "graph" and result.triples
+    for fmt in ("table", "json"):
+        turtle = result.serialize(fmt)
+        parsed = rdflib.Graph().parse(data=turtle, format="turtle")
+        assert isomorphic(parsed, to_rdflib(result.triples))
+
+
+def test_dataframe(profile: QueryResult) -> None:
+    frame = profile.to_dataframe()
+    assert list(frame.columns) == profile.variables and len(frame) == len(profile.rows)
+    assert set(frame["name"]) == {"International Labour Organization"}
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kg.build import build
+    from kg.resources import sample_dir
+
+    folder = tmp_path_factory.mktemp("store") / "store"
+    store = EvalStore.create(folder)
+    assert build([sample_dir()], store=store).ok
+    store.flush()
+    del store
+    return folder
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_queries_lists_every_named_query_with_its_description() -> None:
+    code, out = cli("queries")
+    assert code == 0
+    listed = {line.split()[0]: line for line in out.splitlines()}
+    assert set(listed) == {q.name for q in QUERIES} and len(listed) >= 15
+    for q in QUERIES:
+        assert q.description in listed[q.name]
+
+
+def test_query_command_with_a_parameter_and_formats(built: Path) -> None:
+    code, out = cli("query", "lessons-by-country", "-p", "country=Chile", "--store", str(built))
+    assert code == 0 and out.rstrip().endswith("(2 rows)")
+    code, out = cli("query", "lessons-by-country", "--param", "country=CHL", "--format", "json",
+                    "--store", str(built))  # fmt: skip
+    lessons = {b["lesson"]["value"] for b in json.loads(out)["results"]["bindings"]}
+    assert lessons == {
+        "https://w3id.org/evalkg/id/lesson/229613",
+        "https://w3id.org/evalkg/id/lesson/242868",
+    }
+    code, out = cli(
+        "query", "top-organizations", "--limit", "3", "--format=csv", "--store", f"{built}"
+    )
+    assert code == 0 and len(out.splitlines()) == 4
+
+
+def test_query_command_reports_a_bad_parameter(built: Path) -> None:
+    code, out = cli("query", "lessons-by-year", "-p", "year=twenty", "--store", str(built))
+    assert code == 2 and out.startswith("Error: ") and "not an integer: 'twenty'" in out
+    code, out = cli("query", "lessons-by-year", "--store", str(built))
+    assert code == 2 and "missing parameter" in out
