@@ -27,7 +27,7 @@ from .geo import fold
 from .queries import get_query
 from .query import run_query
 from .store import EvalStore
-from .vocab import DCT, EK, SKOS
+from .vocab import DCT, EK, RDF, SKOS
 
 #: Node types a network can hold.
 NODE_TYPES = (
@@ -233,14 +233,16 @@ class NetworkData:
         """Entity IRI → its label, aliases, type and kind."""
         names: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
         classes: dict[str, set[str]] = defaultdict(set)
-        for entity, cls, prop, label in rows(self.store, "network-labels"):
+        for entity, prop, label in rows(self.store, "network-labels"):
             iri = entity.value
-            if cls is not None:
-                classes[iri].add(cls.value)
+            if prop.value == RDF + "type":
+                classes[iri].add(label.value)
+                continue
             language = getattr(label, "language", None) or ""
             rank = (_PROPERTY_RANK[prop.value], _LANGUAGE_RANK.get(language, 9), label.value)
             names[iri].add(rank)
-        return {iri: _entity(iri, ranked, classes[iri]) for iri, ranked in names.items()}
+        named = set(names) | set(classes)
+        return {iri: _entity(iri, names.get(iri, set()), classes[iri]) for iri in named}
 
     def entity(self, iri: str) -> Entity:
         """The entity ``iri`` (a lesson, or a bare IRI when it has no names)."""
