@@ -26,6 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -94,7 +95,7 @@ def push(
     for index, (name, _, triples) in enumerate(plan):
         requests = 0
         try:
-            for requests, chunk in enumerate(_chunks(triples, chunk_size), start=1):
+            for requests, chunk in enumerate(_chunks(triples(), chunk_size), start=1):
                 sender(where, name, chunk, requests == 1)
                 done += len(chunk)
                 if on_progress is not None:
@@ -106,14 +107,15 @@ def push(
     return report
 
 
-Plan = list[tuple[str | None, int, Iterable[Any]]]
+Plan = list[tuple[str | None, int, Callable[[], Iterable[Any]]]]
 
 
 def _plan(store: EvalStore, graph: str | None) -> Plan:
-    """(remote graph IRI or ``None`` for the default graph, triples, triple source)."""
+    """(remote graph IRI or ``None`` for the default graph, triples, triple source); a
+    graph's triples are read only when its turn comes."""
     import pyoxigraph as ox
 
-    merged = (len(store), store.default_triples())
+    merged = (len(store), store.default_triples)
     if graph is not None:
         try:
             target = ox.NamedNode(graph).value
@@ -124,8 +126,7 @@ def _plan(store: EvalStore, graph: str | None) -> Plan:
     for name, size in _graph_sizes(store):
         if not isinstance(name, ox.NamedNode):
             raise StoreError("a graph named by a blank node cannot be pushed", value=str(name))
-        triples = (q.triple for q in store.inner.quads_for_pattern(None, None, None, name))
-        plan.append((name.value, size, triples))
+        plan.append((name.value, size, partial(_graph_triples, store, name)))
     return [*plan, (None, *merged)]
 
 
@@ -135,6 +136,11 @@ def _graph_sizes(store: EvalStore) -> list[tuple[Any, int]]:
 
     result = run_query(store, get_query("graph-sizes").text, source="graph-sizes")
     return [(name, int(count.value)) for name, count in result.rows]
+
+
+def _graph_triples(store: EvalStore, name: Any) -> Iterator[Any]:
+    for quad in store.inner.quads_for_pattern(None, None, None, name):
+        yield quad.triple
 
 
 def _chunks(triples: Iterable[Any], size: int) -> Iterator[list[Any]]:
