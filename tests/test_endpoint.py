@@ -34,6 +34,8 @@ QUICK = {"timeout": 5.0, "retries": 2, "backoff": 0.01}
 SELECT_JSON = json.dumps(
     {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}
 ).encode()
+#: Canned queries whose header example finds nothing in the sample (none today).
+NO_SAMPLE_ROWS: set[str] = set()
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
@@ -115,6 +117,8 @@ def test_canned_query_same_rows_remote_and_local(
     named: NamedQuery, pushed: str, sample_store: EvalStore
 ) -> None:
     local, remote = run_both(sample_store, pushed, named)
+    if named.name not in NO_SAMPLE_ROWS:  # else the comparison below would prove nothing
+        assert local.rows or local.triples or local.kind == "ask", "no rows on the sample"
     assert remote.kind == local.kind
     if local.kind == "graph":
         assert isomorphic(to_rdflib(remote.triples), to_rdflib(local.triples))
@@ -125,12 +129,6 @@ def test_canned_query_same_rows_remote_and_local(
     assert Counter(theirs) == Counter(ours)
     if re.search(r"\bORDER\s+BY\b", named.text, re.IGNORECASE):
         assert theirs == ours
-
-
-def test_the_sample_gives_rows(pushed: str, sample_store: EvalStore) -> None:
-    """The comparison above means something: the queries do return data."""
-    with_rows = [q.name for q in QUERIES if run_both(sample_store, pushed, q)[0].rows]
-    assert len(with_rows) >= len(QUERIES) // 2, with_rows
 
 
 def test_construct_and_ask_remote(pushed: str, sample_store: EvalStore) -> None:
