@@ -24,6 +24,7 @@ kg.errors.ConfigError: endpoint URL must start with http:// or https://: 'file:/
 from __future__ import annotations
 
 import base64
+import http.client
 import os
 import socket
 import time
@@ -97,9 +98,15 @@ class Remote:
 def check_url(url: str) -> str:
     """``url`` if it is an http(s) URL without credentials in it, else
     :class:`ConfigError`."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError as exc:
+        raise ConfigError(f"not a valid endpoint URL ({exc})", value=url) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError("endpoint URL must start with http:// or https://", value=url)
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise ConfigError("endpoint URL holds spaces or control characters", value=url)
     if parts.username is not None or parts.password is not None:
         raise ConfigError(
             f"put credentials in ${USER_ENV} and ${PASSWORD_ENV} (or ${TOKEN_ENV}), "
@@ -191,12 +198,12 @@ def _network_failure(reason: object, url: str, timeout: float | None) -> _Failur
     if isinstance(reason, ConnectionRefusedError):
         message = f"cannot reach the endpoint: connection refused by {host}"
         return _Failure(EndpointError(message, path=url), transient=True)
-    if isinstance(reason, (ConnectionError, EOFError)) or type(reason).__name__ in (
-        "RemoteDisconnected",
-        "IncompleteRead",
-    ):
+    if isinstance(reason, (ConnectionError, EOFError, http.client.IncompleteRead)):
         message = f"the connection to {host} broke ({reason or type(reason).__name__})"
         return _Failure(EndpointError(message, path=url), transient=True)
+    if isinstance(reason, http.client.HTTPException):
+        message = f"the endpoint did not answer in HTTP ({type(reason).__name__}: {reason})"
+        return _Failure(EndpointError(message, path=url), transient=False)
     if isinstance(reason, OSError):
         message = f"cannot reach the endpoint ({reason})"
         return _Failure(EndpointError(message, path=url), transient=False)

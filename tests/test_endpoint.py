@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -262,6 +264,22 @@ def test_unreachable_port_is_retried_then_reported() -> None:
     assert "(after 3 attempts)" in message
 
 
+def test_a_server_that_does_not_speak_http() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    with listener, pytest.raises(EndpointError, match="did not answer in HTTP") as caught:
+        run_remote_query(Remote.from_env(url, **QUICK), "ASK {}")
+    assert str(caught.value).startswith(url)
+
+
 def test_unknown_host() -> None:
     url = "http://evalkg-no-such-host.invalid/sparql"
     with pytest.raises(EndpointError, match=r"unknown host 'evalkg-no-such-host\.invalid'"):
@@ -398,6 +416,14 @@ def test_credentials_never_in_the_url() -> None:
         Remote.from_env("http://127.0.0.1/q", env={"EVALKG_ENDPOINT_USER": "ana"})
     with pytest.raises(ConfigError, match="http:// or https://"):
         Remote.from_env("file:///etc/passwd", env={})
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/q", "http://127.0.0.1:port/q", "http://a b/q", "http://h/q\r\nX: y"]
+)
+def test_bad_endpoint_urls_are_config_errors(url: str) -> None:
+    with pytest.raises(ConfigError, match="endpoint URL"):
+        Remote.from_env(url, env={})
 
 
 # --- the command line -----------------------------------------------------------------
