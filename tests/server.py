@@ -1,6 +1,7 @@
-"""Servers for the endpoint tests, all on 127.0.0.1: a real Oxigraph server (the
+"""Servers for the endpoint and push tests, all on 127.0.0.1: a real Oxigraph server (the
 ``oxigraph`` binary of the PyPI package of that name, installed by the test extra) and a
-scripted HTTP server that answers from a list of canned responses."""
+scripted HTTP server that answers from a list of canned responses; and the helpers both
+test modules use to compare the server with the store."""
 
 from __future__ import annotations
 
@@ -16,8 +17,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
+import rdflib
+
+from kg.endpoint import run_remote_query
+from kg.query import run_query
+from kg.store import EvalStore
+
+#: Remote calls that give up fast (tests of failures).
+QUICK = {"timeout": 5.0, "retries": 2, "backoff": 0.01}
+#: Every quad: the default graph's triples and the named graphs'.
+COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
 def free_port() -> int:
@@ -137,3 +150,19 @@ class ScriptedServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def to_rdflib(triples: list[Any]) -> rdflib.Graph:
+    """pyoxigraph triples as an rdflib graph (to compare graphs by isomorphism)."""
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
+
+
+def remote_count(query_url: str, sparql: str = COUNT_QUADS) -> int:
+    """The number a COUNT query gives on the endpoint."""
+    return int(run_remote_query(query_url, sparql).rows[0][0].value)
+
+
+def local_count(store: EvalStore, sparql: str = COUNT_QUADS) -> int:
+    """The number a COUNT query gives on the store."""
+    return int(run_query(store, sparql).rows[0][0].value)

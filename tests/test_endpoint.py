@@ -1,5 +1,6 @@
-"""Remote SPARQL endpoints and `evalkg push`, against a real Oxigraph server started on
-127.0.0.1 (see tests/server.py) and scripted HTTP servers for the failure cases."""
+"""Remote SPARQL endpoints (`evalkg query --endpoint`): every canned query gives the same
+rows on a real Oxigraph server (started on 127.0.0.1, see tests/server.py) holding the
+pushed sample as on the store; scripted HTTP servers for the failure cases."""
 
 from __future__ import annotations
 
@@ -11,20 +12,27 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
-from server import Canned, ScriptedServer, free_port, oxigraph_server
+from server import (
+    QUICK,
+    Canned,
+    ScriptedServer,
+    free_port,
+    local_count,
+    oxigraph_server,
+    remote_count,
+    to_rdflib,
+)
 
 from kg.cli import main
 from kg.endpoint import Remote, run_remote_query
 from kg.errors import ConfigError, EndpointError, QueryError
 from kg.push import push
-from kg.queries import NamedQuery, bind, get_query, list_queries
+from kg.queries import NamedQuery, bind, list_queries
 from kg.query import run_query
 from kg.results import QueryResult
 from kg.store import EvalStore
@@ -32,13 +40,11 @@ from kg.store import EvalStore
 pytestmark = pytest.mark.server
 
 QUERIES = list_queries()
-QUICK = {"timeout": 5.0, "retries": 2, "backoff": 0.01}
 SELECT_JSON = json.dumps(
     {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}
 ).encode()
 #: Canned queries whose header example finds nothing in the sample (none today).
 NO_SAMPLE_ROWS: set[str] = set()
-COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
 # --- fixtures ---------------------------------------------------------------------
@@ -55,12 +61,6 @@ def pushed(server: str, sample_store: EvalStore) -> str:
     """The sample pushed to the module's server; its query URL."""
     push(sample_store, server + "/store")
     return server + "/query"
-
-
-@pytest.fixture()
-def fresh_server(tmp_path: Path) -> Iterator[str]:
-    with oxigraph_server(tmp_path) as base:
-        yield base
 
 
 # --- helpers ----------------------------------------------------------------------
@@ -90,19 +90,6 @@ def comparable(result: QueryResult, concat: dict[str, str]) -> list[tuple[Any, .
     return [
         tuple(cell(v, t) for v, t in zip(result.variables, row, strict=True)) for row in result.rows
     ]
-
-
-def to_rdflib(triples: list[Any]) -> rdflib.Graph:
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
-
-
-def remote_count(query_url: str, sparql: str = COUNT_QUADS) -> int:
-    return int(run_remote_query(query_url, sparql).rows[0][0].value)
-
-
-def local_count(store: EvalStore, sparql: str = COUNT_QUADS) -> int:
-    return int(run_query(store, sparql).rows[0][0].value)
 
 
 def run_both(store: EvalStore, query_url: str, named: NamedQuery) -> tuple[QueryResult, ...]:
@@ -146,110 +133,6 @@ def test_construct_and_ask_remote(pushed: str, sample_store: EvalStore) -> None:
 
 def test_every_quad_arrives(pushed: str, sample_store: EvalStore) -> None:
     assert remote_count(pushed) == local_count(sample_store) > 8000
-
-
-# --- push -------------------------------------------------------------------------
-
-
-def test_push_twice_leaves_the_same_data(fresh_server: str, sample_store: EvalStore) -> None:
-    query_url = fresh_server + "/query"
-    stats = next(q for q in QUERIES if q.name == "stats")
-    first = push(sample_store, fresh_server + "/store", chunk_size=700)
-    after_first = (remote_count(query_url), run_remote_query(query_url, stats.text).rows)
-    second = push(sample_store, fresh_server + "/store", chunk_size=700)
-    assert (remote_count(query_url), run_remote_query(query_url, stats.text).rows) == after_first
-    assert after_first[0] == local_count(sample_store)
-    assert first.triples == second.triples == after_first[0]
-    assert first.requests > len(first.graphs)  # it did chunk
-
-
-@pytest.mark.parametrize("method", ["gsp", "update"])
-def test_blank_nodes_are_not_split_across_chunks(
-    method: str, fresh_server: str, sample_store: EvalStore
-) -> None:
-    endpoint = fresh_server + ("/store" if method == "gsp" else "/update")
-    push(sample_store, endpoint, method=method, chunk_size=25)
-    query_url = fresh_server + "/query"
-    with_blanks = run_query(
-        sample_store,
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }",
-    ).rows
-    assert with_blanks  # the ontology's OWL axioms use blank nodes
-    for (graph,) in with_blanks:
-        construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-        local = run_query(sample_store, construct)
-        remote = run_remote_query(query_url, construct)
-        assert isomorphic(to_rdflib(remote.triples), to_rdflib(local.triples)), graph
-    assert remote_count(query_url) == local_count(sample_store)
-
-
-def test_push_into_one_named_graph(fresh_server: str, sample_store: EvalStore) -> None:
-    target = "https://example.org/graphs/evalkg"
-    report = push(sample_store, fresh_server + "/store", graph=target)
-    query_url = fresh_server + "/query"
-    assert [g.name for g in report.graphs] == [target]
-    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    rows = run_remote_query(query_url, per_graph).rows
-    assert [(g.value, int(n.value)) for g, n in rows] == [(target, len(sample_store))]
-    assert remote_count(query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 0
-
-
-@pytest.mark.parametrize("method", ["gsp", "update"])
-def test_hostile_literals_arrive_verbatim(method: str, fresh_server: str) -> None:
-    store = EvalStore()
-    graph = ox.NamedNode("https://w3id.org/evalkg/id/record/hostile")
-    values = [
-        '"} } ; DROP ALL ; INSERT DATA { <a:b> <a:c> "x" }',
-        "back\\slash \\u0022 \\n not escapes",
-        "<script>alert(1)</script>\r\n\t\x00\x01 \U0001f600 é",
-    ]
-    literals = [ox.Literal(v, language="en") for v in values] + [ox.Literal(values[0])]
-    subject, predicate = ox.NamedNode("https://w3id.org/evalkg/id/x"), ox.NamedNode("urn:p")
-    store.replace_graph(graph, [(subject, predicate, lit) for lit in literals])
-    push(store, fresh_server + ("/store" if method == "gsp" else "/update"), method=method)
-    got = run_remote_query(
-        fresh_server + "/query", "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
-    ).rows
-    assert Counter(row[0] for row in got) == Counter(literals)
-    assert remote_count(fresh_server + "/query") == 2 * len(literals)
-
-
-def named_graphs(store: EvalStore) -> list[tuple[str, int]]:
-    """(IRI, triples) of the store's named graphs, in the order push sends them."""
-    rows = run_query(store, bind(get_query("graph-sizes"), {})).rows
-    return [(g.value, int(n.value)) for g, n in rows]
-
-
-def test_a_failure_half_way_is_reported(sample_store: EvalStore) -> None:
-    first, size = named_graphs(sample_store)[0]
-    assert size > 400  # so that chunks of 200 need at least three requests
-    answers = [Canned(204), Canned(204), Canned(500, "text/plain", b"disk full")]
-    with ScriptedServer(answers) as fake, pytest.raises(EndpointError) as caught:
-        push(sample_store, Remote.from_env(fake.url, **QUICK), chunk_size=200)
-    message = str(caught.value)
-    assert f"push stopped at {first} (request 3)" in message
-    assert "HTTP 500" in message and "disk full" in message
-    assert "0 graph(s) complete" in message and "is partial" in message
-    assert [s.method for s in fake.seen] == ["PUT", "POST", "POST"]
-
-
-def test_push_sends_ntriples_by_gsp(sample_store: EvalStore) -> None:
-    with ScriptedServer([Canned(204)]) as fake:
-        report = push(sample_store, fake.url, chunk_size=10**6)
-    first = fake.seen[0]
-    assert first.method == "PUT"
-    assert first.path == "/sparql?graph=" + quote(named_graphs(sample_store)[0][0], safe="")
-    assert first.headers["Content-Type"] == "application/n-triples"
-    assert fake.seen[-1].path == "/sparql?default"
-    parsed = rdflib.Graph().parse(data=fake.seen[-1].body.decode("utf-8"), format="nt")
-    assert len(parsed) == len(sample_store) == report.graphs[-1].triples
-
-
-def test_bad_push_options(sample_store: EvalStore) -> None:
-    with pytest.raises(ConfigError, match="unknown push method"):
-        push(sample_store, "http://127.0.0.1:1/", method="ftp")
-    with pytest.raises(ConfigError, match="not a valid graph IRI"):
-        push(sample_store, "http://127.0.0.1:1/", graph="not an iri")
 
 
 # --- failures of the endpoint: clear messages, retries only when it helps -------------
@@ -438,20 +321,6 @@ def test_cli_query_endpoint_prints_what_the_local_store_prints(pushed: str, tmp_
         remote = runner.invoke(main, ["query", "stats", "--endpoint", pushed, "-f", fmt])
         assert remote.exit_code == 0, remote.output
         assert remote.output == local.output
-
-
-def test_cli_push(fresh_server: str, tmp_path: Path) -> None:
-    runner = CliRunner()
-    store = str(tmp_path / "store")
-    assert runner.invoke(main, ["build", "--sample", "-q", "--store", store]).exit_code == 0
-    pushed = runner.invoke(main, ["push", "--endpoint", fresh_server + "/store", "--store", store])
-    assert pushed.exit_code == 0, pushed.output
-    graphs = len(named_graphs(EvalStore.open(store))) + 1
-    assert re.search(rf"Pushed [\d,]+ triples in {graphs} graphs \(\d+ requests\)", pushed.output)
-    counted = runner.invoke(
-        main, ["query", "-e", COUNT_QUADS, "-f", "csv", "--endpoint", fresh_server + "/query"]
-    )
-    assert counted.output.split()[1] == pushed.output.split()[1].replace(",", "")
 
 
 def test_cli_endpoint_errors_are_messages(tmp_path: Path) -> None:
