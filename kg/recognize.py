@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .actors import Actor, Lexicon, copy_lexicon, pick, reference_lexicon
