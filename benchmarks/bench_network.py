@@ -89,8 +89,11 @@ def stage_rows(store: EvalStore, network: str, repeat: int) -> list[tuple[str, f
     return out
 
 
-def engine_rows(graph: Any, repeat: int, seed: int) -> list[tuple[str, float, float, str]]:
-    """(metric, igraph seconds, networkx seconds, note) on ``graph``."""
+def engine_rows(
+    graph: Any, repeat: int, seed: int, networkx: bool = True
+) -> list[tuple[str, float, float, str]]:
+    """(metric, igraph seconds, networkx seconds, note) on ``graph``; without
+    ``networkx``, its figures are NaN."""
     import networkx as nx
 
     from kg.metrics import compute_metrics
@@ -100,6 +103,8 @@ def engine_rows(graph: Any, repeat: int, seed: int) -> list[tuple[str, float, fl
     sources = None
     if how.startswith("estimated from "):
         sources = int(how.split()[2].replace(",", ""))
+    if not networkx:
+        return [("compute_metrics (all, igraph)", total, float("nan"), how)]
     nx_louvain, _ = median_seconds(
         lambda: nx.community.louvain_communities(graph, weight="weight", seed=seed), repeat
     )
@@ -129,6 +134,9 @@ def main() -> None:
     parser.add_argument("--network", default="actors")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--no-networkx", action="store_true", help="skip the (slow) networkx comparison"
+    )
     args = parser.parse_args()
     say(f"load average at start: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="evalkg-bench-network-") as tmp:
@@ -140,7 +148,7 @@ def main() -> None:
         from kg.network import project
 
         graph = project(store, args.network)
-        engines = engine_rows(graph, args.repeat, seed=42)
+        engines = engine_rows(graph, args.repeat, seed=42, networkx=not args.no_networkx)
     say()
     say(f"{'stage':<48} | {'wall (s)':>8} | {'CPU (s)':>8} | size")
     say(f"{'-' * 48}-+-{'-' * 8}-+-{'-' * 8}-+-{'-' * 30}")
@@ -150,9 +158,10 @@ def main() -> None:
     say(f"{'metrics':<66} | {'igraph (s)':>10} | {'networkx (s)':>12} | {'ratio nx/ig':>11}")
     say(f"{'-' * 66}-+-{'-' * 10}-+-{'-' * 12}-+-{'-' * 11}")
     for name, ig_s, nx_s, note in engines:
-        ratio = f"{nx_s / ig_s:>11.1f}" if ig_s == ig_s and ig_s > 0 else " " * 11
+        ratio = f"{nx_s / ig_s:>11.1f}" if ig_s > 0 and nx_s == nx_s else " " * 11
         shown = f"{ig_s:>10.3f}" if ig_s == ig_s else " " * 10
-        say(f"{name:<66} | {shown} | {nx_s:>12.3f} | {ratio}")
+        nx_shown = f"{nx_s:>12.3f}" if nx_s == nx_s else " " * 12
+        say(f"{name:<66} | {shown} | {nx_shown} | {ratio}")
         if note:
             say(f"  betweenness: {note}")
     say()
