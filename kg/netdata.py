@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from .actors import KINDS
 from .errors import ConfigError
 from .geo import fold
 from .queries import get_query
@@ -42,16 +43,7 @@ NODE_TYPES = (
     "initiative",
 )
 #: Organization kinds (subclasses of ek:Organization), as node ``kind``.
-ORGANIZATION_KINDS = (
-    "UNAgency",
-    "GovernmentBody",
-    "Municipality",
-    "TradeUnion",
-    "EmployersOrganization",
-    "CivilSocietyOrganization",
-    "Donor",
-    "OtherOrganization",
-)
+ORGANIZATION_KINDS = KINDS
 #: Evaluation kinds the ``kind`` filter takes (ek:timing and ek:nature individuals).
 EVALUATION_KINDS = (
     "final",
