@@ -78,6 +78,7 @@ class Projection:
     pairs: Pairs
     title: str
     types: tuple[str, ...]
+    lesson_nodes: bool = False  # the lessons are nodes themselves
 
     def __call__(self, store: EvalStore, filters: Filters | None = None) -> nx.Graph:
         return self.build(NetworkData(store, filters or Filters()))
@@ -94,13 +95,12 @@ class Projection:
 def _assemble(network: Projection, data: NetworkData, links: dict[str, list[str]]) -> nx.Graph:
     import networkx as nx
 
-    star = network.pairs is _stars
     incidence: dict[str, set[str]] = defaultdict(set)
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
     for lesson, entities in links.items():
         for entity in entities:
             incidence[entity].add(lesson)
-        if star:
+        if network.lesson_nodes:
             incidence[lesson].add(lesson)
         for pair in network.pairs(lesson, entities, data):
             edges[pair].append(lesson)
@@ -159,6 +159,7 @@ NETWORKS: dict[str, Projection] = {
             _stars,
             "Evaluations: their lessons, themes, countries and organizations",
             ("evaluation", "lesson", "theme", "country", "organization"),
+            lesson_nodes=True,
         ),
         Projection(
             "themes",
@@ -183,6 +184,7 @@ NETWORKS: dict[str, Projection] = {
                 "place",
                 "initiative",
             ),
+            lesson_nodes=True,
         ),
     )
 }
