@@ -186,7 +186,7 @@ def _assets() -> dict[str, str]:
     scripts = " ".join(_sha256(assets[k]) for k in ("vis_js", "view_js"))
     styles = " ".join(_sha256(assets[k]) for k in ("vis_css", "view_css"))
     assets["csp"] = (
-        f"default-src 'none'; script-src {scripts}; style-src {styles} 'unsafe-hashes'; "
+        f"default-src 'none'; script-src {scripts}; style-src {styles}; "
         "img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; "
         "form-action 'none'; object-src 'none'"
     )

@@ -98,6 +98,8 @@
   var edges = new vis.DataSet(data.edges.map(visEdge));
   timings.dataset = performance.now() - started;
 
+  /* lighter edges as there are more of them, so dense views do not turn grey */
+  var edgeAlpha = Math.max(0.08, Math.min(0.3, 0.3 * Math.sqrt(600 / Math.max(data.edges.length, 1))));
   var options = {
     autoResize: true,
     layout: { improvedLayout: false, randomSeed: 1 },
@@ -122,7 +124,7 @@
     edges: {
       smooth: false, selectionWidth: 1.5, hoverWidth: 0.8,
       color: {
-        color: "rgba(110,120,135," + Math.max(0.08, Math.min(0.3, 0.3 * Math.sqrt(600 / Math.max(data.edges.length, 1)))).toFixed(3) + ")",
+        color: "rgba(110,120,135," + edgeAlpha.toFixed(3) + ")",
         highlight: "rgba(30,40,60,0.85)", hover: "rgba(30,40,60,0.6)"
       }
     }
