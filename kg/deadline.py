@@ -2,9 +2,9 @@
 
 pyoxigraph has no timeout and cannot cancel a running query, so:
 
-- on a store in a folder, the query runs in a child process (``python -m kg.deadline``)
-  that opens the store read-only and sends its result back; at the deadline the child is
-  killed, which stops the work for real;
+- on a store in a folder, the query runs in a child process (``kg/_worker.py``, which
+  imports pyoxigraph only) that opens the store read-only and sends its result back; at
+  the deadline the child is killed, which stops the work for real;
 - on an in-memory store (the Python API only; the command line always has a folder) the
   query runs in a thread and the caller stops *waiting* at the deadline: the thread
   cannot be stopped and runs on until the query ends, using a core;
@@ -12,13 +12,12 @@ pyoxigraph has no timeout and cannot cancel a running query, so:
   writing); Oxigraph applies an update in one transaction, so a process that exits at
   the deadline (the command line does) leaves the store as it was.
 
-A result crosses the process boundary as SPARQL 1.1 results JSON (CONSTRUCT: N-Triples).
+A result crosses the process boundary as SPARQL 1.1 TSV results (CONSTRUCT: N-Triples).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -26,9 +25,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .errors import EvalkgError, QueryError
+from .errors import QueryError
 from .results import QueryResult
-from .store import EvalStore
+from .store import _DB, EvalStore
 
 #: Seconds a query may run on the command line unless ``--timeout`` says otherwise.
 DEFAULT_TIMEOUT = 60.0
@@ -66,12 +65,17 @@ def run_here(
             inner.update(sparql)
             return QueryResult("update")
         return collect(inner.query(sparql), limit=limit)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}", path=source) from None
-    except (RuntimeError, ValueError) as exc:
-        raise QueryError(f"query cannot run: {exc}", path=source) from None
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}", path=source) from None
+    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
+        raise _error(type(exc).__name__, str(exc), source) from None
+
+
+def _error(kind: str, message: str, source: str) -> QueryError:
+    """pyoxigraph's exception (by class name, as the child reports it) as a QueryError."""
+    if kind == "SyntaxError":
+        return QueryError(f"SPARQL syntax error: {message}", path=source)
+    if kind == "OSError":
+        return QueryError(f"query failed: {message}", path=source)
+    return QueryError(f"query cannot run: {message}", path=source)
 
 
 def collect(answer: Any, *, limit: int | None = None) -> QueryResult:
@@ -122,16 +126,13 @@ def _in_thread(
 def _in_child(
     folder: Path, sparql: str, *, timeout: float, limit: int | None, source: str
 ) -> QueryResult:
-    request = json.dumps({"store": str(folder), "sparql": sparql, "limit": limit})
-    package_parent = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+    request = json.dumps({"db": str(folder / _DB), "sparql": sparql, "limit": limit})
+    worker = Path(__file__).resolve().parent / "_worker.py"
     with subprocess.Popen(
-        [sys.executable, "-m", "kg.deadline"],
+        [sys.executable, str(worker)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=env,
     ) as child:
         try:
             out, err = child.communicate(request.encode("utf-8"), timeout=timeout)
@@ -150,32 +151,11 @@ def _decode(out: bytes, err: bytes, status: int, source: str) -> QueryResult:
         detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
         raise QueryError(f"query process failed (status {status}): {detail[0]}", path=source)
     if kind == b"error":
-        raise QueryError(json.loads(payload)["message"], path=source)
+        error = json.loads(payload)
+        raise _error(error["kind"], error["message"], source)
+    if kind == b"ask":
+        return QueryResult("ask", boolean=payload == b"true")
     if kind == b"graph":
         triples = [q.triple for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)]
         return QueryResult("graph", triples=triples)
-    return collect(ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON))
-
-
-def _child_main() -> int:
-    """The child: read the request on stdin, write ``kind\\n`` and the result on stdout."""
-    import pyoxigraph as ox
-
-    request = json.loads(sys.stdin.buffer.read())
-    out = sys.stdout.buffer
-    try:
-        store = EvalStore.open(request["store"])
-        result = run_here(store.inner, request["sparql"], limit=request["limit"], source="")
-    except EvalkgError as exc:
-        out.write(b"error\n" + json.dumps({"message": exc.message}).encode("utf-8"))
-        return 0
-    out.write(result.kind.encode("ascii") + b"\n")
-    if result.kind == "graph":
-        out.write(ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-    else:
-        out.write(result.serialize("json").encode("utf-8"))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_child_main())
+    return collect(ox.parse_query_results(payload, format=ox.QueryResultsFormat.TSV))
