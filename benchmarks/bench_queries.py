@@ -16,7 +16,7 @@ store against the same triples in a plain in-memory rdflib graph, side by side.
    so no child process: the engine's own latency), K times, median.
 4. Baseline: the store's default graph (the merged triples every query reads) loaded into
    an ``rdflib.Graph``, each query run with ``graph.query`` K times, median; skipped when
-   the graph holds more than T triples (rdflib needs about 1.6 KB a triple). A query
+   the graph holds more than T triples (rdflib needs about 1 KB a triple). A query
    whose K runs take more than ``--baseline-cap`` seconds is stopped and shown as such.
 5. Both sides must give the same rows (order-free digest; ``GROUP_CONCAT`` cells, which
    have no order in SPARQL, compared as sets).
@@ -173,11 +173,11 @@ def measure_rdflib(
                     lambda t=text: materialize(graph.query(t)), repeat
                 )
         except _Late:
-            out[named.name] = {"error": f"over {cap:g} s"}
+            out[named.name] = {"error": f"stopped after {cap:g} s"}
             sys.stderr.write(f"    rdflib {named.name}: stopped after {cap:g} s\n")
             continue
         except Exception as exc:  # rdflib's own errors are plain Exceptions
-            out[named.name] = {"error": str(exc).splitlines()[0][:60]}
+            out[named.name] = {"error": "failed: " + str(exc).splitlines()[0][:40]}
             sys.stderr.write(f"    rdflib {named.name}: failed ({exc})\n")
             continue
         out[named.name] = {
@@ -215,7 +215,7 @@ def report_table(ours: dict[str, Any], base: dict[str, Any] | None) -> list[str]
         failed = b is not None and "error" in b
         ratio = q["median_s"] / b["median_s"] if b and not failed and b["median_s"] else None
         same = "-" if b is None or failed else ("yes" if b["digest"] == q["digest"] else "NO")
-        theirs = "skipped" if b is None else f"failed: {b['error']}" if failed else b["median_s"]
+        theirs = "skipped" if b is None else b["error"] if failed else b["median_s"]
         cells.append(
             (
                 name,

@@ -261,6 +261,7 @@ def query(
     from .params import parse_params
     from .queries import load_request
     from .query import open_store, run_query
+    from .safety import is_update
 
     if (query is None) == (expression is None):
         raise click.UsageError("give exactly one of QUERY or -e/--expression")
@@ -269,7 +270,7 @@ def query(
         _query_endpoint(endpoint, text, source, fmt, limit, seconds, retries, allow_service)
         return
     result = run_query(
-        open_store(store, writable=allow_update),
+        open_store(store, writable=allow_update and is_update(text)),
         text,
         source=source,
         timeout=DEFAULT_TIMEOUT if seconds is None else seconds,

@@ -141,6 +141,15 @@ def request_kind(items: list[Token]) -> str:
     return "query"
 
 
+def is_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL update (see :func:`request_kind`).
+
+    >>> is_update("PREFIX ex: <http://e.org/> INSERT DATA { ex:a ex:b ex:c }")
+    True
+    """
+    return request_kind(list(tokens(text))) == "update"
+
+
 def _reach(token: Token) -> str | None:
     """``SERVICE`` or ``LOAD`` when ``token`` is, or may be read as, that keyword: Oxigraph
     matches keywords without a word boundary (``trueSERVICE <x> {…}`` and
