@@ -27,7 +27,7 @@ from typing import Any
 
 from .errors import QueryError
 from .results import QueryResult
-from .store import _DB, EvalStore
+from .store import EvalStore
 
 #: Seconds a query may run on the command line unless ``--timeout`` says otherwise.
 DEFAULT_TIMEOUT = 60.0
@@ -51,8 +51,8 @@ def execute(
     :class:`QueryTimeout`."""
     if not timeout:
         return run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
-    if kind == "query" and store.path is not None:
-        return _in_child(store.path, sparql, timeout=timeout, limit=limit, source=source)
+    if kind == "query" and store.database is not None:
+        return _in_child(store.database, sparql, timeout=timeout, limit=limit, source=source)
     return _in_thread(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
 
 
@@ -124,9 +124,9 @@ def _in_thread(
 
 
 def _in_child(
-    folder: Path, sparql: str, *, timeout: float, limit: int | None, source: str
+    database: Path, sparql: str, *, timeout: float, limit: int | None, source: str
 ) -> QueryResult:
-    request = json.dumps({"db": str(folder / _DB), "sparql": sparql, "limit": limit})
+    request = json.dumps({"db": str(database), "sparql": sparql, "limit": limit})
     worker = Path(__file__).resolve().parent / "_worker.py"
     with subprocess.Popen(
         [sys.executable, str(worker)],

@@ -99,6 +99,11 @@ class EvalStore:
             raise StoreError(f"cannot open store ({exc})", path=str(folder)) from None
         return cls(base_iri=meta["base_iri"], _inner=inner, path=folder)
 
+    @property
+    def database(self) -> Path | None:
+        """The Oxigraph database folder inside the store folder (``None`` in memory)."""
+        return None if self.path is None else self.path / _DB
+
     # --- reading -------------------------------------------------------------------
 
     def __len__(self) -> int:

@@ -39,3 +39,15 @@ def sample_store() -> EvalStore:
     report = build([sample_dir()], store=store)
     assert report.ok, report.rejected
     return store
+
+
+@pytest.fixture(scope="session")
+def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample built into a store folder, for commands that open one. Tests
+    read it; one that writes copies it first."""
+    folder = tmp_path_factory.mktemp("sample") / "store"
+    store = EvalStore.create(folder)
+    assert build([sample_dir()], store=store).ok
+    store.flush()
+    del store
+    return folder

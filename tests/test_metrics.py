@@ -150,21 +150,13 @@ def test_report_formats_and_hostile_labels() -> None:
     assert doc["nodes"] == 6 and [r["id"] for r in doc["rows"]] == ["a", "b"]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = str(tmp_path_factory.mktemp("metrics") / "store")
-    result = CliRunner().invoke(main, ["build", "--sample", "-q", "--store", folder])
-    assert result.exit_code == 0, result.output
-    return folder
-
-
 def cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
 
 
-def test_cli_table(built: str) -> None:
-    code, out = cli("metrics", "--store", built, "--limit", "3")
+def test_cli_table(sample_folder: Path) -> None:
+    code, out = cli("metrics", "--store", str(sample_folder), "--limit", "3")
     lines = out.splitlines()
     assert code == 0, out
     assert lines[0].startswith("actors network: ") and "betweenness exact" in lines[0]
@@ -173,17 +165,27 @@ def test_cli_table(built: str) -> None:
 
 
 @pytest.mark.parametrize("network", ["actors", "places", "evaluations", "themes", "full"])
-def test_cli_json_has_a_row_per_node(built: str, network: str) -> None:
-    code, out = cli("metrics", "--store", built, "--network", network, "--format", "json")
+def test_cli_json_has_a_row_per_node(sample_folder: Path, network: str) -> None:
+    code, out = cli(
+        "metrics", "--store", str(sample_folder), "--network", network, "--format", "json"
+    )
     assert code == 0, out
     doc = json.loads(out)
     assert doc["network"] == network and len(doc["rows"]) == doc["nodes"] > 0
     assert all(set(METRIC_KEYS) <= set(row) for row in doc["rows"])
 
 
-def test_cli_filters_and_focus(built: str) -> None:
+def test_cli_filters_and_focus(sample_folder: Path) -> None:
     code, out = cli(
-        "metrics", "--store", built, "--country", "Chile", "--focus", "CUT", "--format", "csv"
+        "metrics",
+        "--store",
+        str(sample_folder),
+        "--country",
+        "Chile",
+        "--focus",
+        "CUT",
+        "--format",
+        "csv",
     )
     assert code == 0, out
     labels = {row["label"] for row in csv.DictReader(io.StringIO(out))}
@@ -199,8 +201,8 @@ def test_cli_filters_and_focus(built: str) -> None:
         (["--kind", "weekly"], "unknown kind"),
     ],
 )
-def test_cli_errors(built: str, args: list[str], message: str) -> None:
-    code, out = cli("metrics", "--store", built, *args)
+def test_cli_errors(sample_folder: Path, args: list[str], message: str) -> None:
+    code, out = cli("metrics", "--store", str(sample_folder), *args)
     assert code == 2 and out.startswith("Error: ") and message in out
 
 

@@ -313,19 +313,6 @@ def test_dataframe(profile: QueryResult) -> None:
 # --- the command line -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kg.build import build
-    from kg.resources import sample_dir
-
-    folder = tmp_path_factory.mktemp("store") / "store"
-    store = EvalStore.create(folder)
-    assert build([sample_dir()], store=store).ok
-    store.flush()
-    del store
-    return folder
-
-
 def cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.output
@@ -340,24 +327,26 @@ def test_queries_lists_every_named_query_with_its_description() -> None:
         assert q.description in listed[q.name]
 
 
-def test_query_command_with_a_parameter_and_formats(built: Path) -> None:
-    code, out = cli("query", "lessons-by-country", "-p", "country=Chile", "--store", str(built))
+def test_query_command_with_a_parameter_and_formats(sample_folder: Path) -> None:
+    code, out = cli(
+        "query", "lessons-by-country", "-p", "country=Chile", "--store", str(sample_folder)
+    )
     assert code == 0 and out.rstrip().endswith("(2 rows)")
     code, out = cli("query", "lessons-by-country", "--param", "country=CHL", "--format", "json",
-                    "--store", str(built))  # fmt: skip
+                    "--store", str(sample_folder))  # fmt: skip
     lessons = {b["lesson"]["value"] for b in json.loads(out)["results"]["bindings"]}
     assert lessons == {
         "https://w3id.org/evalkg/id/lesson/229613",
         "https://w3id.org/evalkg/id/lesson/242868",
     }
     code, out = cli(
-        "query", "top-organizations", "--limit", "3", "--format=csv", "--store", f"{built}"
+        "query", "top-organizations", "--limit", "3", "--format=csv", "--store", f"{sample_folder}"
     )
     assert code == 0 and len(out.splitlines()) == 4
 
 
-def test_query_command_reports_a_bad_parameter(built: Path) -> None:
-    code, out = cli("query", "lessons-by-year", "-p", "year=twenty", "--store", str(built))
+def test_query_command_reports_a_bad_parameter(sample_folder: Path) -> None:
+    code, out = cli("query", "lessons-by-year", "-p", "year=twenty", "--store", str(sample_folder))
     assert code == 2 and out.startswith("Error: ") and "not an integer: 'twenty'" in out
-    code, out = cli("query", "lessons-by-year", "--store", str(built))
+    code, out = cli("query", "lessons-by-year", "--store", str(sample_folder))
     assert code == 2 and "missing parameter" in out

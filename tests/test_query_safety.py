@@ -184,19 +184,6 @@ def digest(folder: Path) -> str:
     return hashlib.sha256("\n".join(quads).encode("utf-8")).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kg.build import build
-    from kg.resources import sample_dir
-
-    folder = tmp_path_factory.mktemp("safety") / "store"
-    store = EvalStore.create(folder)
-    assert build([sample_dir() / "000_e1502d68e7aac5ea.txt"], store=store).ok
-    store.flush()
-    del store
-    return folder
-
-
 def cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.output
@@ -208,32 +195,32 @@ HOSTILE = ['x" . ?a ?b ?c } #', '"} ; DELETE WHERE {?s ?p ?o}', 'OIT" } } ; DROP
 @pytest.mark.parametrize("value", HOSTILE)
 @pytest.mark.parametrize("name", ["organization-profile", "lessons-by-country", "keyword-search"])
 def test_hostile_parameters_match_nothing_and_change_nothing(
-    built: Path, name: str, value: str
+    sample_folder: Path, name: str, value: str
 ) -> None:
-    before = digest(built)
+    before = digest(sample_folder)
     param = next(iter(get_query(name).params))
-    code, out = cli("query", name, "--param", f"{param}={value}", "--store", str(built))
+    code, out = cli("query", name, "--param", f"{param}={value}", "--store", str(sample_folder))
     assert code == 0, out
     assert out.rstrip().endswith("(0 rows)")
-    assert digest(built) == before
+    assert digest(sample_folder) == before
 
 
-def test_cli_refuses_with_a_message_and_status_2(built: Path) -> None:
-    code, out = cli("query", "-e", REFUSED["service"], "--store", str(built))
+def test_cli_refuses_with_a_message_and_status_2(sample_folder: Path) -> None:
+    code, out = cli("query", "-e", REFUSED["service"], "--store", str(sample_folder))
     assert code == 2
     assert out == (
         "Error: <-e>: SERVICE reaches another server; refused (pass --allow-service to allow "
         "it): 'SERVICE'\n"
     )
-    code, out = cli("query", "-e", "DROP ALL", "--store", str(built))
+    code, out = cli("query", "-e", "DROP ALL", "--store", str(sample_folder))
     assert code == 2 and "DROP writes to the store" in out
 
 
-def test_cli_update_with_allow_update(tmp_path: Path, built: Path) -> None:
+def test_cli_update_with_allow_update(tmp_path: Path, sample_folder: Path) -> None:
     import shutil
 
     folder = tmp_path / "copy"
-    shutil.copytree(built, folder)
+    shutil.copytree(sample_folder, folder)
     insert = 'INSERT DATA { <http://e.org/a> <http://e.org/b> "c" }'
     code, out = cli("query", "-e", insert, "--allow-update", "--store", str(folder))
     assert code == 0, out
@@ -245,22 +232,22 @@ def test_cli_update_with_allow_update(tmp_path: Path, built: Path) -> None:
 # --- the deadline ---------------------------------------------------------------------
 
 
-def test_a_runaway_query_is_stopped_in_its_child_process(built: Path) -> None:
-    store = open_store(str(built))
+def test_a_runaway_query_is_stopped_in_its_child_process(sample_folder: Path) -> None:
+    store = open_store(str(sample_folder))
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"query stopped after 1 s \(the timeout\)"):
         run_query(store, EXPLOSIVE, timeout=1)
     assert time.monotonic() - started < 30  # killed: the product would take hours
 
 
-def test_the_command_line_stops_it_and_says_so(built: Path) -> None:
-    code, out = cli("query", "-e", EXPLOSIVE, "--timeout", "1", "--store", str(built))
+def test_the_command_line_stops_it_and_says_so(sample_folder: Path) -> None:
+    code, out = cli("query", "-e", EXPLOSIVE, "--timeout", "1", "--store", str(sample_folder))
     assert code == 2
     assert out.startswith("Error: <-e>: query stopped after 1 s (the timeout); give a longer")
 
 
-def test_a_query_within_its_deadline_answers_through_the_child(built: Path) -> None:
-    store = open_store(str(built))
+def test_a_query_within_its_deadline_answers_through_the_child(sample_folder: Path) -> None:
+    store = open_store(str(sample_folder))
     named = get_query("lessons-by-country")
     text = bind(named, {"country": "MEX"})
     assert run_query(store, text, timeout=30).rows == run_query(store, text).rows
@@ -269,8 +256,8 @@ def test_a_query_within_its_deadline_answers_through_the_child(built: Path) -> N
     assert child.kind == "graph" and set(child.triples) == set(here.triples) != set()
 
 
-def test_errors_of_the_child_come_back_as_query_errors(built: Path) -> None:
-    store = open_store(str(built))
+def test_errors_of_the_child_come_back_as_query_errors(sample_folder: Path) -> None:
+    store = open_store(str(sample_folder))
     with pytest.raises(QueryError, match="SPARQL syntax error"):
         run_query(store, "SELECT ?x WHERE { ?x", timeout=30)
 
