@@ -7,9 +7,10 @@
 2. evalkg, in a fresh process: ``EvalStore.create`` + ``kg.build.build`` end to end (read,
    map, load into the on-disk store).
 3. Baseline, in a fresh process: the same reader and the same mapper with rdflib terms,
-   each triple added to an in-memory ``rdflib.Graph`` with ``graph.add``, plus the same
-   reference files (ontology, regions) and the same bookkeeping triples as the build, so
-   both hold the same triples. It runs on the first M pages (M = N unless told).
+   each triple (a record's own and the ones it shares) added to an in-memory
+   ``rdflib.Graph`` with ``graph.add``, plus the same reference graphs and the same
+   bookkeeping triples as the build, so both hold the same triples. It runs on the first
+   M pages (M = N unless told).
 4. The SPARQL queries of ``benchmarks/queries/*.rq``, each run K times on both (the store
    opened with ``EvalStore.open``, queried with ``kg.query.run_query``; ``graph.query``
    on the baseline graph), median seconds.
@@ -142,29 +143,13 @@ def child_ours(corpus: Path, store_dir: Path, repeat: int, workers: int | None) 
 
 
 def load_reference_rdflib(graph: Any, base_iri: str, read_time: str) -> None:
-    """What ``kg.build.load_reference`` puts in the default graph, with rdflib."""
-    import pyoxigraph as ox
-    from rdflib import Literal, URIRef
-
-    from kg.build import MAPPING_VERSION, REFERENCE_FILES, countries_named
-    from kg.resources import ontology_file
+    """What ``kg.build.load_reference`` puts in the store, with rdflib terms."""
+    from kg.build import reference_graphs
     from kg.terms import to_rdflib
-    from kg.vocab import EK, PROV, RDF, XSD
 
-    for name in REFERENCE_FILES:
-        path = ontology_file(name)
-        data = path.read_bytes()
-        graph.parse(data=data, format="turtle", publicID=base_iri)
-        parsed = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base_iri)]
-        for triple in countries_named(parsed, base_iri):
+    for _, _, triples in reference_graphs(base_iri, read_time):
+        for triple in triples:
             graph.add(tuple(to_rdflib(term) for term in triple))
-        node = URIRef(f"{base_iri}graph/{path.stem}")
-        graph.add((node, URIRef(RDF + "type"), URIRef(EK + "ReferenceGraph")))
-        graph.add((node, URIRef(EK + "sourceFile"), Literal(f"ontology/{name}")))
-        graph.add((node, URIRef(EK + "sha256"), Literal(hashlib.sha256(data).hexdigest())))
-        graph.add((node, URIRef(EK + "mappingVersion"), Literal(MAPPING_VERSION)))
-        dt = Literal(read_time, datatype=URIRef(XSD + "dateTime"))
-        graph.add((node, URIRef(PROV + "generatedAtTime"), dt))
 
 
 def child_baseline(corpus: Path, repeat: int) -> dict[str, Any]:
@@ -192,6 +177,8 @@ def child_baseline(corpus: Path, repeat: int) -> dict[str, Any]:
             continue
         mapped = mapper.map(item)
         for triple in mapped.triples:
+            graph.add(triple)
+        for triple in mapped.shared:
             graph.add(triple)
         graph.add((mapped.graph, *version))
         accepted += 1
@@ -388,7 +375,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
-        "--workers", type=int, help="evalkg's worker processes (default: one per CPU)"
+        "--workers", type=int, help="evalkg's worker processes (default: one less than the CPUs)"
     )
     parser.add_argument(
         "--no-baseline",

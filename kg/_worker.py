@@ -4,7 +4,8 @@ read-only and write the result on standard output.
 It is run as a script (``python kg/_worker.py``), not as ``python -m kg…``, so that it
 imports pyoxigraph only, not the kg package: it starts in a fraction of the time.
 
-Input (stdin, JSON): ``{"db": "<oxigraph folder>", "sparql": "…", "limit": n | null}``.
+Input (stdin, JSON): ``{"db": "<oxigraph folder>", "sparql": "…", "limit": n | null,
+"union": true | false}`` (union: the default graph is the union of the graphs).
 Output (stdout): a first line ``select``, ``ask``, ``graph`` or ``error``, then the
 SPARQL 1.1 TSV results, ``true``/``false``, N-Triples, or ``{"kind": …, "message": …}``.
 """
@@ -17,12 +18,14 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 
-def answer(db: str, sparql: str, limit: int | None, out: BinaryIO) -> None:
+def answer(db: str, sparql: str, limit: int | None, out: BinaryIO, union: bool = True) -> None:
     """Run ``sparql`` on the store at ``db`` and write the result to ``out``."""
     import pyoxigraph as ox
 
     try:
-        result: Any = ox.Store.read_only(db).query(sparql)
+        store = ox.Store.read_only(db)
+        # the store's graphs hold each triple once; their union is the default graph
+        result: Any = store.query(sparql, use_default_graph_as_union=union)
         if isinstance(result, ox.QueryBoolean):
             out.write(b"ask\n" + (b"true" if bool(result) else b"false"))
         elif isinstance(result, ox.QueryTriples):
@@ -42,4 +45,4 @@ def answer(db: str, sparql: str, limit: int | None, out: BinaryIO) -> None:
 
 if __name__ == "__main__":
     request = json.loads(sys.stdin.buffer.read())
-    answer(request["db"], request["sparql"], request["limit"], sys.stdout.buffer)
+    answer(request["db"], request["sparql"], request["limit"], sys.stdout.buffer, request["union"])

@@ -25,7 +25,7 @@ from .vocab import EK, PROV, RDF, XSD
 
 #: Bumped whenever the mapping changes the triples it makes for the same record, so that
 #: a rebuild refreshes records built by an older evalkg.
-MAPPING_VERSION = "2"
+MAPPING_VERSION = "3"
 #: Reference files of ``ontology/`` loaded into the store, each into a graph of its own.
 REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl")
 
@@ -74,7 +74,7 @@ def build(
     """Read every record below ``paths`` into ``store``; ``on_progress(done, total)`` is
     called after each file. Bad files are reported in the result, never raised.
 
-    Records are mapped in ``workers`` processes (default: one per CPU; see
+    Records are mapped in ``workers`` processes (default: one less than the CPUs; see
     :mod:`kg.pipeline`); the result is the same whatever their number."""
     started = time.perf_counter()
     report = BuildReport()
@@ -84,13 +84,13 @@ def build(
     job = Job(store.base_iri, read_time(), MAPPING_VERSION, store.graph_digests())
     later: list[MappedRecord] = []
     results = map_files(files, job, workers=workers)
-    store.bulk_load_nquads(_new_graphs(results, job, report, later, len(files), on_progress))
+    store.load_records(_new_graphs(results, job, report, later, len(files), on_progress))
     if later:
         local = RecordMapper(job)
         for item in later:
             if item.nquads is None:  # skipped as unchanged, yet a later duplicate: map it
                 item = local.map_record(_reread(item), force=True)
-            store.replace_graph(store.iri(item.graph), item.triples())
+            store.replace_record(store.iri(item.graph), item.triples(), item.shared)
     store.flush()
     report.triples = len(store)
     report.seconds = time.perf_counter() - started
@@ -104,9 +104,9 @@ def _new_graphs(
     later: list[MappedRecord],
     total: int,
     on_progress: Callable[[int, int], None] | None,
-) -> Iterator[bytes]:
-    """The N-Quads of records new to the store; changed and repeated ones go to
-    ``later``."""
+) -> Iterator[tuple[str, bytes, list[bytes]]]:
+    """The records new to the store, as :meth:`EvalStore.load_records` takes them; changed
+    and repeated ones go to ``later``."""
     seen: dict[str, str] = {}
     for done, items in enumerate(results, start=1):
         for item in items:
@@ -133,7 +133,7 @@ def _new_graphs(
                 report.replaced += 1
             elif item.nquads is not None:
                 report.added += 1
-                yield item.nquads
+                yield item.graph, item.nquads, item.shared
         if on_progress is not None:
             on_progress(done, total)
 
@@ -146,46 +146,46 @@ def _reread(item: MappedRecord) -> Record:
     raise RecordError("record vanished from its file during the build", path=item.where)
 
 
-def countries_named(triples: list[Any], base_iri: str) -> list[Any]:
-    """Descriptions of the countries a reference file points to (``<country/XXX>``)."""
-    from .geo import resolve_country
+def reference_graphs(base_iri: str, now: str) -> Iterator[tuple[Any, str, list[Any]]]:
+    """``(graph IRI, SHA-256, triples)`` of each reference graph, as pyoxigraph terms: the
+    files of :data:`REFERENCE_FILES` (``<base>graph/<file stem>``) and every ISO country
+    with its codes and names (``<base>graph/countries``, from pycountry). Each graph
+    describes itself: source, SHA-256 of its source, mapping version, ``now``."""
+    import pyoxigraph as ox
 
-    mapper = Mapper(base_iri=base_iri, read_time=read_time())
-    prefix = base_iri + "country/"
-    out: list[Any] = []
-    codes = {t[2].value[len(prefix) :] for t in triples if t[2].value.startswith(prefix)}
-    for code in sorted(codes):
-        country = resolve_country(code)
-        if country is not None:
-            mapper.country_node(country, out.append)
-    return out
+    from .geo import all_countries
+
+    sources = [(name, ontology_file(name).read_bytes()) for name in REFERENCE_FILES]
+    mapper = Mapper(base_iri=base_iri, read_time=now)
+    countries: list[Any] = []
+    for country in all_countries():
+        mapper.describe_country(country, lambda t: countries.append(ox.Triple(*t)))
+    sources.append(("countries", ox.serialize(countries, format=ox.RdfFormat.N_TRIPLES) or b""))
+    for name, data in sources:
+        stem = name.removesuffix(".ttl")
+        graph = ox.NamedNode(f"{base_iri}graph/{stem}")
+        digest = hashlib.sha256(data).hexdigest()
+        origin = f"ontology/{name}" if name.endswith(".ttl") else "pycountry"
+        triples = [
+            q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+        ]
+        triples += [
+            ox.Triple(graph, ox.NamedNode(RDF + "type"), ox.NamedNode(EK + "ReferenceGraph")),
+            ox.Triple(graph, ox.NamedNode(EK + "sourceFile"), ox.Literal(origin)),
+            ox.Triple(graph, ox.NamedNode(EK + "sha256"), ox.Literal(digest)),
+            ox.Triple(graph, ox.NamedNode(EK + "mappingVersion"), ox.Literal(MAPPING_VERSION)),
+            ox.Triple(
+                graph,
+                ox.NamedNode(PROV + "generatedAtTime"),
+                ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime")),
+            ),
+        ]
+        yield graph, digest, triples
 
 
 def load_reference(store: EvalStore) -> None:
     """Load (or refresh) the ontology and reference data, each into its own named graph
-    ``<base>graph/<file stem>``, which records the file's SHA-256."""
-    import pyoxigraph as ox
-
-    for name in REFERENCE_FILES:
-        path = ontology_file(name)
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        graph = ox.NamedNode(f"{store.base_iri}graph/{path.stem}")
-        if store.graph_digest(graph) == (digest, MAPPING_VERSION):
-            continue
-        triples = [
-            q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=store.base_iri)
-        ]
-        triples += countries_named(triples, store.base_iri)
-        triples += [
-            (graph, ox.NamedNode(RDF + "type"), ox.NamedNode(EK + "ReferenceGraph")),
-            (graph, ox.NamedNode(EK + "sourceFile"), ox.Literal(f"ontology/{name}")),
-            (graph, ox.NamedNode(EK + "sha256"), ox.Literal(digest)),
-            (graph, ox.NamedNode(EK + "mappingVersion"), ox.Literal(MAPPING_VERSION)),
-            (
-                graph,
-                ox.NamedNode(PROV + "generatedAtTime"),
-                ox.Literal(read_time(), datatype=ox.NamedNode(XSD + "dateTime")),
-            ),
-        ]
-        store.replace_graph(graph, [(t[0], t[1], t[2]) for t in triples])
+    (see :func:`reference_graphs`), which records its source's SHA-256."""
+    for graph, digest, triples in reference_graphs(store.base_iri, read_time()):
+        if store.graph_digest(graph) != (digest, MAPPING_VERSION):
+            store.replace_graph(graph, [(t[0], t[1], t[2]) for t in triples])

@@ -67,7 +67,7 @@ def main() -> None:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that map records (default: one per CPU; small builds use one).",
+    help="Processes that map records (default: one less than the CPUs; 1: the build's own).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warning list.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")

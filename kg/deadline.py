@@ -27,6 +27,7 @@ from typing import Any
 
 from .errors import QueryError
 from .results import QueryResult
+from .safety import names_dataset
 from .store import EvalStore
 
 #: Seconds a query may run on the command line unless ``--timeout`` says otherwise.
@@ -59,12 +60,14 @@ def execute(
 def run_here(
     inner: Any, sparql: str, *, kind: str = "query", limit: int | None = None, source: str
 ) -> QueryResult:
-    """Run on a pyoxigraph store in this thread, pyoxigraph's errors as :class:`QueryError`."""
+    """Run on a pyoxigraph store in this thread, pyoxigraph's errors as :class:`QueryError`.
+    A query that gives no dataset of its own runs on the union of the graphs."""
     try:
         if kind == "update":
             inner.update(sparql)
             return QueryResult("update")
-        return collect(inner.query(sparql), limit=limit)
+        union = not names_dataset(sparql)
+        return collect(inner.query(sparql, use_default_graph_as_union=union), limit=limit)
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise _error(type(exc).__name__, str(exc), source) from None
 
@@ -126,7 +129,8 @@ def _in_thread(
 def _in_child(
     database: Path, sparql: str, *, timeout: float, limit: int | None, source: str
 ) -> QueryResult:
-    request = json.dumps({"db": str(database), "sparql": sparql, "limit": limit})
+    union = not names_dataset(sparql)
+    request = json.dumps({"db": str(database), "sparql": sparql, "limit": limit, "union": union})
     worker = Path(__file__).resolve().parent / "_worker.py"
     with subprocess.Popen(
         [sys.executable, str(worker)],

@@ -89,6 +89,11 @@ class Country:
     names: tuple[tuple[str, str], ...]  # (language, name)
 
 
+def all_countries() -> list[Country]:
+    """Every ISO 3166-1 country, by alpha-3 code."""
+    return sorted({c.alpha_3: c for c in _countries().values()}.values(), key=lambda c: c.alpha_3)
+
+
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, Country]:
     """Folded name → country, from pycountry's names, official and common names and

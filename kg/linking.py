@@ -57,8 +57,11 @@ def link_triples(
     lesson: Any,
     lesson_iri: str,
     add: Callable[[tuple[Any, Any, Any]], None],
+    share: Callable[[tuple[Any, Any, Any]], None],
 ) -> None:
-    """Add the triples of ``found`` for ``lesson`` through ``add``."""
+    """Add the triples of ``found`` for ``lesson``: the lesson's own (mentions, links)
+    through ``add``, the descriptions of the entities it names and how they relate to each
+    other through ``share``."""
     i, t, base = mapper.iri, mapper.t, mapper.base
     a = i(RDF + "type")
     described: set[str] = set()
@@ -78,13 +81,13 @@ def link_triples(
         add((lesson, i(EK + link), entity))
         if key not in described:
             described.add(key)
-            _describe(mapper, m.entity, entity, add)
+            _describe(mapper, m.entity, entity, share)
     for org in found.audience:
         add((lesson, i(EK + "audience"), i(base + org)))
     for initiative, org in found.run_by:
-        add((i(base + initiative), i(EK + "runBy"), i(base + org)))
+        share((i(base + initiative), i(EK + "runBy"), i(base + org)))
     for initiative, place in found.located_in:
-        add((i(base + initiative), i(EK + "locatedIn"), i(base + place)))
+        share((i(base + initiative), i(EK + "locatedIn"), i(base + place)))
 
 
 def _describe(
@@ -94,13 +97,10 @@ def _describe(
     add: Callable[[tuple[Any, Any, Any]], None],
 ) -> None:
     """Describe an entity the reference graphs do not: a new organization, a place, an
-    initiative, a country."""
+    initiative (countries are reference data)."""
     i, t = mapper.iri, mapper.t
     a = i(RDF + "type")
     if isinstance(entity, str):
-        country = resolve_country(entity)
-        if country is not None:
-            mapper.country_node(country, add)
         return
     if isinstance(entity, Actor):
         if entity.reference:
@@ -131,4 +131,4 @@ def _country_link(
 ) -> None:
     country = resolve_country(code)
     if country is not None:
-        add((node, mapper.iri(EK + prop), mapper.country_node(country, add)))
+        add((node, mapper.iri(EK + prop), mapper.country_iri(country)))

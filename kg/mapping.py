@@ -36,11 +36,14 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 @dataclass(slots=True)
 class Mapped:
-    """The triples of one record and the IRI of its named graph."""
+    """The triples of one record and the IRI of its named graph: ``triples``, the
+    record's own (each names its lesson, record, or one of their parts), and ``shared``,
+    those that describe entities other records may describe too (see :mod:`kg.shared`)."""
 
     graph: Any
     triples: list[tuple[Any, Any, Any]]
     lesson: Any
+    shared: list[tuple[Any, Any, Any]]
 
 
 def _safe_id(value: str) -> str:
@@ -98,7 +101,8 @@ class Mapper:
         lesson_iri = f"{self.base}lesson/{key}"
         lesson = self.t.iri(lesson_iri)
         out: list[tuple[Any, Any, Any]] = []
-        add = out.append
+        shared: list[tuple[Any, Any, Any]] = []
+        add, share = out.append, shared.append
         i = self.iri
         a = i(RDF + "type")
         record_lang, languages = field_languages(record)
@@ -131,11 +135,11 @@ class Mapper:
             if value is not None:
                 add((lesson, i(TEXT_PROPERTIES[name]), self.text(value, languages[name])))
 
-        evaluation = self._evaluation(record, key, record_lang, add)
+        evaluation = self._evaluation(record, key, record_lang, share)
         add((lesson, i(EK + "evaluation"), evaluation))
         add((evaluation, i(EK + "hasLesson"), lesson))
-        self._themes(record, lesson, lesson_iri, add)
-        self._locations(record, lesson, lesson_iri, add)
+        self._themes(record, lesson, lesson_iri, add, share)
+        self._locations(record, lesson, lesson_iri, add, share)
         for n, (name, value) in enumerate(record.extra, start=1):
             node = self.t.iri(f"{lesson_iri}/field/{n}")
             add((lesson, i(EK + "extraField"), node))
@@ -146,10 +150,10 @@ class Mapper:
             found = self.recognizer.recognize(
                 record_fields(record, languages), record_countries(record)
             )
-            link_triples(self, found, lesson, lesson_iri, add)
+            link_triples(self, found, lesson, lesson_iri, add, share)
         for warning in record.warnings:  # last: mapping may add warnings of its own
             add((graph, i(EK + "warning"), self.t.literal(warning, None, None)))
-        return Mapped(graph, out, lesson)
+        return Mapped(graph, out, lesson, shared)
 
     def _evaluation(self, record: Record, key: str, record_lang: str | None, add: Any) -> Any:
         i = self.iri
@@ -191,7 +195,7 @@ class Mapper:
         add((node, i(SKOS + "inScheme"), i(f"{EK}{kind}Scheme")))
         return node
 
-    def _themes(self, record: Record, lesson: Any, lesson_iri: str, add: Any) -> None:
+    def _themes(self, record: Record, lesson: Any, lesson_iri: str, add: Any, share: Any) -> None:
         i = self.iri
         for n, pair in enumerate(record.themes, start=1):
             if pair.theme is None and pair.category is None:
@@ -201,12 +205,14 @@ class Mapper:
             add((node, i(RDF + "type"), i(EK + "ThemeAssignment")))
             for kind, value in (("Theme", pair.theme), ("Category", pair.category)):
                 if value is not None:
-                    concept = self._concept(kind, value, add)
+                    concept = self._concept(kind, value, share)
                     prop = i(EK + kind.lower())
                     add((node, prop, concept))
                     add((lesson, prop, concept))
 
-    def _locations(self, record: Record, lesson: Any, lesson_iri: str, add: Any) -> None:
+    def _locations(
+        self, record: Record, lesson: Any, lesson_iri: str, add: Any, share: Any
+    ) -> None:
         i = self.iri
         for n, pair in enumerate(record.locations, start=1):
             if pair.country is None and pair.region is None:
@@ -217,7 +223,7 @@ class Mapper:
             region = None
             if pair.region is not None:
                 add((node, i(EK + "regionName"), self.t.literal(pair.region, None, None)))
-                region = self._region(pair.region, record, add)
+                region = self._region(pair.region, record, share)
                 add((node, i(EK + "region"), region))
                 add((lesson, i(EK + "region"), region))
             if pair.country is None:
@@ -234,11 +240,11 @@ class Mapper:
                         "knows; kept as a name only"
                     )
                 continue
-            country_node = self.country_node(country, add)
+            country_node = self.country_iri(country)
             add((node, i(EK + "country"), country_node))
             add((lesson, i(EK + "country"), country_node))
             if region is not None:
-                add((country_node, i(EK + "inRegion"), region))
+                share((country_node, i(EK + "inRegion"), region))
 
     def _region(self, value: str, record: Record, add: Any) -> Any:
         i = self.iri
@@ -251,10 +257,15 @@ class Mapper:
             add((node, i(SKOS + "inScheme"), i(EK + "RegionScheme")))
         return node
 
-    def country_node(self, country: Country, add: Any) -> Any:
+    def country_iri(self, country: Country) -> Any:
+        """The node of ``country`` (described once, in the store's reference graph of
+        countries: see :meth:`describe_country`)."""
+        return self.iri(f"{self.base}country/{country.alpha_3}")
+
+    def describe_country(self, country: Country, add: Any) -> Any:
         """The node of ``country``, described (codes, names in three languages)."""
         i = self.iri
-        node = i(f"{self.base}country/{country.alpha_3}")
+        node = self.country_iri(country)
         add((node, i(RDF + "type"), i(EK + "Country")))
         add((node, i(EK + "iso3166Alpha3"), self.t.literal(country.alpha_3, None, None)))
         add((node, i(EK + "iso3166Alpha2"), self.t.literal(country.alpha_2, None, None)))

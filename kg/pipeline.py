@@ -28,9 +28,9 @@ MIN_FILES_FOR_WORKERS = 4 * CHUNK
 
 @dataclass(slots=True)
 class MappedRecord:
-    """One record mapped: its named graph and, unless it was skipped as unchanged, its
-    triples as N-Quads (each triple twice: in the record's graph and in the default
-    graph)."""
+    """One record mapped: its named graph and, unless it was skipped as unchanged, its own
+    triples as N-Quads in that graph and its shared triples (see :mod:`kg.shared`) as
+    N-Triples lines without the final `` .``."""
 
     where: str
     source: str
@@ -40,6 +40,7 @@ class MappedRecord:
     warnings: list[str] = field(default_factory=list)
     unknown_keys: list[str] = field(default_factory=list)
     nquads: bytes | None = None
+    shared: list[bytes] = field(default_factory=list)
 
     def triples(self) -> list[tuple[Any, Any, Any]]:
         """The record's triples, parsed back from :attr:`nquads`."""
@@ -121,17 +122,17 @@ class RecordMapper:
         mapped.triples.append((mapped.graph, *self._version))
         result.warnings = list(record.warnings)
         result.nquads = to_nquads(mapped.graph, mapped.triples)
+        result.shared = [f"{s} {p} {o}".encode() for s, p, o in mapped.shared]
         return result
 
 
 def to_nquads(graph: str, triples: list[tuple[str, str, str]]) -> bytes:
     """``triples`` (terms as N-Triples text, see :func:`kg.terms.ntriples_terms`) as
-    N-Quads, once in ``graph`` and once in the default graph."""
-    lines = [f"{s} {p} {o}" for s, p, o in triples]
-    if not lines:
+    N-Quads in ``graph``."""
+    if not triples:
         return b""
     in_graph = f" {graph} .\n"
-    return (in_graph.join(lines) + in_graph + " .\n".join(lines) + " .\n").encode("utf-8")
+    return (in_graph.join(f"{s} {p} {o}" for s, p, o in triples) + in_graph).encode("utf-8")
 
 
 _WORKER: RecordMapper | None = None
@@ -149,18 +150,21 @@ def _map_chunk(paths: list[Path]) -> list[list[MappedRecord | Rejected]]:
 
 
 def default_workers() -> int:
-    """The CPUs this process may use (at least 1)."""
+    """One less than the CPUs this process may use, at least 1: the build's own process
+    loads the store (Oxigraph's loader runs in threads of its own), so on two CPUs it
+    maps too, which measured faster than handing records to one worker process."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    return max(1, cpus - 1)
 
 
 def map_files(
     files: list[Path], job: Job, *, workers: int | None = None
 ) -> Iterator[list[MappedRecord | Rejected]]:
     """The records of each file, in the order of ``files``, mapped by ``workers``
-    processes (default: one per CPU; 1 maps here, as do small builds)."""
+    processes (default: :func:`default_workers`; 1 maps here, as do small builds)."""
     count = default_workers() if workers is None else max(1, workers)
     if count == 1 or len(files) < MIN_FILES_FOR_WORKERS:
         local = RecordMapper(job)

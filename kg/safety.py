@@ -164,6 +164,16 @@ def _reach(token: Token) -> str | None:
     return next((word for word in ("SERVICE", "LOAD") if word in name), None)
 
 
+def names_dataset(text: str) -> bool:
+    """True when the query gives its own dataset (``FROM`` or ``FROM NAMED``); without
+    one, evalkg runs it on the union of the store's graphs.
+
+    >>> names_dataset("SELECT * FROM <g> { ?s ?p ?o }"), names_dataset("SELECT * { ?s ?p 'FROM' }")
+    (True, False)
+    """
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(text))
+
+
 def check(
     text: str,
     *,

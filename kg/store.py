@@ -1,9 +1,13 @@
 """The embedded store: an Oxigraph database in a folder (or in memory).
 
-Each record's triples live in a named graph; the default graph is their merge, kept in
-step on every write, so that plain SPARQL sees each fact once and ``GRAPH ?g`` tells
-where it came from. The folder holds ``oxigraph/`` (the database) and ``evalkg.json``
-(the base IRI the store was built with).
+Each record's own triples live in its named graph ``<base>record/<id>``; the triples
+records share (descriptions of evaluations, themes, places, organizations…) live once in
+``<base>graph/entities``, kept while some record states them (:mod:`kg.shared`); the
+ontology and reference data have graphs of their own. No triple is in two graphs, so
+SPARQL runs on their union as its default graph and sees each fact once, and
+``GRAPH ?g`` tells where it came from. The folder holds ``oxigraph/`` (the database),
+``shared.sqlite`` (the counts of shared triples) and ``evalkg.json`` (the store format
+and the base IRI it was built with).
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ from typing import Any
 
 from .errors import StoreError
 from .iris import DEFAULT_BASE_IRI, check_base_iri
+from .shared import SharedCounts
 from .vocab import EK
 
 DEFAULT_STORE = "evalkg-data"
 STORE_ENV = "EVALKG_STORE"
 _META = "evalkg.json"
 _DB = "oxigraph"
+_SHARED = "shared.sqlite"
+#: The layout of the store folder; a store of another format must be built anew.
+FORMAT = 2
 #: Bytes of N-Quads per call of Oxigraph's bulk loader (about 400,000 quads).
 BATCH_BYTES = 64_000_000
 
@@ -46,6 +54,8 @@ class EvalStore:
         self.base_iri = check_base_iri(base_iri)
         self.inner = _inner if _inner is not None else ox.Store()
         self.path = path
+        self.entities = ox.NamedNode(self.base_iri + "graph/entities")
+        self._shared: SharedCounts | None = None
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, base_iri: str | None = None) -> EvalStore:
@@ -63,7 +73,7 @@ class EvalStore:
             chosen = check_base_iri(base_iri or DEFAULT_BASE_IRI)
             folder.mkdir(parents=True, exist_ok=True)
             (folder / _META).write_text(
-                json.dumps({"format": 1, "base_iri": chosen}, indent=2) + "\n",
+                json.dumps({"format": FORMAT, "base_iri": chosen}, indent=2) + "\n",
                 encoding="utf-8",
             )
         else:
@@ -107,10 +117,15 @@ class EvalStore:
     # --- reading -------------------------------------------------------------------
 
     def __len__(self) -> int:
-        """Number of triples in the default graph (the merged view), counted by the
-        SPARQL engine (a Python loop over the quads is 10x slower)."""
-        rows: Any = self.inner.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        """Number of triples (of the union of the graphs), counted by the SPARQL engine (a
+        Python loop over the quads is 10x slower)."""
+        rows: Any = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return next((int(row["n"].value) for row in rows), 0)
+
+    def query(self, sparql: str) -> Any:
+        """Run a SPARQL query with the union of the graphs as its default graph (for
+        evalkg's own queries; users' go through :func:`kg.query.run_query`)."""
+        return self.inner.query(sparql, use_default_graph_as_union=True)
 
     def graph_digest(self, graph: Any) -> tuple[str, str] | None:
         """The ``ek:sha256`` and ``ek:mappingVersion`` a named graph records about
@@ -139,7 +154,8 @@ class EvalStore:
         return ox.NamedNode(value)
 
     def named_quads(self) -> Iterator[Any]:
-        """Every quad of the named graphs (the default graph is their merge)."""
+        """Every quad of the named graphs (evalkg writes nothing else; an update run
+        with ``--allow-update`` may)."""
         import pyoxigraph as ox
 
         for quad in self.inner:
@@ -147,56 +163,109 @@ class EvalStore:
                 yield quad
 
     def default_triples(self) -> Iterator[Any]:
-        """The triples of the default graph."""
+        """The triples SPARQL sees by default: those of every graph, each once."""
         import pyoxigraph as ox
 
-        for quad in self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        default = ox.DefaultGraph()
+        for quad in self.inner:
+            if quad.graph_name == default:
+                s, p, o = quad.triple
+                same = self.inner.quads_for_pattern(s, p, o, None)
+                if any(q.graph_name != default for q in same):
+                    continue  # also in a named graph: given once, with it
             yield quad.triple
 
     # --- writing -------------------------------------------------------------------
 
-    def bulk_load_nquads(self, chunks: Iterable[bytes]) -> None:
-        """Load N-Quads text fast, for graphs not in the store yet (each triple must come
-        in its named graph and in the default graph, as :func:`kg.pipeline.to_nquads`
-        writes it).
+    @property
+    def shared(self) -> SharedCounts:
+        """The counts of the shared triples (:mod:`kg.shared`)."""
+        if self._shared is None:
+            self._shared = SharedCounts(None if self.path is None else self.path / _SHARED)
+        return self._shared
 
-        Text goes to Oxigraph's bulk loader in batches of about :data:`BATCH_BYTES`:
-        given one long stream, the loader's memory grows with the stream, in batches it
-        stays flat."""
+    def load_records(self, records: Iterable[tuple[str, bytes, list[bytes]]]) -> None:
+        """Load records new to the store, fast: ``(graph IRI, its own triples as N-Quads
+        in that graph, its shared triples as N-Triples lines without `` .``)``.
+
+        Shared triples already in the store are counted, not loaded again. Text goes to
+        Oxigraph's bulk loader in batches of about :data:`BATCH_BYTES`: given one long
+        stream, the loader's memory grows with the stream, in batches it stays flat."""
+        shared = self.shared
+        tail = f" {self.entities} .\n".encode()
+
+        def chunks() -> Iterator[bytes]:
+            for graph, nquads, lines in records:
+                yield nquads
+                new = shared.add(graph, lines)
+                if new:
+                    yield tail.join(new) + tail
+
+        self._bulk_load(chunks())
+        shared.commit()
+
+    def replace_record(self, graph: Any, triples: Iterable[Any], shared: list[bytes]) -> None:
+        """Make the record graph ``graph`` hold exactly ``triples`` and the record state
+        the shared triples ``shared`` (N-Triples lines without `` .``): those no other
+        record states leave the store, new ones join it."""
         import pyoxigraph as ox
 
-        batch: list[bytes] = []
-        size = 0
-        for chunk in chunks:
-            batch.append(chunk)
-            size += len(chunk)
-            if size >= BATCH_BYTES:
-                self.inner.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-                batch, size = [], 0
-        if batch:
-            self.inner.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+        self.replace_graph(graph, triples)
+        added, removed = self.shared.replace(graph.value, shared)
+        for lines, change in ((removed, self.inner.remove), (added, self.inner.add)):
+            if lines:
+                data = b" .\n".join(lines) + b" .\n"
+                for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+                    change(ox.Quad(q.subject, q.predicate, q.object, self.entities))
 
-    def replace_graph(self, graph: Any, triples: Iterable[tuple[Any, Any, Any]]) -> None:
-        """Make ``graph`` hold exactly ``triples``, keeping the default graph the merge of
-        all named graphs: a triple leaves it only when no other named graph has it."""
+    def _bulk_load(self, chunks: Iterable[bytes]) -> None:
+        """Feed ``chunks`` to the bulk loader in batches, loaded by a thread of their own
+        (Oxigraph releases the GIL) while this one gathers the next batch; at most one
+        batch waits, so memory stays at about three batches."""
+        import queue
+        import threading
+
         import pyoxigraph as ox
 
-        default = ox.DefaultGraph()
-        new = set(triples)
-        old = {q.triple for q in self.inner.quads_for_pattern(None, None, None, graph)}
+        batches: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
+        failed: list[BaseException] = []
+
+        def load() -> None:
+            while (data := batches.get()) is not None:
+                if not failed:
+                    try:
+                        self.inner.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+                    except BaseException as exc:  # re-raised in the caller's thread
+                        failed.append(exc)
+
+        loader = threading.Thread(target=load, name="evalkg-bulk-load", daemon=True)
+        loader.start()
+        try:
+            batch: list[bytes] = []
+            size = 0
+            for chunk in chunks:
+                if failed:
+                    break
+                batch.append(chunk)
+                size += len(chunk)
+                if size >= BATCH_BYTES:
+                    batches.put(b"".join(batch))
+                    batch, size = [], 0
+            if batch and not failed:
+                batches.put(b"".join(batch))
+        finally:
+            batches.put(None)
+            loader.join()
+        if failed:
+            raise failed[0]
+
+    def replace_graph(self, graph: Any, triples: Iterable[Any]) -> None:
+        """Make the named graph ``graph`` hold exactly ``triples`` (``(s, p, o)``)."""
+        import pyoxigraph as ox
+
         if self.inner.contains_named_graph(graph):
             self.inner.remove_graph(graph)
-        for triple in old:
-            s, p, o = triple
-            if (s, p, o) in new:
-                continue
-            still = any(
-                not isinstance(q.graph_name, ox.DefaultGraph)
-                for q in self.inner.quads_for_pattern(s, p, o, None)
-            )
-            if not still:
-                self.inner.remove(ox.Quad(s, p, o, default))
-        self.inner.extend([ox.Quad(s, p, o, g) for s, p, o in new for g in (graph, default)])
+        self.inner.extend([ox.Quad(s, p, o, graph) for s, p, o in triples])
 
     def flush(self) -> None:
         """Write buffered data to disk (no-op in memory)."""
@@ -214,4 +283,10 @@ def _read_meta(folder: Path) -> dict[str, Any] | None:
         raise StoreError(f"unreadable store metadata ({exc})", path=str(meta)) from None
     if not isinstance(data, dict) or "base_iri" not in data:
         raise StoreError("store metadata has no base_iri", path=str(meta))
+    if data.get("format") != FORMAT:
+        raise StoreError(
+            f"store has format {data.get('format')!r}, this evalkg reads format {FORMAT}; "
+            "build it again into a new folder",
+            path=str(folder),
+        )
     return data

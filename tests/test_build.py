@@ -25,10 +25,27 @@ def dataset(store: EvalStore) -> set[ox.Quad]:
     return set(store.inner)
 
 
-def test_default_graph_is_the_merge_of_named_graphs(sample_store: EvalStore) -> None:
-    merged = {q.triple for q in sample_store.named_quads()}
+def test_no_triple_is_in_two_graphs(sample_store: EvalStore) -> None:
+    quads = list(sample_store.named_quads())
+    merged = {q.triple for q in quads}
+    assert len(merged) == len(quads) == len(sample_store)
+    assert not any(q.graph_name == ox.DefaultGraph() for q in sample_store.inner)
     assert set(sample_store.default_triples()) == merged
-    assert len(sample_store) == len(merged)
+
+
+def test_records_own_their_triples_and_share_descriptions(seed_store: EvalStore) -> None:
+    """A record's graph holds the triples that name its own nodes; the descriptions of
+    shared entities are in the entities graph."""
+    base = seed_store.base_iri
+    own = (base + "record/", base + "lesson/")
+    record = ox.NamedNode(base + "record/242868")
+    for q in seed_store.inner.quads_for_pattern(None, None, None, record):
+        names = [t.value for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)]
+        assert any(n.startswith(own) for n in names), q
+    title = ox.NamedNode("http://purl.org/dc/terms/title")
+    evaluation = ox.NamedNode(base + "evaluation/3642")
+    (quad,) = seed_store.inner.quads_for_pattern(evaluation, title, None, None)
+    assert quad.graph_name == seed_store.entities
 
 
 def test_building_twice_changes_nothing(tmp_path: Path) -> None:
@@ -55,18 +72,25 @@ def test_changed_record_replaces_only_its_graph(tmp_path: Path, seed_path: Path)
     after = dataset(store)
     graph = ox.NamedNode(store.base_iri + "record/242868")
     changed = {q.graph_name for q in before ^ after}
-    assert changed <= {graph, ox.DefaultGraph()}
+    assert changed <= {graph, store.entities}
     assert any(
         "Valparaíso" in q.object.value for q in after - before if isinstance(q.object, ox.Literal)
     )
-    assert set(store.default_triples()) == {q.triple for q in store.named_quads()}
-    # a fact shared with other records (Chile is in the Americas) survives in the merge
-    chile = ox.Triple(
+    # Quillota is named by the seed only: its description left with the seed's mention
+    quillota = {q for q in before - after if "Quillota" in str(q.object)}
+    assert quillota and {q.graph_name for q in quillota} == {graph, store.entities}
+    # a fact shared with other records (Chile is in the Americas) stays
+    chile = ox.Quad(
         ox.NamedNode(store.base_iri + "country/CHL"),
         ox.NamedNode(EK + "inRegion"),
         ox.NamedNode(store.base_iri + "region/americas"),
+        store.entities,
     )
-    assert chile in set(store.default_triples())
+    assert chile in after
+    # and the store equals a fresh build of the changed input
+    fresh = EvalStore()
+    build([folder], store=fresh)
+    assert _without_blank_nodes(store) == _without_blank_nodes(fresh)
 
 
 def test_bad_files_are_reported_and_the_rest_is_built(tmp_path: Path, seed_path: Path) -> None:
@@ -105,7 +129,7 @@ def test_same_lesson_twice_in_one_build_keeps_the_later(tmp_path: Path, seed_pat
     literals = {
         q.object.value
         for q in store.inner.quads_for_pattern(
-            None, ox.NamedNode(EK + "context"), None, ox.DefaultGraph()
+            None, ox.NamedNode(EK + "context"), None, None
         )
     }
     assert len(literals) == 1 and "Maipú" in literals.pop()
@@ -140,7 +164,7 @@ def test_rebuild_with_an_unchanged_duplicate_keeps_the_later(
     report = build([tmp_path], store=store)
     assert report.replaced == 2
     contexts = store.inner.quads_for_pattern(
-        None, ox.NamedNode(EK + "context"), None, ox.DefaultGraph()
+        None, ox.NamedNode(EK + "context"), None, None
     )
     (literal,) = {q.object.value for q in contexts}
     assert "Maipú" in literal

@@ -18,7 +18,7 @@ BASE = "https://w3id.org/evalkg/id/"
 
 def objects(store: EvalStore, subject: str, predicate: str) -> list[ox.Literal | ox.NamedNode]:
     quads = store.inner.quads_for_pattern(
-        ox.NamedNode(subject), ox.NamedNode(predicate), None, ox.DefaultGraph()
+        ox.NamedNode(subject), ox.NamedNode(predicate), None, None
     )
     return [q.object for q in quads]
 
@@ -159,6 +159,8 @@ def test_ntriples_terms_give_the_same_triples_as_oxigraph_terms() -> None:
         assert {q.triple for q in parsed if q.graph_name == graph} == {
             ox.Triple(*t) for t in plain.triples
         }
-        assert {q.triple for q in parsed if q.graph_name == ox.DefaultGraph()} == {
-            ox.Triple(*t) for t in plain.triples
+        assert len(parsed) == len(text.triples)
+        shared = " .\n".join(f"{s} {p} {o}" for s, p, o in text.shared) + " .\n"
+        assert {q.triple for q in ox.parse(shared.encode(), format=ox.RdfFormat.N_TRIPLES)} == {
+            ox.Triple(*t) for t in plain.shared
         }

@@ -266,7 +266,7 @@ def test_in_memory_the_caller_stops_waiting() -> None:
     store = EvalStore()
     node = ox.NamedNode("http://e.org/n")
     store.inner.extend(
-        ox.Quad(node, ox.NamedNode(f"http://e.org/p{i}"), ox.Literal(i)) for i in range(1500)
+        ox.Quad(node, ox.NamedNode(f"http://e.org/p{i}"), ox.Literal(i)) for i in range(3000)
     )
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match="in memory it cannot be interrupted"):

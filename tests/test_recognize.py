@@ -19,7 +19,7 @@ ID = "https://w3id.org/evalkg/id/"
 
 def linked(store: EvalStore, lesson: str, prop: str) -> set[str]:
     rows = store.inner.quads_for_pattern(
-        ox.NamedNode(ID + lesson), ox.NamedNode(EK + prop), None, ox.DefaultGraph()
+        ox.NamedNode(ID + lesson), ox.NamedNode(EK + prop), None, None
     )
     return {q.object.value[len(ID):] for q in rows}
 
@@ -42,7 +42,7 @@ def test_seed_places_have_coordinates(seed_store: EvalStore) -> None:
         node = ox.NamedNode(ID + place)
         label = next(seed_store.inner.quads_for_pattern(
             node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), None,
-            ox.DefaultGraph())).object.value
+            None)).object.value
         lat = list(seed_store.inner.quads_for_pattern(node, ox.NamedNode(GEO + "lat"), None))
         long = list(seed_store.inner.quads_for_pattern(node, ox.NamedNode(GEO + "long"), None))
         assert lat and long, place
@@ -59,7 +59,7 @@ def test_seed_initiatives_and_who_runs_them(seed_store: EvalStore) -> None:
             "initiative/centro-de-recursos-para-migrantes-y-refugiados"} <= initiatives
     run_by = {(q.subject.value[len(ID):], q.object.value[len(ID):])
               for q in seed_store.inner.quads_for_pattern(
-                  None, ox.NamedNode(EK + "runBy"), None, ox.DefaultGraph())}
+                  None, ox.NamedNode(EK + "runBy"), None, None)}
     assert ("initiative/emprende-hoy", "org/vicaria-de-la-pastoral-social-caritas-chl") in run_by
     assert ("initiative/casa-de-la-igualdad", "org/municipalidad-de-santiago-chl") in run_by
 
@@ -72,7 +72,7 @@ def test_every_mention_carries_its_evidence(sample_store: EvalStore) -> None:
       ?lesson ?p ?text . ?p a ?kind .
       FILTER(?field = "context" && ?p = ek:context)
     }"""
-    rows = list(sample_store.inner.query(query.replace(" . ?p a ?kind", "")))
+    rows = list(sample_store.query(query.replace(" . ?p a ?kind", "")))
     assert len(rows) > 20
     for row in rows:
         text = row["text"].value
