@@ -342,7 +342,7 @@ def queries() -> None:
 @store_option
 @handle_errors
 def export(fmt: str | None, output: str | None, store: str | None) -> None:
-    """Write the graph as Turtle, N-Triples, JSON-LD (the merged graph) or N-Quads, TriG
+    """Write the graph as Turtle, N-Triples, JSON-LD (every triple once) or N-Quads, TriG
     (every record's named graph, with provenance).
 
     \b

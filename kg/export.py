@@ -1,6 +1,6 @@
-"""Export the graph: Turtle, N-Triples and JSON-LD hold the merged default graph;
-N-Quads and TriG hold every named graph (each record's, with its provenance, and the
-reference graphs) — the default graph is by construction their merge.
+"""Export the graph: Turtle, N-Triples and JSON-LD hold the merged graph (every triple
+once); N-Quads and TriG hold every named graph (each record's, with its provenance, the
+shared entity descriptions and the reference graphs), whose union is that merged graph.
 """
 
 from __future__ import annotations

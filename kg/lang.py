@@ -12,7 +12,7 @@ from typing import Any
 
 LANGUAGES = ("en", "es", "fr")
 SHORT = 40
-SAMPLE = 160  # characters of a long text enough to tell its language
+SAMPLE = 100  # characters of a long text enough to tell its language
 CONFIDENT = 0.9
 
 

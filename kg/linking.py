@@ -64,7 +64,7 @@ def link_triples(
     other through ``share``."""
     i, t, base = mapper.iri, mapper.t, mapper.base
     a = i(RDF + "type")
-    described: set[str] = set()
+    described: set[str] = set()  # entities described and linked from the lesson
     for n, m in enumerate(found.mentions, start=1):
         key = entity_key(m.entity)
         entity = i(base + key)
@@ -77,10 +77,10 @@ def link_triples(
         add((node, i(EK + "method"), i(EK + m.method)))
         add((node, i(EK + "refersTo"), entity))
         add((node, i(EK + "mentionIn"), lesson))
-        link = "mentionsCountry" if isinstance(m.entity, str) else _LINK[type(m.entity)]
-        add((lesson, i(EK + link), entity))
         if key not in described:
             described.add(key)
+            link = "mentionsCountry" if isinstance(m.entity, str) else _LINK[type(m.entity)]
+            add((lesson, i(EK + link), entity))
             _describe(mapper, m.entity, entity, share)
     for org in found.audience:
         add((lesson, i(EK + "audience"), i(base + org)))

@@ -40,8 +40,8 @@ def run_query(
     allow_update: bool = False,
 ) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query (or, with ``allow_update``, an
-    update) on the store's default graph (the merge of every record), named graphs
-    available to ``GRAPH``.
+    update) on the store: a query without ``FROM`` runs on the union of the store's graphs
+    (each triple is in one graph), named graphs available to ``GRAPH``.
 
     Refused with :class:`kg.safety.QueryRefused` before it runs: ``SERVICE``, ``LOAD`` and
     ``FROM`` of graphs the store does not hold (unless ``allow_service``), updates (unless

@@ -80,7 +80,7 @@ class SharedCounts:
                 counts[h] = seen + 1
         self._producers.append((graph, hashes.tobytes()))
         if len(self._producers) >= _BATCH:
-            self._write_producers()
+            self._write()
         return new
 
     def replace(self, graph: str, lines: Iterable[bytes]) -> tuple[list[bytes], list[bytes]]:
@@ -120,20 +120,23 @@ class SharedCounts:
 
     def commit(self) -> None:
         """Write what :meth:`add` buffered."""
-        if self._counts:
-            fresh = [(h, n, self._lines[h]) for h, n in self._counts.items() if h in self._lines]
-            more = [(n, h) for h, n in self._counts.items() if h not in self._lines]
-            for i in range(0, len(fresh), _BATCH):
-                self.db.executemany("INSERT INTO shared VALUES (?, ?, ?)", fresh[i : i + _BATCH])
-            for i in range(0, len(more), _BATCH):
-                self.db.executemany("UPDATE shared SET n = n + ? WHERE h = ?", more[i : i + _BATCH])
-            if self._known is not None:
-                self._known.update(h for h, _, _ in fresh)
-            self._counts, self._lines = {}, {}
-        self._write_producers()
+        self._write()
         self.db.commit()
 
-    def _write_producers(self) -> None:
+    def _write(self) -> None:
+        """Write the buffered counts and producers (every :data:`_BATCH` records, so the
+        buffers stay small)."""
+        if self._counts:
+            rows = [(h, n, self._lines.get(h, b"")) for h, n in self._counts.items()]
+            for i in range(0, len(rows), _BATCH):
+                self.db.executemany(
+                    "INSERT INTO shared VALUES (?, ?, ?) "
+                    "ON CONFLICT (h) DO UPDATE SET n = n + excluded.n",
+                    rows[i : i + _BATCH],
+                )
+            if self._known is not None:
+                self._known.update(self._lines)
+            self._counts, self._lines = {}, {}
         if self._producers:
             self.db.executemany("INSERT OR REPLACE INTO producer VALUES (?, ?)", self._producers)
             self._producers = []

@@ -30,8 +30,9 @@ _DB = "oxigraph"
 _SHARED = "shared.sqlite"
 #: The layout of the store folder; a store of another format must be built anew.
 FORMAT = 2
-#: Bytes of N-Quads per call of Oxigraph's bulk loader (about 400,000 quads).
-BATCH_BYTES = 64_000_000
+#: Bytes of N-Quads per call of Oxigraph's bulk loader (about 700,000 quads: one batch of its
+#: own; measured on 10,000 records, 25 % less CPU than 64 MB for 400 MB more memory).
+BATCH_BYTES = 128_000_000
 
 
 def store_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -234,7 +235,8 @@ class EvalStore:
             while (data := batches.get()) is not None:
                 if not failed:
                     try:
-                        self.inner.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+                        # lenient: the text was written by pyoxigraph from checked terms
+                        self.inner.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
                     except BaseException as exc:  # re-raised in the caller's thread
                         failed.append(exc)
 

@@ -52,7 +52,7 @@ class ValidationReport:
 
 
 def to_rdflib(store: EvalStore) -> Any:
-    """The store's default graph as an ``rdflib.Graph``."""
+    """The store's merged graph (every triple once) as an ``rdflib.Graph``."""
     import pyoxigraph as ox
     import rdflib
 
@@ -63,7 +63,7 @@ def to_rdflib(store: EvalStore) -> Any:
 
 
 def validate(store: EvalStore) -> ValidationReport:
-    """Run pyshacl on the store's default graph with the evalkg shapes and ontology."""
+    """Run pyshacl on the store's merged graph with the evalkg shapes and ontology."""
     import rdflib
     from pyshacl import validate as shacl_validate
 
