@@ -14,7 +14,7 @@ store against the same triples in a plain in-memory rdflib graph, side by side.
 3. evalkg: the store opened read-only (``EvalStore.open``), each query bound with
    ``kg.queries.bind`` and run with ``kg.query.run_query`` in this process (no timeout,
    so no child process: the engine's own latency), K times, median.
-4. Baseline: the store's default graph (the merged triples every query reads) loaded into
+4. Baseline: the store's merged graph (the triples every query reads) loaded into
    an ``rdflib.Graph``, each query run with ``graph.query`` K times, median; skipped when
    the graph holds more than T triples (rdflib needs about 1 KB a triple). A query
    whose K runs take more than ``--baseline-cap`` seconds is stopped and shown as such.
@@ -161,7 +161,7 @@ def measure_rdflib(
     import rdflib
 
     started = time.perf_counter()
-    data = store.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    data = ox.serialize(store.default_triples(), format=ox.RdfFormat.N_TRIPLES) or b""
     graph = rdflib.Graph()
     graph.parse(data=data.decode("utf-8"), format="nt")
     del data

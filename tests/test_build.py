@@ -202,3 +202,13 @@ def test_errors_keep_their_position_across_processes() -> None:
     error = RecordError("not JSON", path="a.jsonl", line=2, value="{oops")
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.path, copy.line, copy.value, str(copy)) == ("a.jsonl", 2, "{oops", str(error))
+
+
+def test_a_build_into_a_folder_compacts_the_store(tmp_path: Path, seed_path: Path) -> None:
+    store = EvalStore.create(tmp_path / "s")
+    assert build([seed_path], store=store).compact_seconds > 0
+    again = build([seed_path], store=store)  # nothing written: nothing to compact
+    assert (again.unchanged, again.compact_seconds) == (1, 0.0)
+    other = EvalStore.create(tmp_path / "t")
+    assert build([seed_path], store=other, compact=False).compact_seconds == 0.0
+    assert _without_blank_nodes(store) == _without_blank_nodes(other)
