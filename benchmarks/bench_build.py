@@ -106,7 +106,9 @@ def time_queries(run: Any, repeat: int) -> dict[str, dict[str, Any]]:
     return out
 
 
-def child_ours(corpus: Path, store_dir: Path, repeat: int, workers: int | None) -> dict[str, Any]:
+def child_ours(
+    corpus: Path, store_dir: Path, repeat: int, workers: int | None, compact: bool = True
+) -> dict[str, Any]:
     """evalkg: build into an on-disk store, then query it opened read-only."""
     from kg.build import build
     from kg.pipeline import default_workers
@@ -115,7 +117,7 @@ def child_ours(corpus: Path, store_dir: Path, repeat: int, workers: int | None) 
 
     started, cpu = time.perf_counter(), cpu_seconds()
     store = EvalStore.create(store_dir)
-    report = build([corpus], store=store, workers=workers)
+    report = build([corpus], store=store, workers=workers, compact=compact)
     wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     worker_rss = children_peak_rss_mb()
     used = workers if workers is not None else default_workers()
@@ -210,7 +212,12 @@ def child_baseline(corpus: Path, repeat: int) -> dict[str, Any]:
 
 
 def run_child(
-    mode: str, corpus: Path, work: Path, repeat: int, workers: int | None = None
+    mode: str,
+    corpus: Path,
+    work: Path,
+    repeat: int,
+    workers: int | None = None,
+    compact: bool = True,
 ) -> dict[str, Any]:
     """Run one side in a fresh interpreter; its figures come back as a JSON file."""
     out = work / f"{mode}-{corpus.name}.json"
@@ -219,6 +226,8 @@ def run_child(
     command += ["--corpus", str(corpus), "--store", str(store), "--repeat", str(repeat)]
     if workers is not None:
         command += ["--workers", str(workers)]
+    if not compact:
+        command += ["--no-compact"]
     command += ["--out", str(out)]
     sys.stderr.write(f"... running {mode} on {corpus.name}\n")
     sys.stderr.flush()
@@ -396,6 +405,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workers", type=int, help="evalkg's worker processes (default: one less than the CPUs)"
     )
     parser.add_argument(
+        "--no-compact", action="store_true", help="evalkg does not compact its store"
+    )
+    parser.add_argument(
         "--no-baseline",
         action="store_true",
         help="evalkg only (the rdflib baseline needs about 13 GB per 1,000,000 triples)",
@@ -411,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         if args.child == "ours":
-            figures = child_ours(args.corpus, args.store, args.repeat, args.workers)
+            figures = child_ours(
+                args.corpus, args.store, args.repeat, args.workers, not args.no_compact
+            )
         else:
             figures = child_baseline(args.corpus, args.repeat)
         args.out.write_text(json.dumps(figures), encoding="utf-8")
@@ -428,11 +442,12 @@ def main(argv: list[str] | None = None) -> int:
             base_corpus = work / "corpus-baseline"
             write_corpus(base_corpus, m, seed=args.seed)
         before, load = source_fingerprint(), [os.getloadavg()[0]]
-        ours = run_child("ours", work / "corpus", work, args.repeat, args.workers)
+        compact = not args.no_compact
+        ours = run_child("ours", work / "corpus", work, args.repeat, args.workers, compact)
         base = ours_m = None
         if not args.no_baseline:
             if m < n:  # evalkg on the baseline's records too, for a same-size comparison
-                ours_m = run_child("ours", base_corpus, work, args.repeat, args.workers)
+                ours_m = run_child("ours", base_corpus, work, args.repeat, args.workers, compact)
             base = run_child("baseline", base_corpus, work, args.repeat)
         after = source_fingerprint()
         load.append(os.getloadavg()[0])
