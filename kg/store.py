@@ -276,8 +276,8 @@ class EvalStore:
 
     def compact(self) -> None:
         """Merge the database's files (Oxigraph's ``optimize``): after a bulk load,
-        queries are 2-4x faster once done (measured on 20,000 and 100,000 records; it
-        took 19 s and 207 s there). No-op in memory."""
+        queries are 2-4x faster once done (``benchmarks/bench_build.py``, 20,000 and
+        100,000 records, where it took 13 s and 151 s). No-op in memory."""
         if self.path is not None:
             self.inner.optimize()
 
