@@ -108,6 +108,7 @@ def build(
         raise click.UsageError("give PATHS to build, or --sample")
     folder = store_path(store)
     target_store = EvalStore.create(folder, base_iri=base_iri)
+
     def compacting() -> None:  # minutes on a big store: say so on a terminal
         if not quiet and sys.stderr.isatty():
             click.echo("Compacting the store for fast queries...", err=True)

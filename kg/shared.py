@@ -140,10 +140,3 @@ class SharedCounts:
         if self._producers:
             self.db.executemany("INSERT OR REPLACE INTO producer VALUES (?, ?)", self._producers)
             self._producers = []
-
-    def __len__(self) -> int:
-        """Distinct shared triples counted (written ones)."""
-        return int(self.db.execute("SELECT COUNT(*) FROM shared").fetchone()[0])
-
-    def close(self) -> None:
-        self.db.close()
