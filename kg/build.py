@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import RecordError
+from .lessonindex import LessonRow
 from .mapping import Mapper
 from .pipeline import Job, MappedRecord, RecordMapper, map_files
 from .reader import Rejected, iter_files, read_file
@@ -96,7 +97,7 @@ def build(
         for item in later:
             if item.nquads is None:  # skipped as unchanged, yet a later duplicate: map it
                 item = local.map_record(_reread(item), force=True)
-            store.replace_record(store.iri(item.graph), item.triples(), item.shared)
+            store.replace_record(store.iri(item.graph), item.triples(), item.shared, item.row)
     store.flush()
     if compact and store.path is not None and (report.added or report.replaced):
         if on_compact is not None:
@@ -116,7 +117,7 @@ def _new_graphs(
     later: list[MappedRecord],
     total: int,
     on_progress: Callable[[int, int], None] | None,
-) -> Iterator[tuple[str, bytes, list[bytes]]]:
+) -> Iterator[tuple[str, bytes, list[bytes], LessonRow | None]]:
     """The records new to the store, as :meth:`EvalStore.load_records` takes them; changed
     and repeated ones go to ``later``."""
     seen: dict[str, str] = {}
@@ -145,7 +146,7 @@ def _new_graphs(
                 report.replaced += 1
             elif item.nquads is not None:
                 report.added += 1
-                yield item.graph, item.nquads, item.shared
+                yield item.graph, item.nquads, item.shared, item.row
         if on_progress is not None:
             on_progress(done, total)
 

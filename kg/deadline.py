@@ -49,7 +49,10 @@ def execute(
 ) -> QueryResult:
     """Run ``sparql`` (``kind`` ``query`` or ``update``) on ``store``, at most ``limit``
     rows, stopped after ``timeout`` seconds (``None`` or 0: no deadline) with
-    :class:`QueryTimeout`."""
+    :class:`QueryTimeout`. An update leaves the store's lesson index unused
+    (:meth:`EvalStore.changed`)."""
+    if kind == "update":
+        store.changed()
     if not timeout:
         return run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
     if kind == "query" and store.database is not None:

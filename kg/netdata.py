@@ -1,8 +1,10 @@
 """The data behind the network views: lessons, their facets, the names of entities, and
 the filters that choose which lessons a network is drawn from.
 
-Everything is read with the ``queries/network-*.rq`` queries; nothing here builds a
-graph (see :mod:`kg.network`). Text from the records is kept verbatim: it is hostile
+Everything is read with the ``queries/network-*.rq`` queries, or, for what records say
+about their lessons, from the store's lesson index when it is complete (the same rows,
+without SPARQL's cost of looking up every IRI; :mod:`kg.lessonindex`); nothing here
+builds a graph (see :mod:`kg.network`). Text from the records is kept verbatim: it is hostile
 until whoever displays it escapes it.
 
 >>> Filters().active()
@@ -25,6 +27,7 @@ from typing import Any, NamedTuple
 from .actors import KINDS
 from .errors import ConfigError
 from .geo import fold
+from .lessonindex import LessonRow
 from .queries import get_query
 from .query import run_query
 from .store import EvalStore
@@ -44,6 +47,8 @@ NODE_TYPES = (
 )
 #: Organization kinds (subclasses of ek:Organization), as node ``kind``.
 ORGANIZATION_KINDS = KINDS
+#: The lesson properties a filter can test (``queries/network-facets.rq``).
+FACETS = ("country", "region", "theme", "category")
 #: Evaluation kinds the ``kind`` filter takes (ek:timing and ek:nature individuals).
 EVALUATION_KINDS = (
     "final",
@@ -160,11 +165,21 @@ def excerpt(text: str | None, limit: int = EXCERPT) -> str | None:
 class NetworkData:
     """Lessons, facets and entity names of a store, and the lessons ``filters`` keep.
 
-    Queries run lazily, once each.
+    Queries run lazily, once each. ``use_index``: read lessons from the store's lesson
+    index when it is complete (else always from SPARQL).
     """
 
     store: EvalStore
     filters: Filters = field(default_factory=Filters)
+    use_index: bool = True
+
+    @cached_property
+    def index(self) -> list[LessonRow] | None:
+        """The rows of the store's lesson index, or ``None`` when it is not used."""
+        if not self.use_index:
+            return None
+        index = self.store.lesson_index
+        return list(index.rows()) if index.complete else None
 
     @cached_property
     def evaluations(self) -> dict[str, EvaluationDetails]:
@@ -184,17 +199,23 @@ class NetworkData:
         """Lesson IRI → ``{iri, title, evaluation, evaluation_title, url}``."""
         details = self.evaluations
         table: dict[str, dict[str, Any]] = {}
-        for lesson, evaluation, url, text in rows(self.store, "network-lessons"):
-            iri = lesson.value
+        found: Iterable[tuple[str, str | None, str | None, str | None]]
+        if self.index is not None:
+            found = ((r.lesson, r.evaluation, r.url, r.text) for r in self.index)
+        else:
+            found = (
+                (lesson.value, _value(evaluation), _value(url), _value(text))
+                for lesson, evaluation, url, text in rows(self.store, "network-lessons")
+            )
+        for iri, evaluation, url, text in found:
             if iri in table:
                 continue
-            found = _value(evaluation)
             table[iri] = {
                 "iri": iri,
-                "title": excerpt(_value(text)) or "Lesson " + iri.rstrip("/").rsplit("/", 1)[-1],
-                "evaluation": found,
-                "evaluation_title": details[found].title if found in details else None,
-                "url": _value(url),
+                "title": excerpt(text) or "Lesson " + iri.rstrip("/").rsplit("/", 1)[-1],
+                "evaluation": evaluation,
+                "evaluation_title": details[evaluation].title if evaluation in details else None,
+                "url": url,
             }
         return table
 
@@ -206,6 +227,12 @@ class NetworkData:
     def facets(self) -> dict[str, dict[str, set[str]]]:
         """Facet (``country``, ``region``, ``theme``, ``category``) → entity → lessons."""
         table: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        if self.index is not None:
+            for row in self.index:
+                for facet in FACETS:
+                    for entity in row.links.get(facet, ()):
+                        table[facet][entity].add(row.lesson)
+            return table
         for lesson, facet, entity in rows(self.store, "network-facets"):
             table[facet.value[len(EK) :]][entity.value].add(lesson.value)
         return table
@@ -214,6 +241,11 @@ class NetworkData:
     def regions(self) -> dict[str, list[str]]:
         """Lesson IRI → the IRIs of its regions (sorted)."""
         table: dict[str, list[str]] = defaultdict(list)
+        if self.index is not None:
+            for row in self.index:
+                if "region" in row.links:
+                    table[row.lesson] = list(row.links["region"])
+            return table
         for lesson, region in rows(self.store, "network-lesson-regions"):
             table[lesson.value].append(region.value)
         for regions in table.values():

@@ -33,11 +33,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import combinations, product
+from itertools import chain, combinations, product, repeat
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .geo import fold
+from .lessonindex import LINK_PROPERTIES
 from .netdata import Entity, Filters, NetworkData, close_names, rows
 from .store import EvalStore
 
@@ -47,6 +48,24 @@ if TYPE_CHECKING:
 __all__ = ["NETWORKS", "Filters", "NetworkData", "Projection", "project"]
 
 Pairs = Callable[[str, list[str], NetworkData], Iterable[tuple[str, str]]]
+Linked = Callable[[dict[str, list[str]]], list[str]]
+
+
+def _linked(*properties: str) -> Linked:
+    """From a lesson index row's links: the entities of ``properties``."""
+
+    def entities(links: dict[str, list[str]]) -> list[str]:
+        return [e for name in properties for e in links.get(name, ())]
+
+    return entities
+
+
+def _topics_and_areas(links: dict[str, list[str]]) -> list[str]:
+    """Themes and categories with countries and regions, when the lesson has both (as
+    ``network-themes.rq`` joins them)."""
+    topics = links.get("theme", []) + links.get("category", [])
+    areas = links.get("country", []) + links.get("region", [])
+    return topics + areas if topics and areas else []
 
 
 def _cliques(lesson: str, entities: list[str], data: NetworkData) -> Iterable[tuple[str, str]]:
@@ -70,11 +89,13 @@ def _topics_by_areas(
 
 @dataclass(frozen=True)
 class Projection:
-    """A network: the query listing each lesson's entities, how they are tied, a title
-    and the node types it holds. Call it with a store (and filters) for the graph."""
+    """A network: the query listing each lesson's entities, the same entities read from
+    a lesson index row (``linked``), how they are tied, a title and the node types it
+    holds. Call it with a store (and filters) for the graph."""
 
     name: str
     query: str
+    linked: Linked
     pairs: Pairs
     title: str
     types: tuple[str, ...]
@@ -86,6 +107,12 @@ class Projection:
     def build(self, data: NetworkData) -> nx.Graph:
         """The network of the lessons ``data`` keeps."""
         links: dict[str, list[str]] = defaultdict(list)
+        if data.index is not None:
+            for row in data.index:
+                found = self.linked(row.links)
+                if found and data.keeps(row.lesson):
+                    links[row.lesson] = found
+            return _assemble(self, data, links)
         for lesson, *entities in rows(data.store, self.query):
             if data.keeps(lesson.value):
                 links[lesson.value] += [e.value for e in entities]
@@ -114,8 +141,10 @@ def _assemble(network: Projection, data: NetworkData, links: dict[str, list[str]
     )
     for node, lessons in sorted(incidence.items()):
         graph.add_node(node, **_node_attributes(data.entity(node), sorted(lessons), data))
+    evaluation_of = {iri: row["evaluation"] for iri, row in data.lessons.items()}
     for (a, b), tied in edges.items():
-        evaluations = {data.lessons[iri]["evaluation"] for iri in tied} - {None}
+        evaluations = set(map(evaluation_of.__getitem__, tied))
+        evaluations.discard(None)
         graph.add_edge(
             a, b, weight=float(len(tied)), lessons=sorted(tied), evaluations=len(evaluations)
         )
@@ -123,15 +152,14 @@ def _assemble(network: Projection, data: NetworkData, links: dict[str, list[str]
 
 
 def _node_attributes(entity: Entity, lessons: list[str], data: NetworkData) -> dict[str, Any]:
-    table = data.lessons
-    regions = sorted({r for iri in lessons for r in data.regions.get(iri, ())})
+    regions = set(chain.from_iterable(map(data.regions.get, lessons, repeat(()))))
     return {
         "label": entity.label,
         "type": entity.type,
         "kind": entity.kind,
         "aliases": list(entity.aliases),
-        "lessons": [table[iri] for iri in lessons if iri in table],
-        "regions": regions,
+        "lessons": [row for row in map(data.lessons.get, lessons) if row is not None],
+        "regions": sorted(regions),
     }
 
 
@@ -142,6 +170,7 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "actors",
             "network-actors",
+            _linked("mentionsOrganization"),
             _cliques,
             "Actors: organizations named in the same lessons",
             ("organization",),
@@ -149,6 +178,7 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "places",
             "network-places",
+            _linked("mentionsOrganization", "mentionsPlace", "mentionsCountry", "country"),
             _cliques,
             "Actors and places: organizations, countries and places named in the same lessons",
             ("organization", "country", "place"),
@@ -156,6 +186,7 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "evaluations",
             "network-evaluations",
+            _linked("evaluation", "theme", "country", "mentionsOrganization"),
             _stars,
             "Evaluations: their lessons, themes, countries and organizations",
             ("evaluation", "lesson", "theme", "country", "organization"),
@@ -164,6 +195,7 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "themes",
             "network-themes",
+            _topics_and_areas,
             _topics_by_areas,
             "Themes: themes and categories against countries and regions",
             ("theme", "category", "country", "region"),
@@ -171,6 +203,7 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "full",
             "network-full",
+            _linked(*LINK_PROPERTIES),
             _stars,
             "Full network: lessons and everything they link to",
             (
@@ -197,15 +230,17 @@ def project(
     filters: Filters | None = None,
     focus: str | None = None,
     depth: int = 1,
+    use_index: bool = True,
 ) -> nx.Graph:
     """The network ``network`` (a name of :data:`NETWORKS`) of the lessons ``filters``
     keep; with ``focus``, only the nodes within ``depth`` links of the entity of that
     label, alias or IRI (any case and accents). Raises :class:`ConfigError` for an
-    unknown network, filter value or focus, naming close matches."""
+    unknown network, filter value or focus, naming close matches. ``use_index``: read
+    lessons from the store's lesson index when it is complete (the same graph, faster)."""
     projection = NETWORKS.get(network)
     if projection is None:
         raise ConfigError(f"unknown network (use {', '.join(NETWORKS)})", value=network)
-    data = NetworkData(store, filters or Filters())
+    data = NetworkData(store, filters or Filters(), use_index=use_index)
     graph = projection.build(data)
     if focus is not None:
         graph = focus_graph(graph, focus, depth=depth, data=data)

@@ -2,7 +2,8 @@
 
 Reading and mapping a record (its text recognition above all) is most of a build's work,
 and it depends on the record alone, so batches of files go to ``workers`` processes and
-come back, in input order, as N-Quads text that the store's bulk loader parses natively.
+come back, in input order, as N-Quads text that the store's bulk loader parses natively,
+with the lesson's row of the lesson index (:mod:`kg.lessonindex`).
 The result does not depend on the number of workers.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .lessonindex import LessonRow, lesson_row
 from .reader import Rejected, read_file
 from .record import Record
 
@@ -41,6 +43,7 @@ class MappedRecord:
     unknown_keys: list[str] = field(default_factory=list)
     nquads: bytes | None = None
     shared: list[bytes] = field(default_factory=list)
+    row: LessonRow | None = None  # the lesson's row of the lesson index
 
     def triples(self) -> list[tuple[Any, Any, Any]]:
         """The record's triples, parsed back from :attr:`nquads`."""
@@ -123,6 +126,14 @@ class RecordMapper:
         result.warnings = list(record.warnings)
         result.nquads = to_nquads(mapped.graph, mapped.triples)
         result.shared = [f"{s} {p} {o}".encode() for s, p, o in mapped.shared]
+        texts = record.texts
+        text = texts.get("description")
+        result.row = lesson_row(
+            mapped.lesson,
+            mapped.triples,
+            url=record.lesson_url,
+            text=texts.get("context") if text is None else text,
+        )
         return result
 
 

@@ -6,7 +6,8 @@ records share (descriptions of evaluations, themes, places, organizations…) li
 ontology and reference data have graphs of their own. No triple is in two graphs, so
 SPARQL runs on their union as its default graph and sees each fact once, and
 ``GRAPH ?g`` tells where it came from. The folder holds ``oxigraph/`` (the database),
-``shared.sqlite`` (the counts of shared triples) and ``evalkg.json`` (the store format
+``shared.sqlite`` (the counts of shared triples), ``lessons.sqlite`` (the lesson index
+the network views read, :mod:`kg.lessonindex`) and ``evalkg.json`` (the store format
 and the base IRI it was built with).
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 from .errors import StoreError
 from .iris import DEFAULT_BASE_IRI, check_base_iri
+from .lessonindex import LessonIndex, LessonRow
 from .shared import SharedCounts
 from .vocab import EK
 
@@ -28,6 +30,7 @@ STORE_ENV = "EVALKG_STORE"
 _META = "evalkg.json"
 _DB = "oxigraph"
 _SHARED = "shared.sqlite"
+_LESSONS = "lessons.sqlite"
 #: The layout of the store folder; a store of another format must be built anew.
 FORMAT = 2
 #: Bytes of N-Quads per call of Oxigraph's bulk loader (about 700,000 quads: one batch of its
@@ -48,15 +51,22 @@ class EvalStore:
     """
 
     def __init__(
-        self, *, base_iri: str = DEFAULT_BASE_IRI, _inner: Any = None, path: Path | None = None
+        self,
+        *,
+        base_iri: str = DEFAULT_BASE_IRI,
+        _inner: Any = None,
+        path: Path | None = None,
+        read_only: bool = False,
     ) -> None:
         import pyoxigraph as ox
 
         self.base_iri = check_base_iri(base_iri)
         self.inner = _inner if _inner is not None else ox.Store()
         self.path = path
+        self.read_only = read_only
         self.entities = ox.NamedNode(self.base_iri + "graph/entities")
         self._shared: SharedCounts | None = None
+        self._lessons: LessonIndex | None = None
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, base_iri: str | None = None) -> EvalStore:
@@ -108,7 +118,7 @@ class EvalStore:
             inner = ox.Store.read_only(str(folder / _DB))
         except OSError as exc:
             raise StoreError(f"cannot open store ({exc})", path=str(folder)) from None
-        return cls(base_iri=meta["base_iri"], _inner=inner, path=folder)
+        return cls(base_iri=meta["base_iri"], _inner=inner, path=folder, read_only=True)
 
     @property
     def database(self) -> Path | None:
@@ -185,33 +195,68 @@ class EvalStore:
             self._shared = SharedCounts(None if self.path is None else self.path / _SHARED)
         return self._shared
 
-    def load_records(self, records: Iterable[tuple[str, bytes, list[bytes]]]) -> None:
+    @property
+    def lesson_index(self) -> LessonIndex:
+        """The lesson index the network views read (:mod:`kg.lessonindex`)."""
+        if self._lessons is None:
+            where = None if self.path is None else self.path / _LESSONS
+            self._lessons = LessonIndex(where, read_only=self.read_only)
+        return self._lessons
+
+    def load_records(
+        self, records: Iterable[tuple[str, bytes, list[bytes], LessonRow | None]]
+    ) -> None:
         """Load records new to the store, fast: ``(graph IRI, its own triples as N-Quads
-        in that graph, its shared triples as N-Triples lines without `` .``)``.
+        in that graph, its shared triples as N-Triples lines without `` .``, its lesson
+        index row)``; a record without a row leaves the lesson index incomplete.
 
         Shared triples already in the store are counted, not loaded again. Text goes to
         Oxigraph's bulk loader in batches of about :data:`BATCH_BYTES`: given one long
         stream, the loader's memory grows with the stream, in batches it stays flat."""
-        shared = self.shared
+        shared, index = self.shared, self.lesson_index
+        index.start(empty_store=not self._has_records())
+        complete = index.complete
+        index.invalidate()  # until every row is written
         tail = f" {self.entities} .\n".encode()
 
         def chunks() -> Iterator[bytes]:
-            for graph, nquads, lines in records:
+            nonlocal complete
+            for graph, nquads, lines, row in records:
                 yield nquads
                 new = shared.add(graph, lines)
                 if new:
                     yield tail.join(new) + tail
+                if row is None:
+                    complete = False
+                else:
+                    index.add(graph, row)
 
         self._bulk_load(chunks())
         shared.commit()
+        index.commit()
+        if complete:
+            index.mark_complete()
 
-    def replace_record(self, graph: Any, triples: Iterable[Any], shared: list[bytes]) -> None:
+    def _has_records(self) -> bool:
+        prefix = self.base_iri + "record/"
+        return any(g.value.startswith(prefix) for g in self.inner.named_graphs())
+
+    def replace_record(
+        self, graph: Any, triples: Iterable[Any], shared: list[bytes], row: LessonRow | None = None
+    ) -> None:
         """Make the record graph ``graph`` hold exactly ``triples`` and the record state
         the shared triples ``shared`` (N-Triples lines without `` .``): those no other
-        record states leave the store, new ones join it."""
+        record states leave the store, new ones join it. ``row`` is its lesson index row
+        (without one, a record that has triples leaves the index incomplete)."""
         import pyoxigraph as ox
 
-        self.replace_graph(graph, triples)
+        triples = list(triples)
+        self._replace_graph(graph, triples)
+        index = self.lesson_index
+        index.start(empty_store=False)
+        if row is None and triples:
+            index.invalidate()
+        index.replace(graph.value, row if triples else None)
         added, removed = self.shared.replace(graph.value, shared)
         for lines, change in ((removed, self.inner.remove), (added, self.inner.add)):
             if lines:
@@ -262,7 +307,19 @@ class EvalStore:
             raise failed[0]
 
     def replace_graph(self, graph: Any, triples: Iterable[Any]) -> None:
-        """Make the named graph ``graph`` hold exactly ``triples`` (``(s, p, o)``)."""
+        """Make the named graph ``graph`` hold exactly ``triples`` (``(s, p, o)``). For a
+        record's graph, :meth:`replace_record` keeps the lesson index; this does not."""
+        if str(graph.value).startswith(self.base_iri + "record/"):
+            self.changed()
+        self._replace_graph(graph, triples)
+
+    def changed(self) -> None:
+        """The store was changed by other means than records (a SPARQL update): the
+        lesson index no longer follows it."""
+        if not self.read_only:
+            self.lesson_index.invalidate()
+
+    def _replace_graph(self, graph: Any, triples: Iterable[Any]) -> None:
         import pyoxigraph as ox
 
         if self.inner.contains_named_graph(graph):

@@ -1,0 +1,173 @@
+"""The lesson index: what the network views read about each lesson, kept beside the graph.
+
+A network view needs, for every lesson, its evaluation, its page, the start of its text
+and the entities it links to (``ek:mentionsOrganization``, ``ek:country``, …). On a
+large store, reading those from SPARQL is most of the time a view takes: Oxigraph looks
+up every IRI of every row (about 7 s for the 645,000 lesson-organization pairs of
+100,000 records, ``benchmarks/bench_view.py``). The build already has them in hand when
+it maps a record, so it keeps them here, one row per record, next to the record's graph;
+replacing a record replaces its row. The rows hold exactly what the queries
+``network-lessons.rq`` and ``network-full.rq`` would return, and the tests check that
+every network drawn from the index equals the one drawn from SPARQL.
+
+The index lives in SQLite (``lessons.sqlite`` in the store folder; in memory for an
+in-memory store). It is only used while it is *complete*: a store that held records
+before it had an index, or that was changed through SPARQL Update or by replacing a
+record's graph directly, marks it incomplete, and the views go back to SPARQL.
+
+>>> index = LessonIndex()
+>>> index.start(empty_store=True)
+>>> row = LessonRow("urn:l", "urn:e", None, "Text", {"country": ["urn:c"]})
+>>> index.add("urn:g", row)
+>>> index.commit()
+>>> [r.links for r in index.rows()], index.complete
+([{'country': ['urn:c']}], True)
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from .vocab import EK
+
+#: The lesson → entity properties the network queries read (``queries/network-full.rq``).
+LINK_PROPERTIES = (
+    "evaluation",
+    "theme",
+    "category",
+    "country",
+    "region",
+    "mentionsOrganization",
+    "mentionsPlace",
+    "mentionsCountry",
+    "mentionsInitiative",
+)
+#: Characters of the lesson's text kept (``queries/network-lessons.rq``).
+TEXT_CHARS = 240
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS lesson (
+    graph TEXT PRIMARY KEY, lesson TEXT NOT NULL, evaluation TEXT, url TEXT, text TEXT,
+    links TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+_BATCH = 20_000
+_LINKS = {f"<{EK}{name}>": name for name in LINK_PROPERTIES}
+
+
+class LessonRow(NamedTuple):
+    """One lesson: its IRI, its evaluation's IRI, its page (``ek:lessonUrl``), the first
+    :data:`TEXT_CHARS` characters of its description (else its context), and the IRIs it
+    links to, by property name (each list sorted, without repeats)."""
+
+    lesson: str
+    evaluation: str | None
+    url: str | None
+    text: str | None
+    links: dict[str, list[str]]
+
+
+def lesson_row(
+    lesson: str, triples: Iterable[tuple[str, str, str]], *, url: str | None, text: str | None
+) -> LessonRow:
+    """The row of the lesson ``lesson`` (N-Triples ``<iri>``) from its record's triples
+    (terms as N-Triples text, :func:`kg.terms.ntriples_terms`)."""
+    found: dict[str, set[str]] = {}
+    for s, p, o in triples:
+        name = _LINKS.get(p) if s == lesson else None
+        if name is not None and o.startswith("<"):
+            found.setdefault(name, set()).add(o[1:-1])
+    links = {name: sorted(found[name]) for name in LINK_PROPERTIES if name in found}
+    evaluation = links.get("evaluation", [None])[0]
+    short = None if text is None else text[:TEXT_CHARS]
+    return LessonRow(lesson[1:-1], evaluation, url, short, links)
+
+
+class LessonIndex:
+    """The lesson rows of a store, by record graph. ``path`` ``None``: in memory.
+    ``read_only``: an existing file, opened for reading (a missing one reads as empty and
+    incomplete)."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self._rows: list[tuple[str, str, str | None, str | None, str | None, str]] = []
+        if path is None:
+            self.db = sqlite3.connect(":memory:")
+        elif read_only:
+            if not path.is_file():
+                self.db = sqlite3.connect(":memory:")
+                self.db.executescript(_SCHEMA)
+                self._set_complete(False)
+                return
+            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            return
+        else:
+            self.db = sqlite3.connect(str(path))
+        self.db.executescript(_SCHEMA)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the index holds a row for every record of the store, and nothing else
+        changed what the rows say."""
+        found = self.db.execute("SELECT value FROM state WHERE key = 'complete'").fetchone()
+        return found is not None and found[0] == "1"
+
+    def start(self, *, empty_store: bool) -> None:
+        """Before the first row of a store: complete only if the store holds no record yet."""
+        if self.db.execute("SELECT 1 FROM state WHERE key = 'complete'").fetchone() is None:
+            self._set_complete(empty_store)
+
+    def invalidate(self) -> None:
+        """The store changed in a way the rows do not follow: stop using them."""
+        self._set_complete(False)
+
+    def mark_complete(self) -> None:
+        """Every record of the store has its row again (after a load that began complete)."""
+        self._set_complete(True)
+
+    def _set_complete(self, value: bool) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO state VALUES ('complete', ?)", ("1" if value else "0",)
+        )
+        self.db.commit()
+
+    def add(self, graph: str, row: LessonRow) -> None:
+        """The row of the record graph ``graph`` (buffered; :meth:`commit` writes)."""
+        self._rows.append((graph, row.lesson, row.evaluation, row.url, row.text, _dump(row)))
+        if len(self._rows) >= _BATCH:
+            self._write()
+
+    def replace(self, graph: str, row: LessonRow | None) -> None:
+        """The record graph ``graph`` now has ``row`` (``None``: it is gone). Written at once."""
+        self.commit()
+        if row is None:
+            self.db.execute("DELETE FROM lesson WHERE graph = ?", (graph,))
+        else:
+            self.add(graph, row)
+            self._write()
+        self.db.commit()
+
+    def commit(self) -> None:
+        """Write what :meth:`add` buffered."""
+        self._write()
+        self.db.commit()
+
+    def _write(self) -> None:
+        if self._rows:
+            insert = "INSERT OR REPLACE INTO lesson VALUES (?, ?, ?, ?, ?, ?)"
+            self.db.executemany(insert, self._rows)
+            self._rows = []
+
+    def rows(self) -> Iterator[LessonRow]:
+        """Every lesson row, in the order of the lesson IRIs."""
+        query = "SELECT lesson, evaluation, url, text, links FROM lesson ORDER BY lesson"
+        for lesson, evaluation, url, text, links in self.db.execute(query):
+            yield LessonRow(lesson, evaluation, url, text, json.loads(links))
+
+
+def _dump(row: LessonRow) -> str:
+    return json.dumps(row.links, ensure_ascii=False, separators=(",", ":"))

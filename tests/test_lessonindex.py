@@ -1,0 +1,200 @@
+"""The lesson index (kg.lessonindex): every network drawn from it equals the one drawn
+from SPARQL, it follows rebuilt records, and it stops being used when the store changes
+behind its back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build
+from kg.lessonindex import LessonIndex, lesson_row
+from kg.netdata import NetworkData
+from kg.network import NETWORKS, Filters, project
+from kg.query import run_query
+from kg.resources import sample_dir
+from kg.store import EvalStore
+
+EK = "https://w3id.org/evalkg/ontology#"
+
+FILTERS = [
+    Filters(),
+    Filters(country="Chile"),
+    Filters(region="Africa"),
+    Filters(theme="Programme implementation"),
+    Filters(kind="final"),
+    Filters(year=2022),
+]
+
+
+def same_graph(a: nx.Graph, b: nx.Graph) -> None:
+    """Same nodes and edges with the same attributes, and the same graph attributes."""
+    assert a.graph == b.graph
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    edges_a = {frozenset((u, v)): d for u, v, d in a.edges(data=True)}
+    edges_b = {frozenset((u, v)): d for u, v, d in b.edges(data=True)}
+    assert edges_a == edges_b
+
+
+def uses_index(store: EvalStore) -> bool:
+    return NetworkData(store).index is not None
+
+
+@pytest.mark.parametrize("network", sorted(NETWORKS))
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: str(f.active() or "all"))
+def test_every_network_from_the_index_equals_sparql(
+    sample_store: EvalStore, network: str, filters: Filters
+) -> None:
+    assert uses_index(sample_store)
+    from_index = project(sample_store, network, filters=filters)
+    from_sparql = project(sample_store, network, filters=filters, use_index=False)
+    assert from_sparql.number_of_nodes() > 0 or filters.active()
+    same_graph(from_index, from_sparql)
+
+
+def test_lessons_with_some_links_missing(tmp_path: Path) -> None:
+    """A lesson with themes but no location is in no themes-network tie (the query joins
+    both), one with no organization in no actors node: the index says the same."""
+    shutil.copytree(sample_dir(), tmp_path / "in")
+    (tmp_path / "in" / "extra.jsonl").write_text(
+        '{"eval_number": "9001", "eval_title": "Skills Independent Final Evaluation", '
+        '"url": "https://webapps.ilo.org/ievaldiscovery/lessons/9001", '
+        '"lessons_learned": {"description": "Plain text.", '
+        '"themes": [{"theme": "Gender equality", "category": "Lessons"}]}}\n',
+        encoding="utf-8",
+    )
+    store = EvalStore()
+    assert build([tmp_path / "in"], store=store).ok
+    assert uses_index(store)
+    for network in NETWORKS:
+        same_graph(project(store, network), project(store, network, use_index=False))
+    themes = project(store, "themes")
+    assert "https://w3id.org/evalkg/id/theme/gender-equality" not in themes
+
+
+def test_the_index_has_a_row_per_lesson(sample_store: EvalStore) -> None:
+    rows = list(sample_store.lesson_index.rows())
+    lessons = run_query(sample_store, f"SELECT ?l WHERE {{ ?l a <{EK}Lesson> }}").rows
+    assert sorted(r.lesson for r in rows) == sorted(str(row[0].value) for row in lessons)
+    seed = next(r for r in rows if r.lesson.endswith("/lesson/242868"))
+    assert seed.url == "https://webapps.ilo.org/ievaldiscovery/lessons/242868"
+    assert seed.evaluation is not None and seed.evaluation.endswith("/evaluation/3642")
+    assert seed.text is not None and seed.text.startswith("(4) Los productos")
+    assert len(seed.text) == 240
+    assert "https://w3id.org/evalkg/id/org/cut-chile" in seed.links["mentionsOrganization"]
+
+
+def test_a_folder_store_keeps_its_index(sample_folder: Path) -> None:
+    assert (sample_folder / "lessons.sqlite").is_file()
+    store = EvalStore.open(sample_folder)
+    assert store.lesson_index.complete
+    assert len(list(store.lesson_index.rows())) == len(NetworkData(store).lessons)
+
+
+def test_a_rebuilt_record_rebuilds_its_row(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(sample_dir(), folder)
+    store = EvalStore()
+    build([folder], store=store)
+    page = next(folder.glob("000_*.txt"))
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("OIM", "FAO").replace("IOM", "FAO"),
+        encoding="utf-8",
+    )
+    assert build([folder], store=store).replaced == 1
+    assert uses_index(store)
+    for network in NETWORKS:
+        same_graph(project(store, network), project(store, network, use_index=False))
+    fao = "https://w3id.org/evalkg/id/org/fao"
+    assert fao in project(store, "actors")
+
+
+def test_an_update_stops_the_index(tmp_path: Path) -> None:
+    store = EvalStore.create(tmp_path / "store")
+    build([sample_dir()], store=store)
+    assert uses_index(store)
+    run_query(
+        store,
+        f"DELETE WHERE {{ GRAPH ?g {{ ?l <{EK}mentionsOrganization> ?o }} }}",
+        allow_update=True,
+    )
+    assert not store.lesson_index.complete
+    assert project(store, "actors").number_of_nodes() == 0  # read from SPARQL
+    del store
+    assert not EvalStore.open(tmp_path / "store").lesson_index.complete
+
+
+def test_replacing_a_record_graph_directly_stops_the_index(sample_folder: Path) -> None:
+    store = EvalStore()
+    build([sample_dir()], store=store)
+    store.replace_graph(ox.NamedNode(store.base_iri + "record/242868"), [])
+    assert not uses_index(store)
+    other = EvalStore()
+    build([sample_dir()], store=other)
+    other.replace_graph(ox.NamedNode(other.base_iri + "graph/extra"), [])
+    assert uses_index(other)  # not a record's graph: the rows still hold
+
+
+def test_a_store_built_before_its_index_does_not_use_it(tmp_path: Path) -> None:
+    pages = sorted(sample_dir().glob("*.txt"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for n, page in enumerate(pages):
+        shutil.copy(page, (first if n % 2 else second) / page.name)
+    folder = tmp_path / "store"
+    store = EvalStore.create(folder)
+    build([first], store=store)
+    del store
+    (folder / "lessons.sqlite").unlink()  # as a store built by an evalkg without one
+    store = EvalStore.create(folder)
+    build([second], store=store)
+    assert not store.lesson_index.complete
+    assert len(project(store, "actors")) == len(project(store, "actors", use_index=False))
+
+
+def test_a_missing_index_reads_as_incomplete(tmp_path: Path, sample_folder: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(sample_folder, copy)
+    (copy / "lessons.sqlite").unlink()
+    store = EvalStore.open(copy)
+    assert not store.lesson_index.complete
+    assert not (copy / "lessons.sqlite").exists()  # reading did not create it
+
+
+def test_lesson_row_keeps_only_the_lessons_links() -> None:
+    lesson = "<urn:lesson>"
+    triples: list[tuple[str, str, str]] = [
+        (lesson, f"<{EK}country>", "<urn:chl>"),
+        (lesson, f"<{EK}country>", "<urn:chl>"),
+        (lesson, f"<{EK}mentionsOrganization>", "<urn:b>"),
+        (lesson, f"<{EK}mentionsOrganization>", "<urn:a>"),
+        (lesson, f"<{EK}context>", '"<urn:not-a-link>"'),
+        ("<urn:other>", f"<{EK}country>", "<urn:mex>"),
+        (lesson, f"<{EK}evaluation>", "<urn:eval>"),
+    ]
+    row = lesson_row(lesson, triples, url=None, text="x" * 300)
+    assert row.lesson == "urn:lesson"
+    assert row.evaluation == "urn:eval"
+    assert row.links == {
+        "evaluation": ["urn:eval"],
+        "country": ["urn:chl"],
+        "mentionsOrganization": ["urn:a", "urn:b"],
+    }
+    assert row.text == "x" * 240
+
+
+def test_replace_removes_a_row() -> None:
+    index = LessonIndex()
+    index.start(empty_store=True)
+    row: Any = lesson_row("<urn:l>", [], url="u", text=None)
+    index.replace("urn:g", row)
+    assert [r.url for r in index.rows()] == ["u"]
+    index.replace("urn:g", None)
+    assert list(index.rows()) == []
+    assert index.complete
