@@ -1,14 +1,16 @@
 """The lesson index: what the network views read about each lesson, kept beside the graph.
 
-A network view needs, for every lesson, its evaluation, its page, the start of its text
-and the entities it links to (``ek:mentionsOrganization``, ``ek:country``, …). On a
+A network view needs, for every lesson, its evaluation (with its title, year and kinds),
+its page, the start of its text and the entities it links to
+(``ek:mentionsOrganization``, ``ek:country``, …). On a
 large store, reading those from SPARQL is most of the time a view takes: Oxigraph looks
 up every IRI of every row (about 7 s for the 645,000 lesson-organization pairs of
 100,000 records, ``benchmarks/bench_view.py``). The build already has them in hand when
 it maps a record, so it keeps them here, one row per record, next to the record's graph;
 replacing a record replaces its row. The rows hold exactly what the queries
-``network-lessons.rq`` and ``network-full.rq`` would return, and the tests check that
-every network drawn from the index equals the one drawn from SPARQL.
+``network-lessons.rq``, ``network-full.rq`` and ``network-evaluation-details.rq`` would
+return, and the tests check that every network drawn from the index equals the one drawn
+from SPARQL.
 
 The index lives in SQLite (``lessons.sqlite`` in the store folder; in memory for an
 in-memory store). It is only used while it is *complete*: a store that held records
@@ -17,7 +19,7 @@ record's graph directly, marks it incomplete, and the views go back to SPARQL.
 
 >>> index = LessonIndex()
 >>> index.start(empty_store=True)
->>> row = LessonRow("urn:l", "urn:e", None, "Text", {"country": ["urn:c"]})
+>>> row = LessonRow("urn:l", "urn:e", None, "Text", {"country": ["urn:c"]}, "T", None, ())
 >>> index.add("urn:g", row)
 >>> index.commit()
 >>> [r.links for r in index.rows()], index.complete
@@ -26,13 +28,12 @@ record's graph directly, marks it incomplete, and the views go back to SPARQL.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .vocab import EK
+from .vocab import DCT, EK
 
 #: The lesson → entity properties the network queries read (``queries/network-full.rq``).
 LINK_PROPERTIES = (
@@ -49,34 +50,56 @@ LINK_PROPERTIES = (
 #: Characters of the lesson's text kept (``queries/network-lessons.rq``).
 TEXT_CHARS = 240
 
-_SCHEMA = """
+#: Bumped when the table changes; an index of another version is not used.
+VERSION = "2"
+# IRIs never hold spaces, so each property's IRIs are one space-separated column.
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS lesson (
-    graph TEXT PRIMARY KEY, lesson TEXT NOT NULL, evaluation TEXT, url TEXT, text TEXT,
-    links TEXT NOT NULL
+    graph TEXT PRIMARY KEY, lesson TEXT NOT NULL, url TEXT, text TEXT,
+    evaluation_title TEXT, evaluation_year TEXT, evaluation_kinds TEXT NOT NULL,
+    {", ".join(f"{name} TEXT NOT NULL" for name in LINK_PROPERTIES)}
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_COLUMNS = (
+    "lesson, url, text, evaluation_title, evaluation_year, evaluation_kinds, "
+    + ", ".join(LINK_PROPERTIES)
+)
 _BATCH = 20_000
 _LINKS = {f"<{EK}{name}>": name for name in LINK_PROPERTIES}
+_TITLE, _YEAR = f"<{DCT}title>", f"<{EK}year>"
+_KINDS = (f"<{EK}timing>", f"<{EK}nature>")
 
 
 class LessonRow(NamedTuple):
     """One lesson: its IRI, its evaluation's IRI, its page (``ek:lessonUrl``), the first
-    :data:`TEXT_CHARS` characters of its description (else its context), and the IRIs it
-    links to, by property name (each list sorted, without repeats)."""
+    :data:`TEXT_CHARS` characters of its description (else its context), the IRIs it
+    links to, by property name (each list sorted, without repeats), and what its record
+    says of the evaluation: ``dct:title``, ``ek:year`` and the ``ek:timing`` and
+    ``ek:nature`` IRIs."""
 
     lesson: str
     evaluation: str | None
     url: str | None
     text: str | None
     links: dict[str, list[str]]
+    evaluation_title: str | None
+    evaluation_year: str | None
+    evaluation_kinds: tuple[str, ...]
 
 
 def lesson_row(
-    lesson: str, triples: Iterable[tuple[str, str, str]], *, url: str | None, text: str | None
+    lesson: str,
+    triples: Iterable[tuple[str, str, str]],
+    shared: Iterable[tuple[str, str, str]] = (),
+    *,
+    url: str | None,
+    text: str | None,
+    title: str | None = None,
 ) -> LessonRow:
-    """The row of the lesson ``lesson`` (N-Triples ``<iri>``) from its record's triples
-    (terms as N-Triples text, :func:`kg.terms.ntriples_terms`)."""
+    """The row of the lesson ``lesson`` (N-Triples ``<iri>``) from its record's own and
+    shared triples (terms as N-Triples text, :func:`kg.terms.ntriples_terms`); ``title``
+    is the record's evaluation title, verbatim (the ``dct:title`` the triples hold)."""
     found: dict[str, set[str]] = {}
     for s, p, o in triples:
         name = _LINKS.get(p) if s == lesson else None
@@ -84,8 +107,20 @@ def lesson_row(
             found.setdefault(name, set()).add(o[1:-1])
     links = {name: sorted(found[name]) for name in LINK_PROPERTIES if name in found}
     evaluation = links.get("evaluation", [None])[0]
+    has_title, year, kinds = False, None, set()
+    subject = f"<{evaluation}>"
+    for s, p, o in shared:
+        if s != subject:
+            continue
+        if p == _TITLE:
+            has_title = True
+        elif p == _YEAR and o.startswith('"'):
+            year = o[1:].split('"', 1)[0]  # an xsd:gYear: digits, nothing to unescape
+        elif p in _KINDS and o.startswith("<"):
+            kinds.add(o[1:-1])
     short = None if text is None else text[:TEXT_CHARS]
-    return LessonRow(lesson[1:-1], evaluation, url, short, links)
+    title = title if has_title else None
+    return LessonRow(lesson[1:-1], evaluation, url, short, links, title, year, tuple(sorted(kinds)))
 
 
 class LessonIndex:
@@ -94,7 +129,7 @@ class LessonIndex:
     incomplete)."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
-        self._rows: list[tuple[str, str, str | None, str | None, str | None, str]] = []
+        self._rows: list[tuple[str | None, ...]] = []
         if path is None:
             self.db = sqlite3.connect(":memory:")
         elif read_only:
@@ -112,13 +147,14 @@ class LessonIndex:
     @property
     def complete(self) -> bool:
         """Whether the index holds a row for every record of the store, and nothing else
-        changed what the rows say."""
-        found = self.db.execute("SELECT value FROM state WHERE key = 'complete'").fetchone()
-        return found is not None and found[0] == "1"
+        changed what the rows say (and it is of this :data:`VERSION`)."""
+        state = dict(self.db.execute("SELECT key, value FROM state"))
+        return state.get("complete") == "1" and state.get("version") == VERSION
 
     def start(self, *, empty_store: bool) -> None:
         """Before the first row of a store: complete only if the store holds no record yet."""
         if self.db.execute("SELECT 1 FROM state WHERE key = 'complete'").fetchone() is None:
+            self.db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (VERSION,))
             self._set_complete(empty_store)
 
     def invalidate(self) -> None:
@@ -137,7 +173,19 @@ class LessonIndex:
 
     def add(self, graph: str, row: LessonRow) -> None:
         """The row of the record graph ``graph`` (buffered; :meth:`commit` writes)."""
-        self._rows.append((graph, row.lesson, row.evaluation, row.url, row.text, _dump(row)))
+        links = row.links
+        self._rows.append(
+            (
+                graph,
+                row.lesson,
+                row.url,
+                row.text,
+                row.evaluation_title,
+                row.evaluation_year,
+                " ".join(row.evaluation_kinds),
+                *(" ".join(links.get(name, ())) for name in LINK_PROPERTIES),
+            )
+        )
         if len(self._rows) >= _BATCH:
             self._write()
 
@@ -158,16 +206,19 @@ class LessonIndex:
 
     def _write(self) -> None:
         if self._rows:
-            insert = "INSERT OR REPLACE INTO lesson VALUES (?, ?, ?, ?, ?, ?)"
+            marks = ", ".join("?" * (7 + len(LINK_PROPERTIES)))
+            insert = f"INSERT OR REPLACE INTO lesson VALUES ({marks})"
             self.db.executemany(insert, self._rows)
             self._rows = []
 
     def rows(self) -> Iterator[LessonRow]:
-        """Every lesson row, in the order of the lesson IRIs."""
-        query = "SELECT lesson, evaluation, url, text, links FROM lesson ORDER BY lesson"
-        for lesson, evaluation, url, text, links in self.db.execute(query):
-            yield LessonRow(lesson, evaluation, url, text, json.loads(links))
-
-
-def _dump(row: LessonRow) -> str:
-    return json.dumps(row.links, ensure_ascii=False, separators=(",", ":"))
+        """Every lesson row, in the order of the record graphs' IRIs."""
+        names = LINK_PROPERTIES
+        for lesson, url, text, title, year, kinds, *columns in self.db.execute(
+            f"SELECT {_COLUMNS} FROM lesson ORDER BY graph"
+        ):
+            pairs = zip(names, columns, strict=True)
+            links = {name: found.split() for name, found in pairs if found}
+            evaluation = links["evaluation"][0] if "evaluation" in links else None
+            kinds_found = tuple(kinds.split())
+            yield LessonRow(lesson, evaluation, url, text, links, title, year, kinds_found)

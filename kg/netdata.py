@@ -184,15 +184,21 @@ class NetworkData:
     @cached_property
     def evaluations(self) -> dict[str, EvaluationDetails]:
         """Evaluation IRI → its title, year and kinds."""
-        table: dict[str, EvaluationDetails] = {}
-        for evaluation, title, year, timing, nature in rows(
-            self.store, "network-evaluation-details"
-        ):
-            kinds = frozenset(kind_key(t.value.rsplit("#", 1)[-1]) for t in (timing, nature) if t)
-            table.setdefault(
-                evaluation.value, EvaluationDetails(_value(title), _value(year), kinds)
+        found: Iterable[tuple[str, str | None, str | None, Iterable[str]]]
+        if self.index is not None:
+            found = (
+                (r.evaluation, r.evaluation_title, r.evaluation_year, r.evaluation_kinds)
+                for r in self.index
+                if r.evaluation is not None
             )
-        return table
+        else:
+            found = (
+                (e.value, _value(title), _value(year), [k.value for k in (timing, nature) if k])
+                for e, title, year, timing, nature in rows(
+                    self.store, "network-evaluation-details"
+                )
+            )
+        return _evaluation_details(found)
 
     @cached_property
     def lessons(self) -> dict[str, dict[str, Any]]:
@@ -326,6 +332,31 @@ class NetworkData:
             close = close_names(value, candidates)
             raise ConfigError(f"no {what} of that name{close}", value=value)
         return found
+
+
+def _evaluation_details(
+    found: Iterable[tuple[str, str | None, str | None, Iterable[str]]],
+) -> dict[str, EvaluationDetails]:
+    """Evaluation IRI → details, from ``(IRI, title, year, kind IRIs)`` rows. An
+    evaluation whose records disagree gets the least title and year and every kind, so
+    the result does not depend on the order of the rows."""
+    titles: dict[str, set[str]] = defaultdict(set)
+    years: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for evaluation, title, year, kind_iris in found:
+        if title is not None:
+            titles[evaluation].add(title)
+        if year is not None:
+            years[evaluation].add(year)
+        kinds[evaluation].update(kind_key(k.rsplit("#", 1)[-1]) for k in kind_iris)
+    return {
+        e: EvaluationDetails(
+            min(titles[e]) if e in titles else None,
+            min(years[e]) if e in years else None,
+            frozenset(kinds[e]),
+        )
+        for e in kinds
+    }
 
 
 def close_names(value: str, entities: dict[str, Entity], n: int = 5) -> str:

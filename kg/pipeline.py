@@ -131,8 +131,10 @@ class RecordMapper:
         result.row = lesson_row(
             mapped.lesson,
             mapped.triples,
+            mapped.shared,
             url=record.lesson_url,
             text=texts.get("context") if text is None else text,
+            title=record.title,
         )
         return result
 

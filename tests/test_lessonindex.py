@@ -77,6 +77,16 @@ def test_lessons_with_some_links_missing(tmp_path: Path) -> None:
     assert "https://w3id.org/evalkg/id/theme/gender-equality" not in themes
 
 
+def test_the_tables_from_the_index_equal_sparqls(sample_store: EvalStore) -> None:
+    from_index, from_sparql = NetworkData(sample_store), NetworkData(sample_store, use_index=False)
+    assert from_index.index is not None and from_sparql.index is None
+    assert from_index.evaluations == from_sparql.evaluations
+    assert any(d.kinds and d.year and d.title for d in from_index.evaluations.values())
+    assert from_index.lessons == from_sparql.lessons
+    assert from_index.regions == from_sparql.regions
+    assert from_index.facets == from_sparql.facets
+
+
 def test_the_index_has_a_row_per_lesson(sample_store: EvalStore) -> None:
     rows = list(sample_store.lesson_index.rows())
     lessons = run_query(sample_store, f"SELECT ?l WHERE {{ ?l a <{EK}Lesson> }}").rows
