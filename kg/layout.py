@@ -104,14 +104,15 @@ def _place_communities(
     if len(groups) == 1:
         return np.zeros((1, 2))
     group_of = {nodes[i]: k for k, members in enumerate(groups) for i in members}
-    meta = nx.Graph()
-    meta.add_nodes_from(range(len(groups)))
-    for u, v, data in graph.edges(data=True):
+    between: dict[tuple[int, int], float] = {}
+    for u, v, weight in graph.edges(data="weight", default=1.0):
         a, b = group_of[u], group_of[v]
         if a != b:
-            weight = float(data.get("weight", 1.0))
-            previous = meta.get_edge_data(a, b, default={"weight": 0.0})["weight"]
-            meta.add_edge(a, b, weight=previous + weight)
+            key = (a, b) if a < b else (b, a)
+            between[key] = between.get(key, 0.0) + float(weight)
+    meta = nx.Graph()
+    meta.add_nodes_from(range(len(groups)))
+    meta.add_weighted_edges_from((a, b, w) for (a, b), w in between.items())
     centres = _force_layout(meta, list(range(len(groups))), seed=seed, iterations=iterations)
     centres = _scale_to_sizes(centres, 2.0 * float(np.median(discs)))
     centres = _remove_overlaps(centres, discs, seed=seed)
@@ -130,10 +131,13 @@ def _force_layout(graph: Any, nodes: list[Hashable], *, seed: int, iterations: i
     index = {n: i for i, n in enumerate(nodes)}
     edges: list[tuple[int, int]] = []
     weights: list[float] = []
-    for u, v, data in graph.subgraph(nodes).edges(data=True):
-        if u != v:
-            edges.append((index[u], index[v]))
-            weights.append(1.0 + math.log1p(max(float(data.get("weight", 1.0)), 0.0)))
+    adjacency = graph.adj
+    for i, u in enumerate(nodes):  # in the order of ``nodes``: the same on every run
+        for v, data in adjacency[u].items():
+            j = index.get(v)
+            if j is not None and j > i:
+                edges.append((i, j))
+                weights.append(1.0 + math.log1p(max(float(data.get("weight", 1.0)), 0.0)))
     rng = np.random.default_rng(seed)
     start = rng.uniform(-1.0, 1.0, size=(len(nodes), 2)) * math.sqrt(len(nodes))
     ig_graph = igraph.Graph(n=len(nodes), edges=edges)

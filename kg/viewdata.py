@@ -139,12 +139,18 @@ def view_data(graph: Any, settings: ViewSettings | None = None) -> ViewData:
 def _most_central(
     graph: Any, metrics: dict[Hashable, dict[str, Any]], settings: ViewSettings
 ) -> Any:
-    """``graph``, or its ``max_nodes`` most central nodes (by ``size_by``) when larger."""
+    """``graph``, or its ``max_nodes`` most central nodes (by ``size_by``) when larger (a
+    copy, not a view: the layout and the page data walk it many times)."""
     limit = settings.max_nodes
     if limit is None or graph.number_of_nodes() <= limit:
         return graph
     ranked = sorted(graph, key=lambda n: (-metrics[n][settings.size_by], str(n)))
-    return graph.subgraph(ranked[:limit])
+    keep = set(ranked[:limit])
+    kept = graph.__class__()
+    kept.graph.update(graph.graph)
+    kept.add_nodes_from((n, attrs) for n, attrs in graph.nodes(data=True) if n in keep)
+    kept.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if u in keep and v in keep)
+    return kept
 
 
 def _payload(
@@ -226,24 +232,29 @@ def prune_edges(
     """The ties to draw: all of them within ``budget``; else every node's two strongest,
     then the strongest of the rest until ``budget``."""
 
-    def strength(edge: tuple[Hashable, Hashable]) -> tuple[float, float, str]:
-        u, v = edge
-        weight = float(graph.edges[u, v].get("weight", 1.0))
-        return (-weight, -(centrality[u] + centrality[v]), f"{u}\x00{v}")
+    Key = tuple[float, float, str, Hashable, Hashable]
 
-    edges = [(u, v) for u, v in graph.edges() if u != v]
+    def strength(u: Hashable, v: Hashable, weight: object) -> Key:
+        """Strongest first: weight, then the ends' centrality, then the names."""
+        w = float(weight) if isinstance(weight, (int, float)) else 1.0
+        return (-w, -(centrality[u] + centrality[v]), f"{u}\x00{v}", u, v)
+
+    edges = [(u, v, w) for u, v, w in graph.edges(data="weight", default=1.0) if u != v]
     if len(edges) <= budget:
-        return edges
-    kept: dict[frozenset[Hashable], tuple[Hashable, Hashable]] = {}
-    for node in graph:
-        ties = heapq.nsmallest(2, ((node, o) for o in graph[node] if o != node), key=strength)
-        for u, v in ties:
-            kept.setdefault(frozenset((u, v)), (u, v))
-    for u, v in sorted(edges, key=strength):
+        return [(u, v) for u, v, _ in edges]
+    kept: dict[frozenset[Hashable], Key] = {}
+    for node, neighbours in graph.adj.items():
+        ties = heapq.nsmallest(
+            2,
+            (strength(node, o, d.get("weight", 1.0)) for o, d in neighbours.items() if o != node),
+        )
+        for key in ties:
+            kept.setdefault(frozenset(key[3:]), key)
+    for key in sorted(strength(u, v, w) for u, v, w in edges):
         if len(kept) >= budget:
             break
-        kept.setdefault(frozenset((u, v)), (u, v))
-    return sorted(kept.values(), key=strength)
+        kept.setdefault(frozenset(key[3:]), key)
+    return [(key[3], key[4]) for key in sorted(kept.values())]
 
 
 def _edge_budget(graph: Any, settings: ViewSettings) -> int:
@@ -511,13 +522,12 @@ def _ties(graph: Any, node: Hashable, index: dict[Hashable, int], limit: int) ->
     ties = heapq.nsmallest(
         limit,
         (
-            (float(data.get("weight", 1.0)), other)
-            for other, data in graph[node].items()
+            (-float(data.get("weight", 1.0)), str(other), other)
+            for other, data in graph.adj[node].items()
             if other != node
         ),
-        key=lambda item: (-item[0], str(item[1])),
     )
-    return [[index[other], round(weight, 3)] for weight, other in ties]
+    return [[index[other], round(-weight, 3)] for weight, _, other in ties]
 
 
 def _edge_row(

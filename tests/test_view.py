@@ -305,6 +305,37 @@ def test_nodes_do_not_overlap_and_layout_is_reproducible() -> None:
     assert sum(inside) / len(inside) * 2 < sum(across) / len(across)  # communities sit apart
 
 
+LAYOUT_CHILD = """
+import json, networkx as nx
+from kg.layout import positions
+graph = nx.planted_partition_graph(4, 20, 0.4, 0.02, seed=5)
+graph = nx.relabel_nodes(graph, lambda n: f"urn:n{n}")
+for u, v in graph.edges:
+    graph.edges[u, v]["weight"] = float(len(u + v) % 5 + 1)
+community = {n: int(n[5:]) // 20 for n in graph}
+print(json.dumps(positions(graph, dict.fromkeys(graph, 6.0), communities=community, seed=1)))
+"""
+
+
+def test_layout_is_the_same_whatever_the_hash_seed() -> None:
+    """String node ids hash differently in every process: the layout must not follow."""
+    import os
+    import subprocess
+    import sys
+
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", LAYOUT_CHILD],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert runs[0] and runs[0] == runs[1] == runs[2]
+
+
 def test_dense_graphs_keep_their_strongest_ties_and_say_what_was_hidden() -> None:
     graph = nx.complete_graph(40)
     for u, v in graph.edges:
