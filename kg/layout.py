@@ -112,7 +112,7 @@ def _place_communities(
             between[key] = between.get(key, 0.0) + float(weight)
     meta = nx.Graph()
     meta.add_nodes_from(range(len(groups)))
-    meta.add_weighted_edges_from((a, b, w) for (a, b), w in between.items())
+    meta.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(between.items()))
     centres = _force_layout(meta, list(range(len(groups))), seed=seed, iterations=iterations)
     centres = _scale_to_sizes(centres, 2.0 * float(np.median(discs)))
     centres = _remove_overlaps(centres, discs, seed=seed)
@@ -129,15 +129,16 @@ def _force_layout(graph: Any, nodes: list[Hashable], *, seed: int, iterations: i
     if len(nodes) == 1:
         return np.zeros((1, 2))
     index = {n: i for i, n in enumerate(nodes)}
-    edges: list[tuple[int, int]] = []
-    weights: list[float] = []
     adjacency = graph.adj
-    for i, u in enumerate(nodes):  # in the order of ``nodes``: the same on every run
+    ties: list[tuple[int, int, float]] = []
+    for i, u in enumerate(nodes):
         for v, data in adjacency[u].items():
             j = index.get(v)
             if j is not None and j > i:
-                edges.append((i, j))
-                weights.append(1.0 + math.log1p(max(float(data.get("weight", 1.0)), 0.0)))
+                ties.append((i, j, 1.0 + math.log1p(max(float(data.get("weight", 1.0)), 0.0))))
+    ties.sort()  # the order of ``nodes``, not that of the edges: the same on every run
+    edges = [(i, j) for i, j, _ in ties]
+    weights = [w for _, _, w in ties]
     rng = np.random.default_rng(seed)
     start = rng.uniform(-1.0, 1.0, size=(len(nodes), 2)) * math.sqrt(len(nodes))
     ig_graph = igraph.Graph(n=len(nodes), edges=edges)

@@ -61,10 +61,7 @@ CREATE TABLE IF NOT EXISTS lesson (
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-_COLUMNS = (
-    "lesson, url, text, evaluation_title, evaluation_year, evaluation_kinds, "
-    + ", ".join(LINK_PROPERTIES)
-)
+_FIELDS = "lesson, url, text, evaluation_title, evaluation_year, evaluation_kinds"
 _BATCH = 20_000
 _LINKS = {f"<{EK}{name}>": name for name in LINK_PROPERTIES}
 _TITLE, _YEAR = f"<{DCT}title>", f"<{EK}year>"
@@ -211,11 +208,13 @@ class LessonIndex:
             self.db.executemany(insert, self._rows)
             self._rows = []
 
-    def rows(self) -> Iterator[LessonRow]:
-        """Every lesson row, in the order of the record graphs' IRIs."""
-        names = LINK_PROPERTIES
+    def rows(self, properties: Iterable[str] = LINK_PROPERTIES) -> Iterator[LessonRow]:
+        """Every lesson row, in the order of the record graphs' IRIs, with the links of
+        ``properties`` only (names of :data:`LINK_PROPERTIES`; the evaluation always)."""
+        wanted = {"evaluation", *properties}
+        names = [name for name in LINK_PROPERTIES if name in wanted]
         for lesson, url, text, title, year, kinds, *columns in self.db.execute(
-            f"SELECT {_COLUMNS} FROM lesson ORDER BY graph"
+            f"SELECT {_FIELDS}, {', '.join(names)} FROM lesson ORDER BY graph"
         ):
             pairs = zip(names, columns, strict=True)
             links = {name: found.split() for name, found in pairs if found}

@@ -69,10 +69,16 @@ def compute_metrics(
     """
     import igraph as ig
 
-    nodes = list(graph.nodes)
+    # nodes and edges in a canonical order: the result depends on the graph, not on the
+    # order its nodes and edges were added in
+    nodes = sorted(graph.nodes, key=str)
     index = {node: i for i, node in enumerate(nodes)}
-    ends = [(index[u], index[v]) for u, v in graph.edges]
-    weights = [float(w) for _, _, w in graph.edges(data="weight", default=1.0)]
+    ties = sorted(
+        (min(index[u], index[v]), max(index[u], index[v]), w)
+        for u, v, w in graph.edges(data="weight", default=1.0)
+    )
+    ends = [(i, j) for i, j, _ in ties]
+    weights = [float(w) for _, _, w in ties]
     if any(not math.isfinite(w) or w <= 0 for w in weights):
         weights = [w if math.isfinite(w) and w > 0 else 1.0 for w in weights]
     inner = ig.Graph(n=len(nodes), edges=ends)

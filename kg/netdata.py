@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from .actors import KINDS
 from .errors import ConfigError
 from .geo import fold
-from .lessonindex import LessonRow
+from .lessonindex import LINK_PROPERTIES, LessonRow
 from .queries import get_query
 from .query import run_query
 from .store import EvalStore
@@ -166,12 +166,19 @@ class NetworkData:
     """Lessons, facets and entity names of a store, and the lessons ``filters`` keep.
 
     Queries run lazily, once each. ``use_index``: read lessons from the store's lesson
-    index when it is complete (else always from SPARQL).
+    index when it is complete (else always from SPARQL); ``properties``: the links a
+    network reads from it (besides evaluations, regions, and the facets filters test);
+    ``evaluation_names``: whether entities include evaluations (named by their titles;
+    a network without evaluation nodes reads ``network-names.rq``, which leaves them
+    out, instead of ``network-labels.rq``).
     """
 
     store: EvalStore
     filters: Filters = field(default_factory=Filters)
     use_index: bool = True
+    properties: tuple[str, ...] = LINK_PROPERTIES
+    evaluation_names: bool = True
+    _loaded: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     @cached_property
     def index(self) -> list[LessonRow] | None:
@@ -179,7 +186,10 @@ class NetworkData:
         if not self.use_index:
             return None
         index = self.store.lesson_index
-        return list(index.rows()) if index.complete else None
+        if not index.complete:
+            return None
+        self._loaded = {*self.properties, "region", *(FACETS if self.filters.active() else ())}
+        return list(index.rows(self._loaded))
 
     @cached_property
     def evaluations(self) -> dict[str, EvaluationDetails]:
@@ -234,7 +244,8 @@ class NetworkData:
         """Facet (``country``, ``region``, ``theme``, ``category``) → entity → lessons."""
         table: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         if self.index is not None:
-            for row in self.index:
+            loaded = self._loaded >= set(FACETS)
+            for row in self.index if loaded else self.store.lesson_index.rows(FACETS):
                 for facet in FACETS:
                     for entity in row.links.get(facet, ()):
                         table[facet][entity].add(row.lesson)
@@ -263,7 +274,8 @@ class NetworkData:
         """Entity IRI → its label, aliases, type and kind."""
         names: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
         classes: dict[str, set[str]] = defaultdict(set)
-        for entity, prop, label in rows(self.store, "network-labels"):
+        query = "network-labels" if self.evaluation_names else "network-names"
+        for entity, prop, label in rows(self.store, query):
             iri = entity.value
             if prop.value == RDF + "type":
                 classes[iri].add(label.value)
@@ -340,6 +352,7 @@ def _evaluation_details(
     """Evaluation IRI → details, from ``(IRI, title, year, kind IRIs)`` rows. An
     evaluation whose records disagree gets the least title and year and every kind, so
     the result does not depend on the order of the rows."""
+    keys: dict[str, str] = {}  # kind IRI -> key: few distinct, many rows
     titles: dict[str, set[str]] = defaultdict(set)
     years: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, set[str]] = defaultdict(set)
@@ -348,7 +361,10 @@ def _evaluation_details(
             titles[evaluation].add(title)
         if year is not None:
             years[evaluation].add(year)
-        kinds[evaluation].update(kind_key(k.rsplit("#", 1)[-1]) for k in kind_iris)
+        for iri in kind_iris:
+            if iri not in keys:
+                keys[iri] = kind_key(iri.rsplit("#", 1)[-1])
+            kinds[evaluation].add(keys[iri])
     return {
         e: EvaluationDetails(
             min(titles[e]) if e in titles else None,

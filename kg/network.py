@@ -89,27 +89,42 @@ def _topics_by_areas(
 
 @dataclass(frozen=True)
 class Projection:
-    """A network: the query listing each lesson's entities, the same entities read from
-    a lesson index row (``linked``), how they are tied, a title and the node types it
+    """A network: the query listing each lesson's entities, the lesson properties that
+    give the same entities in a lesson index row (``linked`` picks them from a row's
+    links; default: all of them), how they are tied, a title and the node types it
     holds. Call it with a store (and filters) for the graph."""
 
     name: str
     query: str
-    linked: Linked
+    properties: tuple[str, ...]
     pairs: Pairs
     title: str
     types: tuple[str, ...]
     lesson_nodes: bool = False  # the lessons are nodes themselves
+    linked: Linked | None = None
 
     def __call__(self, store: EvalStore, filters: Filters | None = None) -> nx.Graph:
-        return self.build(NetworkData(store, filters or Filters()))
+        return self.build(self.data(store, filters))
+
+    def data(
+        self, store: EvalStore, filters: Filters | None = None, *, use_index: bool = True
+    ) -> NetworkData:
+        """The data this network is drawn from."""
+        return NetworkData(
+            store,
+            filters or Filters(),
+            use_index=use_index,
+            properties=self.properties,
+            evaluation_names="evaluation" in self.types,
+        )
 
     def build(self, data: NetworkData) -> nx.Graph:
         """The network of the lessons ``data`` keeps."""
         links: dict[str, list[str]] = defaultdict(list)
         if data.index is not None:
+            linked = self.linked or _linked(*self.properties)
             for row in data.index:
-                found = self.linked(row.links)
+                found = linked(row.links)
                 if found and data.keeps(row.lesson):
                     links[row.lesson] = found
             return _assemble(self, data, links)
@@ -170,7 +185,7 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "actors",
             "network-actors",
-            _linked("mentionsOrganization"),
+            ("mentionsOrganization",),
             _cliques,
             "Actors: organizations named in the same lessons",
             ("organization",),
@@ -178,7 +193,7 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "places",
             "network-places",
-            _linked("mentionsOrganization", "mentionsPlace", "mentionsCountry", "country"),
+            ("mentionsOrganization", "mentionsPlace", "mentionsCountry", "country"),
             _cliques,
             "Actors and places: organizations, countries and places named in the same lessons",
             ("organization", "country", "place"),
@@ -186,7 +201,7 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "evaluations",
             "network-evaluations",
-            _linked("evaluation", "theme", "country", "mentionsOrganization"),
+            ("evaluation", "theme", "country", "mentionsOrganization"),
             _stars,
             "Evaluations: their lessons, themes, countries and organizations",
             ("evaluation", "lesson", "theme", "country", "organization"),
@@ -195,15 +210,16 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "themes",
             "network-themes",
-            _topics_and_areas,
+            ("theme", "category", "country", "region"),
             _topics_by_areas,
             "Themes: themes and categories against countries and regions",
             ("theme", "category", "country", "region"),
+            linked=_topics_and_areas,
         ),
         Projection(
             "full",
             "network-full",
-            _linked(*LINK_PROPERTIES),
+            LINK_PROPERTIES,
             _stars,
             "Full network: lessons and everything they link to",
             (
@@ -240,7 +256,7 @@ def project(
     projection = NETWORKS.get(network)
     if projection is None:
         raise ConfigError(f"unknown network (use {', '.join(NETWORKS)})", value=network)
-    data = NetworkData(store, filters or Filters(), use_index=use_index)
+    data = projection.data(store, filters, use_index=use_index)
     graph = projection.build(data)
     if focus is not None:
         graph = focus_graph(graph, focus, depth=depth, data=data)

@@ -230,18 +230,21 @@ def prune_edges(
     graph: Any, budget: int, centrality: dict[Hashable, float]
 ) -> list[tuple[Hashable, Hashable]]:
     """The ties to draw: all of them within ``budget``; else every node's two strongest,
-    then the strongest of the rest until ``budget``."""
+    then the strongest of the rest until ``budget``; strongest first."""
 
     Key = tuple[float, float, str, Hashable, Hashable]
 
     def strength(u: Hashable, v: Hashable, weight: object) -> Key:
-        """Strongest first: weight, then the ends' centrality, then the names."""
+        """Strongest first: weight, then the ends' centrality, then the names (each tie
+        named in one direction, whatever the order the graph gives it in)."""
+        if str(v) < str(u):
+            u, v = v, u
         w = float(weight) if isinstance(weight, (int, float)) else 1.0
         return (-w, -(centrality[u] + centrality[v]), f"{u}\x00{v}", u, v)
 
     edges = [(u, v, w) for u, v, w in graph.edges(data="weight", default=1.0) if u != v]
     if len(edges) <= budget:
-        return [(u, v) for u, v, _ in edges]
+        return [(key[3], key[4]) for key in sorted(strength(u, v, w) for u, v, w in edges)]
     kept: dict[frozenset[Hashable], Key] = {}
     for node, neighbours in graph.adj.items():
         ties = heapq.nsmallest(

@@ -336,6 +336,20 @@ def test_layout_is_the_same_whatever_the_hash_seed() -> None:
     assert runs[0] and runs[0] == runs[1] == runs[2]
 
 
+def test_the_view_does_not_depend_on_the_order_edges_were_added_in() -> None:
+    """The lesson index and SPARQL list lessons in different orders: same graph, same view."""
+    base = nx.planted_partition_graph(4, 15, 0.5, 0.03, seed=7)
+    weighted = [(f"urn:{u}", f"urn:{v}", float((u + 2 * v) % 4 + 1)) for u, v in base.edges]
+    pages = []
+    for edges in (weighted, weighted[::-1]):
+        graph = nx.Graph()
+        graph.add_nodes_from(sorted({n for u, v, _ in edges for n in (u, v)}))
+        graph.add_weighted_edges_from((u, v, w) for u, v, w in edges)
+        compute_metrics(graph)
+        pages.append(view_data(graph).payload)
+    assert pages[0] == pages[1]
+
+
 def test_dense_graphs_keep_their_strongest_ties_and_say_what_was_hidden() -> None:
     graph = nx.complete_graph(40)
     for u, v in graph.edges:
