@@ -10,7 +10,9 @@
 2. evalkg: project the network (``kg.network.project``), compute its metrics
    (``kg.metrics.compute_metrics``), lay it out and build the page's data
    (``kg.viewdata.view_data``), render and write the HTML — K times, median seconds of
-   each stage and of the whole ("HTML written").
+   each stage and of the whole ("HTML written"). When the store's lesson index is
+   complete (``kg.lessonindex``; a build writes it), the projection reads it; the same
+   projection from SPARQL alone is then timed too, K times, and checked equal.
 3. In headless Chromium (Debian's, ``make browser-deps``; a fresh profile; every request
    but the file refused), K times: the time from navigation start to the first frame
    drawn, and the time from typing a name in the search box and pressing Enter to the

@@ -211,13 +211,17 @@ class LessonIndex:
     def rows(self, properties: Iterable[str] = LINK_PROPERTIES) -> Iterator[LessonRow]:
         """Every lesson row, in the order of the record graphs' IRIs, with the links of
         ``properties`` only (names of :data:`LINK_PROPERTIES`; the evaluation always)."""
-        wanted = {"evaluation", *properties}
-        names = [name for name in LINK_PROPERTIES if name in wanted]
-        for lesson, url, text, title, year, kinds, *columns in self.db.execute(
-            f"SELECT {_FIELDS}, {', '.join(names)} FROM lesson ORDER BY graph"
+        wanted = set(properties)
+        names = [n for n in LINK_PROPERTIES if n in wanted and n != "evaluation"]
+        query = f"SELECT {_FIELDS}, evaluation, {', '.join(names) or 'NULL'} FROM lesson"
+        for lesson, url, text, title, year, kinds, evaluations, *columns in self.db.execute(
+            query + " ORDER BY graph"
         ):
-            pairs = zip(names, columns, strict=True)
+            pairs = zip(names, columns, strict=False)
             links = {name: found.split() for name, found in pairs if found}
-            evaluation = links["evaluation"][0] if "evaluation" in links else None
+            evaluation = None
+            if evaluations:  # one IRI (a record names one evaluation): no split needed
+                links["evaluation"] = evaluations.split() if " " in evaluations else [evaluations]
+                evaluation = links["evaluation"][0]
             kinds_found = tuple(kinds.split())
             yield LessonRow(lesson, evaluation, url, text, links, title, year, kinds_found)

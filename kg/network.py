@@ -37,6 +37,7 @@ from itertools import chain, combinations, product, repeat
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
+from .gcpause import paused
 from .geo import fold
 from .lessonindex import LINK_PROPERTIES
 from .netdata import Entity, Filters, NetworkData, close_names, rows
@@ -120,6 +121,10 @@ class Projection:
 
     def build(self, data: NetworkData) -> nx.Graph:
         """The network of the lessons ``data`` keeps."""
+        with paused():
+            return self._build(data)
+
+    def _build(self, data: NetworkData) -> nx.Graph:
         links: dict[str, list[str]] = defaultdict(list)
         if data.index is not None:
             linked = self.linked or _linked(*self.properties)

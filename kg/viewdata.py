@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .gcpause import paused
 from .resources import data_dir
 
 PHYSICS_MAX_NODES = 30  # physics on by default up to this many nodes
@@ -90,6 +91,11 @@ def load_palette() -> dict[str, Any]:
 
 def view_data(graph: Any, settings: ViewSettings | None = None) -> ViewData:
     """Everything the page needs to draw ``graph``."""
+    with paused():
+        return _view_data(graph, settings)
+
+
+def _view_data(graph: Any, settings: ViewSettings | None) -> ViewData:
     from .layout import positions
 
     settings = settings or ViewSettings()
