@@ -1,0 +1,76 @@
+"""Benchmark: what the lesson index (``kg.lessonindex``) adds to a build.
+
+    python benchmarks/bench_index.py [--records N] [--repeat K]
+
+N synthetic records (``kg.synthetic``) are read and mapped as a build maps them; then,
+side by side and per record, the median over K runs of: mapping the record (what the
+build does anyway), making its lesson index row (``lesson_row``), and writing the rows
+to a lesson index on disk (``LessonIndex.add`` and ``commit``). It prints figures; it
+asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench_build import say
+
+
+def main(argv: list[str] | None = None) -> int:
+    from kg.lessonindex import LessonIndex, lesson_row
+    from kg.pipeline import Job, RecordMapper
+    from kg.reader import read_file
+    from kg.synthetic import write_corpus
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="evalkg-bench-index-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        write_corpus(corpus, args.records)
+        records = [r for path in sorted(corpus.rglob("*.txt")) for r in read_file(path)]
+        job = Job("https://w3id.org/evalkg/id/", "2026-01-01T00:00:00Z", "3", {})
+        mapper = RecordMapper(job).mapper
+        times: dict[str, list[float]] = {"map": [], "row": [], "write": []}
+        for k in range(args.repeat):
+            start = time.perf_counter()
+            mapped = [mapper.map(record) for record in records]
+            times["map"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            rows = [
+                lesson_row(
+                    m.lesson,
+                    m.triples,
+                    m.shared,
+                    url=r.lesson_url,
+                    text=r.texts.get("context") if r.texts.get("description") is None
+                    else r.texts.get("description"),
+                    title=r.title,
+                )
+                for m, r in zip(mapped, records, strict=True)
+            ]
+            times["row"].append(time.perf_counter() - start)
+            index = LessonIndex(Path(tmp) / f"lessons-{k}.sqlite")
+            index.start(empty_store=True)
+            start = time.perf_counter()
+            for n, row in enumerate(rows):
+                index.add(f"urn:graph:{n}", row)
+            index.commit()
+            times["write"].append(time.perf_counter() - start)
+    n = len(records)
+    per = {key: statistics.median(values) / n * 1000 for key, values in times.items()}
+    say(f"lesson index cost, {n:,} synthetic records, median of {args.repeat} (ms per record):")
+    say(f"  mapping the record (done anyway) {per['map']:.3f}")
+    say(f"  making its index row             {per['row']:.3f}")
+    say(f"  writing the row (SQLite)         {per['write']:.3f}")
+    say(f"  index / mapping                  {(per['row'] + per['write']) / per['map']:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
