@@ -140,6 +140,11 @@ class LessonIndex:
         else:
             self.db = sqlite3.connect(str(path))
         self.db.executescript(_SCHEMA)
+        found = self.db.execute("SELECT value FROM state WHERE key = 'version'").fetchone()
+        if found is not None and found[0] != VERSION:  # rows of another layout: start over
+            self.db.executescript("DROP TABLE lesson;" + _SCHEMA)
+            self.db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (VERSION,))
+            self._set_complete(False)  # the store's records have no rows in this one
 
     @property
     def complete(self) -> bool:

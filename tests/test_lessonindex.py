@@ -177,6 +177,22 @@ def test_a_missing_index_reads_as_incomplete(tmp_path: Path, sample_folder: Path
     assert not (copy / "lessons.sqlite").exists()  # reading did not create it
 
 
+def test_an_index_of_another_version_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "lessons.sqlite"
+    index = LessonIndex(path)
+    index.start(empty_store=True)
+    index.db.execute("UPDATE state SET value = '0' WHERE key = 'version'")
+    index.db.execute("DROP TABLE lesson")
+    index.db.execute("CREATE TABLE lesson (graph TEXT PRIMARY KEY, links TEXT)")
+    index.db.commit()
+    assert not LessonIndex(path, read_only=True).complete
+    again = LessonIndex(path)  # opened for writing: a fresh table, not complete
+    again.add("urn:g", lesson_row("<urn:l>", [], url=None, text=None))
+    again.commit()
+    assert [r.lesson for r in again.rows()] == ["urn:l"]
+    assert not again.complete
+
+
 def test_lesson_row_keeps_only_the_lessons_links() -> None:
     lesson = "<urn:lesson>"
     triples: list[tuple[str, str, str]] = [
