@@ -178,7 +178,6 @@ class NetworkData:
     use_index: bool = True
     properties: tuple[str, ...] = LINK_PROPERTIES
     evaluation_names: bool = True
-    _loaded: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     @cached_property
     def index(self) -> list[LessonRow] | None:
@@ -188,8 +187,12 @@ class NetworkData:
         index = self.store.lesson_index
         if not index.complete:
             return None
-        self._loaded = {*self.properties, "region", *(FACETS if self.filters.active() else ())}
-        return list(index.rows(self._loaded))
+        return list(index.rows(self._index_columns))
+
+    @property
+    def _index_columns(self) -> set[str]:
+        """The links read from the index: the network's, regions, and the filters' facets."""
+        return {*self.properties, "region", *(FACETS if self.filters.active() else ())}
 
     @cached_property
     def evaluations(self) -> dict[str, EvaluationDetails]:
@@ -244,7 +247,7 @@ class NetworkData:
         """Facet (``country``, ``region``, ``theme``, ``category``) → entity → lessons."""
         table: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         if self.index is not None:
-            loaded = self._loaded >= set(FACETS)
+            loaded = self._index_columns >= set(FACETS)
             for row in self.index if loaded else self.store.lesson_index.rows(FACETS):
                 for facet in FACETS:
                     for entity in row.links.get(facet, ()):
