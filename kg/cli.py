@@ -551,8 +551,10 @@ def metrics(
     from .metrics import network_metrics
     from .store import EvalStore
 
+    source = EvalStore.open(store)
+    note_lesson_index(source)
     report = network_metrics(
-        EvalStore.open(store),
+        source,
         network,
         filters=network_filters(filters),
         focus=focus,
@@ -560,6 +562,17 @@ def metrics(
     )
     shown = limit if limit is not None else (25 if fmt == "table" else None)
     click.echo(report.serialize(fmt, sort=sort, limit=shown), nl=False)
+
+
+def note_lesson_index(store: Any) -> None:
+    """Say on stderr when the store's lesson index is off: networks then read SPARQL."""
+    if not store.lesson_index.complete:
+        click.echo(
+            "Note: this store's lesson index is off (the store was changed by a SPARQL "
+            "update, or built by an earlier evalkg), so networks are read from SPARQL: "
+            "the same result, slower on large stores. Build into a new folder to get it back.",
+            err=True,
+        )
 
 
 @main.command()
@@ -627,8 +640,10 @@ def view(
     from .view import view_network
     from .viewdata import ViewSettings
 
+    source = EvalStore.open(store)
+    note_lesson_index(source)
     page = view_network(
-        EvalStore.open(store),
+        source,
         network,
         filters=network_filters(filters),
         focus=focus,

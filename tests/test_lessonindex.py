@@ -224,3 +224,25 @@ def test_replace_removes_a_row() -> None:
     index.replace("urn:g", None)
     assert list(index.rows()) == []
     assert index.complete
+
+
+def test_the_cli_says_when_the_index_is_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    monkeypatch.setenv("EVALKG_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--sample", "-q"]).exit_code == 0
+    quiet = runner.invoke(main, ["metrics", "--network", "actors", "--limit", "1"])
+    assert quiet.exit_code == 0 and "lesson index" not in quiet.stderr
+    update = f"DELETE WHERE {{ GRAPH ?g {{ ?l <{EK}mentionsPlace> ?p }} }}"
+    done = runner.invoke(main, ["query", "--allow-update", "-e", update])
+    assert done.exit_code == 0, done.output
+    for command in (["metrics", "--limit", "1"], ["view", "-o", str(tmp_path / "a.html")]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0, result.output
+        assert "lesson index is off" in result.stderr
+        assert "lesson index" not in result.stdout
