@@ -4,7 +4,7 @@
 
 N synthetic records (``kg.synthetic``) are read and mapped as a build maps them; then,
 side by side and per record, the median over K runs of: mapping the record (what the
-build does anyway), making its lesson index row (``lesson_row``), and writing the rows
+build does anyway), making its lesson index row (``kg.pipeline.index_row``), and writing the rows
 to a lesson index on disk (``LessonIndex.add`` and ``commit``). It prints figures; it
 asserts nothing.
 """
@@ -21,8 +21,8 @@ from bench_build import say
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kg.lessonindex import LessonIndex, lesson_row
-    from kg.pipeline import Job, RecordMapper
+    from kg.lessonindex import LessonIndex
+    from kg.pipeline import Job, RecordMapper, index_row
     from kg.reader import read_file
     from kg.synthetic import write_corpus
 
@@ -42,18 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             mapped = [mapper.map(record) for record in records]
             times["map"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            rows = [
-                lesson_row(
-                    m.lesson,
-                    m.triples,
-                    m.shared,
-                    url=r.lesson_url,
-                    text=r.texts.get("context") if r.texts.get("description") is None
-                    else r.texts.get("description"),
-                    title=r.title,
-                )
-                for m, r in zip(mapped, records, strict=True)
-            ]
+            rows = [index_row(r, m) for r, m in zip(records, mapped, strict=True)]
             times["row"].append(time.perf_counter() - start)
             index = LessonIndex(Path(tmp) / f"lessons-{k}.sqlite")
             index.start(empty_store=True)

@@ -126,17 +126,22 @@ class RecordMapper:
         result.warnings = list(record.warnings)
         result.nquads = to_nquads(mapped.graph, mapped.triples)
         result.shared = [f"{s} {p} {o}".encode() for s, p, o in mapped.shared]
-        texts = record.texts
-        text = texts.get("description")
-        result.row = lesson_row(
-            mapped.lesson,
-            mapped.triples,
-            mapped.shared,
-            url=record.lesson_url,
-            text=texts.get("context") if text is None else text,
-            title=record.title,
-        )
+        result.row = index_row(record, mapped)
         return result
+
+
+def index_row(record: Record, mapped: Any) -> LessonRow:
+    """The lesson index row of ``record``, from its mapping (``kg.mapping.Mapped``, terms
+    as N-Triples text): the text is the description, else the context."""
+    text = record.texts.get("description")
+    return lesson_row(
+        mapped.lesson,
+        mapped.triples,
+        mapped.shared,
+        url=record.lesson_url,
+        text=record.texts.get("context") if text is None else text,
+        title=record.title,
+    )
 
 
 def to_nquads(graph: str, triples: list[tuple[str, str, str]]) -> bytes:

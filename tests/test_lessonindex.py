@@ -246,3 +246,19 @@ def test_the_cli_says_when_the_index_is_off(
         assert result.exit_code == 0, result.output
         assert "lesson index is off" in result.stderr
         assert "lesson index" not in result.stdout
+
+
+def test_network_names_are_network_labels_without_evaluations(sample_store: EvalStore) -> None:
+    from kg.netdata import rows
+
+    def table(name: str) -> set[tuple[str, str, str]]:
+        return {(str(e), str(p), str(label)) for e, p, label in rows(sample_store, name)}
+
+    labels, names = table("network-labels"), table("network-names")
+    title = "<http://purl.org/dc/terms/title>"
+    evaluations = {e for e, p, label in labels if label == f"<{EK}Evaluation>"}
+    typed = {e for e, p, _ in labels if p == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"}
+    assert evaluations and names
+    assert names == {row for row in labels if row[0] not in evaluations and row[1] != title}
+    # the other titles (the ontology's) name nothing a network draws
+    assert {e for e, p, _ in labels if p == title} & typed <= evaluations
