@@ -21,6 +21,7 @@ from .pipeline import Job, MappedRecord, RecordMapper, map_files
 from .reader import Rejected, iter_files, read_file
 from .record import Record
 from .resources import ontology_file
+from .stats import refresh as refresh_statistics
 from .store import EvalStore
 from .vocab import EK, PROV, RDF, XSD
 
@@ -82,13 +83,15 @@ def build(
     :mod:`kg.pipeline`); the result is the same whatever their number. When the build
     wrote to a store folder and ``compact`` holds, the store is then compacted
     (:meth:`EvalStore.compact`; ``on_compact()`` is called first): the bulk loader leaves
-    overlapping files that make queries 2-4x slower until they are merged."""
+    overlapping files that make queries 2-4x slower until they are merged. Last, the
+    statistics graph is counted again (:func:`kg.stats.refresh`)."""
     started = time.perf_counter()
     report = BuildReport()
     files = list(iter_files(paths))
     report.files = len(files)
     load_reference(store)
-    job = Job(store.base_iri, read_time(), MAPPING_VERSION, store.graph_digests())
+    now = read_time()
+    job = Job(store.base_iri, now, MAPPING_VERSION, store.graph_digests())
     later: list[MappedRecord] = []
     results = map_files(files, job, workers=workers)
     store.load_records(_new_graphs(results, job, report, later, len(files), on_progress))
@@ -105,7 +108,7 @@ def build(
         begun = time.perf_counter()
         store.compact()
         report.compact_seconds = time.perf_counter() - begun
-    report.triples = len(store)
+    report.triples = refresh_statistics(store, now=now)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -192,7 +192,9 @@ def stats(store: str | None, as_json: bool) -> None:
     from .stats import stats as run_stats
     from .store import EvalStore
 
-    counts = run_stats(EvalStore.open(store))
+    opened = EvalStore.open(store)
+    note_statistics(opened)
+    counts = run_stats(opened)
     if as_json:
         click.echo(json.dumps(counts))
         return
@@ -292,8 +294,10 @@ def query(
     if endpoint is not None:
         _query_endpoint(endpoint, text, source, fmt, limit, seconds, retries, allow_service)
         return
+    opened = open_store(store, writable=allow_update and is_update(text))
+    note_statistics(opened)
     result = run_query(
-        open_store(store, writable=allow_update and is_update(text)),
+        opened,
         text,
         source=source,
         timeout=DEFAULT_TIMEOUT if seconds is None else seconds,
@@ -562,6 +566,21 @@ def metrics(
     )
     shown = limit if limit is not None else (25 if fmt == "table" else None)
     click.echo(report.serialize(fmt, sort=sort, limit=shown), nl=False)
+
+
+def note_statistics(store: Any) -> None:
+    """Say on stderr when a store with records has no statistics graph (see
+    :mod:`kg.stats`): the queries that read it then count nothing."""
+    from .stats import has_statistics
+
+    if next(iter(store.inner.named_graphs()), None) is not None and not has_statistics(store):
+        click.echo(
+            "Note: this store has no statistics graph (it was built by an earlier evalkg, "
+            "or counting was interrupted), so the triples of 'evalkg stats' and the queries "
+            "stats, top-organizations and bridging-organizations count nothing. Run "
+            "'evalkg build' on the store again: it counts them.",
+            err=True,
+        )
 
 
 def note_lesson_index(store: Any) -> None:

@@ -50,9 +50,22 @@ def execute(
     """Run ``sparql`` (``kind`` ``query`` or ``update``) on ``store``, at most ``limit``
     rows, stopped after ``timeout`` seconds (``None`` or 0: no deadline) with
     :class:`QueryTimeout`. An update leaves the store's lesson index unused
-    (:meth:`EvalStore.changed`)."""
+    (:meth:`EvalStore.changed`); once done, a store that had a statistics graph has it
+    counted again (:func:`kg.stats.refresh`, not under the deadline)."""
     if kind == "update":
+        from .stats import has_statistics, refresh
+
+        counted = has_statistics(store)
         store.changed()
+        if not timeout:
+            result = run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
+        else:
+            result = _in_thread(
+                store, sparql, kind=kind, timeout=timeout, limit=limit, source=source
+            )
+        if counted:
+            refresh(store)
+        return result
     if not timeout:
         return run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
     if kind == "query" and store.database is not None:

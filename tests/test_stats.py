@@ -1,0 +1,149 @@
+"""The statistics graph (kg/stats.py): after a build, a changed record and a SPARQL update
+it holds what counting the other graphs gives, counted here another way (the queries
+the canned ones were before they read the statistics)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.build import build
+from kg.cli import main
+from kg.query import run_query
+from kg.resources import sample_dir
+from kg.stats import data_triples, graph_iri, has_statistics, refresh, stats
+from kg.store import EvalStore
+from kg.vocab import EK
+
+PREFIXES = """PREFIX ek: <https://w3id.org/evalkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+#: Per organization: lessons, evaluations, countries, by joining triple patterns.
+COUNTS = (
+    PREFIXES
+    + """SELECT ?o (COUNT(DISTINCT ?l) AS ?lessons) (COUNT(DISTINCT ?e) AS ?evaluations)
+       (COUNT(DISTINCT ?c) AS ?countries)
+WHERE {
+  ?l ek:mentionsOrganization ?o OPTIONAL { ?l ek:evaluation ?e } OPTIONAL { ?l ek:country ?c }
+}
+GROUP BY ?o"""
+)
+REGIONS = (
+    PREFIXES
+    + "SELECT DISTINCT ?o ?r WHERE { ?l ek:mentionsOrganization ?o ; ek:region ?r . "
+    "?r a ek:Region }"
+)
+STORED_COUNTS = (
+    PREFIXES
+    + """SELECT ?o ?lessons ?evaluations ?countries WHERE { GRAPH ?g {
+  ?o ek:lessonCount ?lessons ; ek:evaluationCount ?evaluations ; ek:countryCount ?countries } }"""
+)
+STORED_REGIONS = PREFIXES + "SELECT ?o ?r WHERE { GRAPH ?g { ?o ek:lessonRegion ?r } }"
+
+
+def rows(store: EvalStore, sparql: str) -> set[tuple[str, ...]]:
+    return {tuple(str(t) for t in row) for row in run_query(store, sparql).rows}
+
+
+def other_triples(store: EvalStore) -> int:
+    """The quads of every graph but the statistics graph, counted in Python."""
+    statistics = ox.NamedNode(graph_iri(store))
+    return sum(1 for q in store.inner if q.graph_name != statistics)
+
+
+def assert_counted(store: EvalStore) -> None:
+    """The statistics graph says what counting the other graphs gives."""
+    assert has_statistics(store)
+    assert data_triples(store) == other_triples(store) == stats(store)["triples"]
+    assert rows(store, STORED_COUNTS) == rows(store, COUNTS)
+    assert rows(store, STORED_REGIONS) == rows(store, REGIONS)
+    named = {row[0] for row in rows(store, COUNTS)}
+    assert stats(store)["organizations"] == len(named)
+
+
+def test_a_build_counts_the_statistics(sample_store: EvalStore) -> None:
+    assert_counted(sample_store)
+    ilo = (f"<{sample_store.base_iri}org/ilo>",)
+    lessons = stats(sample_store)["lessons"]
+    (count,) = [r[1] for r in rows(sample_store, STORED_COUNTS) if r[:1] == ilo]
+    # the ILO is named in every lesson of the sample
+    assert count == f'"{lessons}"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    statistics = ox.NamedNode(graph_iri(sample_store))
+    kept = {q.graph_name for q in sample_store.inner if q.predicate.value == EK + "lessonCount"}
+    assert kept == {statistics}
+
+
+def test_a_changed_record_is_counted_again(tmp_path: Path, seed_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(sample_dir(), folder)
+    store = EvalStore()
+    build([folder], store=store)
+    before = rows(store, STORED_COUNTS)
+    page = folder / seed_path.name
+    # the seed is the only record that names the Municipalidad de Santiago
+    text = page.read_text(encoding="utf-8")
+    assert "Municipalidad de Santiago" in text
+    page.write_text(text.replace("Municipalidad de Santiago", "la comuna"), encoding="utf-8")
+    assert build([folder], store=store).replaced == 1
+    assert_counted(store)
+    gone = {r[0] for r in before - rows(store, STORED_COUNTS)}
+    assert any("municipalidad-de-santiago" in iri for iri in gone), gone
+
+
+def test_an_update_is_counted_again(sample_store: EvalStore) -> None:
+    store = EvalStore()
+    store.inner.extend(list(sample_store.inner))
+    assert_counted(store)
+    lesson = next(iter(run_query(store, PREFIXES + "SELECT ?l { ?l a ek:Lesson } LIMIT 1").rows))
+    update = (
+        PREFIXES
+        + f"INSERT DATA {{ GRAPH <urn:x:g> {{ {lesson[0]} ek:mentionsOrganization <urn:x:new> }} }}"
+    )
+    run_query(store, update, allow_update=True)
+    assert_counted(store)
+    assert ("<urn:x:new>",) in {r[:1] for r in rows(store, STORED_COUNTS)}
+    run_query(store, "DROP ALL", allow_update=True)
+    assert data_triples(store) == 0 and stats(store)["organizations"] == 0
+
+
+def test_an_update_to_a_store_without_statistics_adds_none() -> None:
+    store = EvalStore()
+    run_query(store, "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }", allow_update=True)
+    assert not has_statistics(store) and len(store) == 1
+
+
+def test_refresh_replaces_the_statistics(sample_store: EvalStore) -> None:
+    store = EvalStore()
+    store.inner.extend(list(sample_store.inner))
+    before = set(store.inner)
+    (stamp,) = (
+        q.object.value
+        for q in before
+        if q.predicate.value.endswith("generatedAtTime") and q.graph_name.value == graph_iri(store)
+    )
+    assert refresh(store, now=stamp) == data_triples(store)
+    assert set(store.inner) == before  # same clock as the build's: nothing changed
+    refresh(store, now="2027-01-01T00:00:00Z")
+    assert {q.graph_name.value for q in set(store.inner) ^ before} == {graph_iri(store)}
+    assert_counted(store)
+
+
+@pytest.mark.parametrize("command", [["stats"], ["query", "stats"]])
+def test_a_store_without_statistics_says_so(
+    tmp_path: Path, sample_folder: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "store"
+    shutil.copytree(sample_folder, folder)
+    writer = EvalStore.create(folder)
+    writer.inner.remove_graph(ox.NamedNode(graph_iri(writer)))
+    writer.flush()
+    del writer
+    result = CliRunner().invoke(main, [*command, "--store", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "no statistics graph" in result.stderr
+    fine = CliRunner().invoke(main, [*command, "--store", str(sample_folder)])
+    assert "no statistics graph" not in fine.stderr
