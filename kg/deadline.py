@@ -53,24 +53,40 @@ def execute(
     (:meth:`EvalStore.changed`); once done, a store that had a statistics graph has it
     counted again (:func:`kg.stats.refresh`, not under the deadline)."""
     if kind == "update":
-        from .stats import has_statistics, refresh
-
-        counted = has_statistics(store)
-        store.changed()
-        if not timeout:
-            result = run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
-        else:
-            result = _in_thread(
-                store, sparql, kind=kind, timeout=timeout, limit=limit, source=source
-            )
-        if counted:
-            refresh(store)
-        return result
+        return _update(store, sparql, timeout=timeout, source=source)
     if not timeout:
         return run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
     if kind == "query" and store.database is not None:
         return _in_child(store.database, sparql, timeout=timeout, limit=limit, source=source)
     return _in_thread(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
+
+
+def _update(store: EvalStore, sparql: str, *, timeout: float | None, source: str) -> QueryResult:
+    """An update; the statistics graph, if the store has one, is dropped first and counted
+    again after, also after an update that failed (Oxigraph applied none of it), but not
+    after one stopped at its deadline: it may still be running (in memory) or be killed
+    with the process, and a store without counts says so where stale counts would not."""
+    from .stats import drop, has_statistics, refresh
+
+    counted = has_statistics(store)
+    drop(store)
+    store.changed()
+    try:
+        if not timeout:
+            result = run_here(store.inner, sparql, kind="update", source=source)
+        else:
+            result = _in_thread(
+                store, sparql, kind="update", timeout=timeout, limit=None, source=source
+            )
+    except QueryTimeout:
+        raise
+    except BaseException:
+        if counted:
+            refresh(store)
+        raise
+    if counted:
+        refresh(store)
+    return result
 
 
 def run_here(

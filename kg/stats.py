@@ -47,6 +47,14 @@ def has_statistics(store: EvalStore) -> bool:
     return bool(store.inner.contains_named_graph(store.iri(graph_iri(store))))
 
 
+def drop(store: EvalStore) -> None:
+    """Remove ``store``'s statistics graph: done before a change, so that a change
+    interrupted before :func:`refresh` leaves no counts rather than stale ones."""
+    graph = store.iri(graph_iri(store))
+    if store.inner.contains_named_graph(graph):
+        store.inner.remove_graph(graph)
+
+
 def refresh(store: EvalStore, *, now: str | None = None) -> int:
     """Count again: replace ``store``'s statistics graph with the triples of the queries
     of ``queries/statistics/``, run over every other graph; ``now`` (an
@@ -58,9 +66,8 @@ def refresh(store: EvalStore, *, now: str | None = None) -> int:
         from .build import read_time
 
         now = read_time()
+    drop(store)
     graph = store.iri(graph_iri(store))
-    if store.inner.contains_named_graph(graph):
-        store.inner.remove_graph(graph)
     dataset = store.base_iri + DATASET
     triples: list[Any] = []
     for named in list_queries(data_dir("queries") / "statistics"):

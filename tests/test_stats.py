@@ -5,6 +5,7 @@ the canned ones were before they read the statistics)."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,8 +34,7 @@ WHERE {
 GROUP BY ?o"""
 )
 REGIONS = (
-    PREFIXES
-    + "SELECT DISTINCT ?o ?r WHERE { ?l ek:mentionsOrganization ?o ; ek:region ?r . "
+    PREFIXES + "SELECT DISTINCT ?o ?r WHERE { ?l ek:mentionsOrganization ?o ; ek:region ?r . "
     "?r a ek:Region }"
 )
 STORED_COUNTS = (
@@ -147,3 +147,58 @@ def test_a_store_without_statistics_says_so(
     assert "no statistics graph" in result.stderr
     fine = CliRunner().invoke(main, [*command, "--store", str(sample_folder)])
     assert "no statistics graph" not in fine.stderr
+
+
+def test_an_interrupted_build_leaves_no_stale_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = EvalStore()
+    build([sample_dir()], store=store)
+    assert has_statistics(store)
+
+    def stopped(*args: object, **kwargs: object) -> int:
+        raise KeyboardInterrupt
+
+    # kg.build is also the name of the function kg exports: patch the module itself
+    monkeypatch.setattr(sys.modules["kg.build"], "refresh_statistics", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        build([sample_dir()], store=store)
+    assert not has_statistics(store)
+    monkeypatch.undo()
+    build([sample_dir()], store=store)  # building again counts them
+    assert_counted(store)
+
+
+def test_a_failed_update_keeps_the_counts(sample_store: EvalStore) -> None:
+    from kg.errors import QueryError
+
+    store = EvalStore()
+    store.inner.extend(list(sample_store.inner))
+
+    def unstamped() -> set[ox.Quad]:  # the recount's clock is this test's
+        return {q for q in store.inner if not q.predicate.value.endswith("generatedAtTime")}
+
+    before = unstamped()
+    with pytest.raises(QueryError):  # a LOAD of a missing file fails in Oxigraph
+        run_query(store, "LOAD <file:///nonexistent/x.ttl>", allow_update=True, allow_service=True)
+    assert unstamped() == before
+    assert_counted(store)
+
+
+def test_an_update_stopped_at_its_deadline_drops_the_counts(
+    sample_store: EvalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg import deadline
+
+    store = EvalStore()
+    store.inner.extend(list(sample_store.inner))
+
+    def late(*args: object, **kwargs: object) -> None:
+        raise deadline.QueryTimeout("query stopped after 1 s (the timeout)")
+
+    monkeypatch.setattr(deadline, "_in_thread", late)
+    with pytest.raises(deadline.QueryTimeout):
+        run_query(
+            store, "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }", allow_update=True, timeout=1
+        )
+    assert not has_statistics(store)
