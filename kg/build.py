@@ -48,6 +48,8 @@ class BuildReport:
     triples: int = 0
     seconds: float = 0.0
     compact_seconds: float = 0.0
+    #: Seconds spent counting the statistics graph (:func:`kg.stats.refresh`).
+    count_seconds: float = 0.0
 
     @property
     def read(self) -> int:
@@ -76,6 +78,7 @@ def build(
     workers: int | None = None,
     compact: bool = True,
     on_compact: Callable[[], None] | None = None,
+    on_count: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Read every record below ``paths`` into ``store``; ``on_progress(done, total)`` is
     called after each file. Bad files are reported in the result, never raised.
@@ -85,7 +88,8 @@ def build(
     wrote to a store folder and ``compact`` holds, the store is then compacted
     (:meth:`EvalStore.compact`; ``on_compact()`` is called first): the bulk loader leaves
     overlapping files that make queries 2-4x slower until they are merged. Last, the
-    statistics graph is counted again (:func:`kg.stats.refresh`)."""
+    statistics graph is counted again (:func:`kg.stats.refresh`; ``on_count()`` is
+    called first)."""
     started = time.perf_counter()
     report = BuildReport()
     files = list(iter_files(paths))
@@ -110,7 +114,11 @@ def build(
         begun = time.perf_counter()
         store.compact()
         report.compact_seconds = time.perf_counter() - begun
+    if on_count is not None:
+        on_count()
+    begun = time.perf_counter()
     report.triples = refresh_statistics(store, now=now)
+    report.count_seconds = time.perf_counter() - begun
     report.seconds = time.perf_counter() - started
     return report
 

@@ -113,6 +113,10 @@ def build(
         if not quiet and sys.stderr.isatty():
             click.echo("Compacting the store for fast queries...", err=True)
 
+    def counting() -> None:
+        if not quiet and sys.stderr.isatty():
+            click.echo("Counting the statistics graph...", err=True)
+
     with _progress(enabled=not quiet) as on_progress:
         report = run_build(
             targets,
@@ -121,15 +125,22 @@ def build(
             workers=workers,
             compact=compact,
             on_compact=compacting,
+            on_count=counting,
         )
     click.echo(
         f"Read {report.files} file(s), {report.read} record(s): {report.accepted} accepted, "
         f"{len(report.rejected)} rejected ({report.added} new, {report.replaced} replaced, "
         f"{report.unchanged} unchanged)."
     )
-    compacted = ""
-    if report.compact_seconds >= 0.1:
-        compacted = f" (compacting {report.compact_seconds:.1f} s)"
+    parts = [
+        f"{what} {seconds:.1f} s"
+        for what, seconds in (
+            ("compacting", report.compact_seconds),
+            ("counting statistics", report.count_seconds),
+        )
+        if seconds >= 0.1
+    ]
+    compacted = f" ({', '.join(parts)})" if parts else ""
     click.echo(
         f"Store {folder}: {report.triples:,} triples; took {report.seconds:.1f} s{compacted}."
     )

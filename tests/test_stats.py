@@ -202,3 +202,9 @@ def test_an_update_stopped_at_its_deadline_drops_the_counts(
             store, "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }", allow_update=True, timeout=1
         )
     assert not has_statistics(store)
+
+
+def test_a_build_says_when_it_counts() -> None:
+    calls: list[str] = []
+    report = build([sample_dir()], store=EvalStore(), on_count=lambda: calls.append("count"))
+    assert calls == ["count"] and report.count_seconds > 0
