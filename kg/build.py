@@ -21,7 +21,6 @@ from .pipeline import Job, MappedRecord, RecordMapper, map_files
 from .reader import Rejected, iter_files, read_file
 from .record import Record
 from .resources import ontology_file
-from .stats import drop as drop_statistics
 from .stats import refresh as refresh_statistics
 from .store import EvalStore
 from .vocab import EK, PROV, RDF, XSD
@@ -94,7 +93,7 @@ def build(
     report = BuildReport()
     files = list(iter_files(paths))
     report.files = len(files)
-    drop_statistics(store)  # an interrupted build leaves no counts rather than stale ones
+    store.drop_statistics()  # an interrupted build leaves no counts rather than stale ones
     load_reference(store)
     now = read_time()
     job = Job(store.base_iri, now, MAPPING_VERSION, store.graph_digests())

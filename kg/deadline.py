@@ -66,11 +66,10 @@ def _update(store: EvalStore, sparql: str, *, timeout: float | None, source: str
     again after, also after an update that failed (Oxigraph applied none of it), but not
     after one stopped at its deadline: it may still be running (in memory) or be killed
     with the process, and a store without counts says so where stale counts would not."""
-    from .stats import drop, has_statistics, refresh
+    from .stats import has_statistics, refresh
 
     counted = has_statistics(store)
-    drop(store)
-    store.changed()
+    store.changed()  # drops the statistics
     try:
         if not timeout:
             result = run_here(store.inner, sparql, kind="update", source=source)

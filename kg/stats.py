@@ -38,21 +38,13 @@ _VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 
 def graph_iri(store: EvalStore) -> str:
     """The IRI of ``store``'s statistics graph."""
-    return store.base_iri + GRAPH
+    return str(store.statistics.value)
 
 
 def has_statistics(store: EvalStore) -> bool:
-    """Whether ``store`` holds a statistics graph (a store built by an evalkg before
-    0.6 has none; nor has one whose refresh was interrupted)."""
-    return bool(store.inner.contains_named_graph(store.iri(graph_iri(store))))
-
-
-def drop(store: EvalStore) -> None:
-    """Remove ``store``'s statistics graph: done before a change, so that a change
-    interrupted before :func:`refresh` leaves no counts rather than stale ones."""
-    graph = store.iri(graph_iri(store))
-    if store.inner.contains_named_graph(graph):
-        store.inner.remove_graph(graph)
+    """Whether ``store`` holds a statistics graph (a store built by an earlier evalkg has
+    none; nor has one changed since through :class:`EvalStore` without a recount)."""
+    return bool(store.inner.contains_named_graph(store.statistics))
 
 
 def refresh(store: EvalStore, *, now: str | None = None) -> int:
@@ -66,8 +58,8 @@ def refresh(store: EvalStore, *, now: str | None = None) -> int:
         from .build import read_time
 
         now = read_time()
-    drop(store)
-    graph = store.iri(graph_iri(store))
+    store.drop_statistics()
+    graph = store.statistics
     dataset = store.base_iri + DATASET
     triples: list[Any] = []
     for named in list_queries(data_dir("queries") / "statistics"):

@@ -65,6 +65,9 @@ class EvalStore:
         self.path = path
         self.read_only = read_only
         self.entities = ox.NamedNode(self.base_iri + "graph/entities")
+        #: The counts derived from the other graphs (:mod:`kg.stats`); any change made
+        #: through this class removes them until :func:`kg.stats.refresh` counts again.
+        self.statistics = ox.NamedNode(self.base_iri + "graph/statistics")
         self._shared: SharedCounts | None = None
         self._lessons: LessonIndex | None = None
 
@@ -213,6 +216,7 @@ class EvalStore:
         Shared triples already in the store are counted, not loaded again. Text goes to
         Oxigraph's bulk loader in batches of about :data:`BATCH_BYTES`: given one long
         stream, the loader's memory grows with the stream, in batches it stays flat."""
+        self.drop_statistics()
         shared, index = self.shared, self.lesson_index
         index.start(empty_store=not self._has_records())
         complete = index.complete
@@ -251,6 +255,7 @@ class EvalStore:
         import pyoxigraph as ox
 
         triples = list(triples)
+        self.drop_statistics()
         self._replace_graph(graph, triples)
         index = self.lesson_index
         index.start(empty_store=False)
@@ -311,13 +316,22 @@ class EvalStore:
         record's graph, :meth:`replace_record` keeps the lesson index; this does not."""
         if str(graph.value).startswith(self.base_iri + "record/"):
             self.changed()
+        elif graph != self.statistics:
+            self.drop_statistics()
         self._replace_graph(graph, triples)
 
     def changed(self) -> None:
         """The store was changed by other means than records (a SPARQL update): the
-        lesson index no longer follows it."""
+        lesson index no longer follows it, nor do the statistics (removed)."""
         if not self.read_only:
             self.lesson_index.invalidate()
+            self.drop_statistics()
+
+    def drop_statistics(self) -> None:
+        """Remove the statistics graph (:mod:`kg.stats`), before a change: a change that
+        is not followed by a recount then leaves no counts rather than stale ones."""
+        if not self.read_only and self.inner.contains_named_graph(self.statistics):
+            self.inner.remove_graph(self.statistics)
 
     def _replace_graph(self, graph: Any, triples: Iterable[Any]) -> None:
         import pyoxigraph as ox

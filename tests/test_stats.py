@@ -208,3 +208,22 @@ def test_a_build_says_when_it_counts() -> None:
     calls: list[str] = []
     report = build([sample_dir()], store=EvalStore(), on_count=lambda: calls.append("count"))
     assert calls == ["count"] and report.count_seconds > 0
+
+
+def test_a_change_through_the_store_drops_the_counts(sample_store: EvalStore) -> None:
+    """Every write of EvalStore but a recount removes the statistics: none, not stale."""
+    record = ox.NamedNode(sample_store.base_iri + "record/242868")
+    changes = {
+        "replace_graph": lambda s: s.replace_graph(ox.NamedNode("urn:x:g"), []),
+        "replace_record": lambda s: s.replace_record(record, [], []),
+        "load_records": lambda s: s.load_records([]),
+        "changed": lambda s: s.changed(),
+    }
+    for name, change in changes.items():
+        store = EvalStore()
+        store.inner.extend(list(sample_store.inner))
+        assert has_statistics(store)
+        change(store)
+        assert not has_statistics(store), name
+        refresh(store)
+        assert_counted(store)
