@@ -12,8 +12,10 @@ store against the same triples in a plain in-memory rdflib graph, side by side.
    ``benchmarks/params/NAME.rq`` (the busiest country, organization, theme...; see the
    README there), else its header example's values. The report prints them.
 3. evalkg: the store opened read-only (``EvalStore.open``), each query bound with
-   ``kg.queries.bind`` and run with ``kg.query.run_query`` in this process (no timeout,
-   so no child process: the engine's own latency), K times, median.
+   ``kg.queries.bind``, narrowed by the store's text index where the query says so
+   (``kg.textsearch.narrow``, as ``evalkg query`` does; inside the timing) and run with
+   ``kg.query.run_query`` in this process (no timeout, so no child process: the
+   engine's own latency), K times, median.
 4. Baseline: the store's merged graph (the triples every query reads) loaded into
    an ``rdflib.Graph``, each query run with ``graph.query`` K times, median; skipped when
    the graph holds more than T triples (rdflib needs about 1 KB a triple). A query
@@ -104,12 +106,20 @@ def time_runs(run: Any, repeat: int) -> tuple[float, Any]:
     return statistics.median(seconds), answer
 
 
-def measure_store(store: Any, work: list[tuple[Any, str]], repeat: int) -> dict[str, Any]:
+def measure_store(
+    store: Any, work: list[tuple[Any, str]], params: dict[str, dict[str, str]], repeat: int
+) -> dict[str, Any]:
     from kg.query import run_query
+    from kg.textsearch import narrow
 
     out = {}
     for named, text in work:
-        median, result = time_runs(lambda t=text: run_query(store, t), repeat)
+        given = params[named.name]
+
+        def once(named: Any = named, text: str = text, given: dict[str, str] = given) -> Any:
+            return run_query(store, narrow(store, named, text, given))
+
+        median, result = time_runs(once, repeat)
         variables: list[str] = result.variables
         if result.kind == "graph":
             rows = [tuple(term.value for term in triple) for triple in result.triples]
@@ -271,7 +281,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         chosen[named.name] = params
         work.append((named, bind(named, params)))
     load = [os.getloadavg()[0]]
-    ours = measure_store(store, work, args.repeat)
+    ours = measure_store(store, work, chosen, args.repeat)
     here, child = child_overhead(store, args.repeat)
     base = None
     if counts["triples"] <= args.baseline_max_triples:

@@ -301,11 +301,14 @@ def query(
 
     if (query is None) == (expression is None):
         raise click.UsageError("give exactly one of QUERY or -e/--expression")
-    text, source = load_request(query, expression, parse_params(params))
+    given = parse_params(params)
+    text, source = load_request(query, expression, given)
     if endpoint is not None:
         _query_endpoint(endpoint, text, source, fmt, limit, seconds, retries, allow_service)
         return
     opened = open_store(store, writable=allow_update and is_update(text))
+    if expression is None:  # the same query, narrowed where the store's text index can
+        text, source = load_request(query, None, given, opened)
     note_statistics(opened)
     result = run_query(
         opened,

@@ -132,8 +132,14 @@ class RecordMapper:
 
 def index_row(record: Record, mapped: Any) -> LessonRow:
     """The lesson index row of ``record``, from its mapping (``kg.mapping.Mapped``, terms
-    as N-Triples text): the text is the description, else the context."""
+    as N-Triples text): the text is the description, else the context; every text goes
+    to the text index under the property that holds it in the graph."""
+    from .mapping import TEXT_PROPERTIES
+    from .record import TEXT_FIELDS
+
     text = record.texts.get("description")
+    found = ((name, record.texts.get(name)) for name in TEXT_FIELDS)  # as kg.mapping maps
+    texts = [(TEXT_PROPERTIES[name], value) for name, value in found if value is not None]
     return lesson_row(
         mapped.lesson,
         mapped.triples,
@@ -141,6 +147,7 @@ def index_row(record: Record, mapped: Any) -> LessonRow:
         url=record.lesson_url,
         text=record.texts.get("context") if text is None else text,
         title=record.title,
+        texts=texts,
     )
 
 

@@ -2,8 +2,9 @@
 
 A query file starts with ``# key: value`` comment lines: ``title``, ``description``,
 ``param`` (repeatable: ``name: type: what it is``, the type one of
-:data:`kg.params.PARAM_TYPES`, ``string`` when left out) and ``example`` (an ``evalkg
-query`` command line). Each parameter is bound where the query has a slot
+:data:`kg.params.PARAM_TYPES`, ``string`` when left out), ``example`` (an ``evalkg
+query`` command line) and ``narrow`` (a parameter the store's text index may narrow the
+query by, :mod:`kg.textsearch`). Each parameter is bound where the query has a slot
 ``VALUES ?name { UNDEF }`` (see :mod:`kg.params`).
 """
 
@@ -14,10 +15,14 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import QueryError
 from .params import PARAM_TYPES, check_names, fill_slots, parse_params, slots, to_term
 from .resources import data_dir
+
+if TYPE_CHECKING:
+    from .store import EvalStore
 
 _HEADER = re.compile(r"#\s*([a-z]+)\s*:\s*(.*)")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -43,6 +48,8 @@ class NamedQuery:
     description: str = ""
     params: dict[str, Param] = field(default_factory=dict)
     example: str = ""
+    #: The parameter whose value :func:`kg.textsearch.narrow` looks up (``# narrow:``).
+    narrow: str = ""
 
     def example_params(self) -> dict[str, str]:
         """The ``--param``/``-p`` values of the header's example command."""
@@ -85,6 +92,9 @@ def parse_query_file(path: Path) -> NamedQuery:
             params[param.name] = param
         else:
             header[key] = value.strip()
+    narrow = header.get("narrow", "")
+    if narrow and narrow not in params:
+        raise QueryError("'narrow' names no declared parameter", path=str(path), value=narrow)
     missing = sorted(set(params) - set(slots(text)))
     if missing:
         raise QueryError(
@@ -100,6 +110,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         description=header.get("description", ""),
         params=params,
         example=header.get("example", ""),
+        narrow=narrow,
     )
 
 
@@ -126,14 +137,24 @@ def bind(query: NamedQuery | str, params: Mapping[str, str]) -> str:
 
 
 def load_request(
-    query: str | None, expression: str | None, params: Mapping[str, str]
+    query: str | None,
+    expression: str | None,
+    params: Mapping[str, str],
+    store: EvalStore | None = None,
 ) -> tuple[str, str]:
     """The SPARQL text to run, with ``params`` bound, and where it came from (for
-    messages): the named query or ``.rq`` file ``query``, else the text ``expression``."""
+    messages): the named query or ``.rq`` file ``query``, else the text ``expression``.
+    Given the ``store`` it will run on, a query that says ``# narrow:`` is narrowed by
+    the store's text index (:func:`kg.textsearch.narrow`; the same rows, sooner)."""
     if expression is not None:
         return bind(expression, params), "<-e>"
     named = resolve_query(query or "")
-    return bind(named, params), str(named.path)
+    text = bind(named, params)
+    if store is not None:
+        from .textsearch import narrow
+
+        text = narrow(store, named, text, params)
+    return text, str(named.path)
 
 
 def list_queries(folder: Path | None = None) -> list[NamedQuery]:

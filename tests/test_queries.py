@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
@@ -215,6 +215,7 @@ def test_a_hostile_value_is_one_literal_and_comes_back_unchanged(value: str) -> 
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_any_text_binds_to_exactly_that_literal(value: str) -> None:
+    assume(not (value.startswith("<") and value.endswith(">")))  # an untyped <…> is an IRI
     text = bind("SELECT ?v WHERE { VALUES ?v { UNDEF } }", {"v": value})
     result = run_query(EvalStore(), text)
     assert result.rows == [(ox.Literal(unicodedata.normalize("NFC", value)),)]
