@@ -111,12 +111,13 @@ def lesson_row(
     url: str | None,
     text: str | None,
     title: str | None = None,
-    texts: Iterable[tuple[str, str]] = (),
+    texts: Iterable[tuple[str, str]],
 ) -> LessonRow:
     """The row of the lesson ``lesson`` (N-Triples ``<iri>``) from its record's own and
     shared triples (terms as N-Triples text, :func:`kg.terms.ntriples_terms`); ``title``
     is the record's evaluation title, verbatim (the ``dct:title`` the triples hold);
-    ``texts`` the ``(property IRI, text)`` of each of its texts, verbatim."""
+    ``texts`` the ``(property IRI, text)`` of each of its texts, verbatim (every one: the
+    keyword search trusts a complete index to hold them all)."""
     from .textsearch import folded_text
 
     found: dict[str, set[str]] = {}

@@ -187,7 +187,7 @@ def test_an_index_of_another_version_is_set_aside(tmp_path: Path) -> None:
     index.db.commit()
     assert not LessonIndex(path, read_only=True).complete
     again = LessonIndex(path)  # opened for writing: a fresh table, not complete
-    again.add("urn:g", lesson_row("<urn:l>", [], url=None, text=None))
+    again.add("urn:g", lesson_row("<urn:l>", [], url=None, text=None, texts=()))
     again.commit()
     assert [r.lesson for r in again.rows()] == ["urn:l"]
     assert not again.complete
@@ -204,7 +204,7 @@ def test_lesson_row_keeps_only_the_lessons_links() -> None:
         ("<urn:other>", f"<{EK}country>", "<urn:mex>"),
         (lesson, f"<{EK}evaluation>", "<urn:eval>"),
     ]
-    row = lesson_row(lesson, triples, url=None, text="x" * 300)
+    row = lesson_row(lesson, triples, url=None, text="x" * 300, texts=())
     assert row.lesson == "urn:lesson"
     assert row.evaluation == "urn:eval"
     assert row.links == {
@@ -218,7 +218,7 @@ def test_lesson_row_keeps_only_the_lessons_links() -> None:
 def test_replace_removes_a_row() -> None:
     index = LessonIndex()
     index.start(empty_store=True)
-    row: Any = lesson_row("<urn:l>", [], url="u", text=None)
+    row: Any = lesson_row("<urn:l>", [], url="u", text=None, texts=())
     index.replace("urn:g", row)
     assert [r.url for r in index.rows()] == ["u"]
     index.replace("urn:g", None)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import kg.textsearch
 from kg.build import build
+from kg.mapping import TEXT_PROPERTIES
 from kg.queries import bind, get_query
 from kg.query import run_query
 from kg.resources import sample_dir
@@ -22,6 +23,7 @@ from kg.store import EvalStore
 from kg.synthetic import write_corpus
 from kg.textsearch import MIN_KEY, fold, known, narrow
 
+EK = "https://w3id.org/evalkg/ontology#"
 QUERY = get_query("keyword-search")
 #: The query's own fold of ?keyword into ?key, run by Oxigraph on a literal.
 SPARQL_FOLD = next(line for line in QUERY.text.splitlines() if line.strip().startswith("BIND("))
@@ -194,3 +196,15 @@ def test_a_text_of_unknown_characters_is_always_a_candidate(tmp_path: Path) -> N
     odd = f" l{unknown}a "  # such a keyword is not narrowed, and found
     found, narrowed = both_ways(store, odd)
     assert found and narrowed == bind(QUERY, {"keyword": odd})
+
+
+def test_the_index_holds_every_lesson_text(synthetic_store: EvalStore) -> None:
+    values = " ".join(f"<{p}>" for p in TEXT_PROPERTIES.values())
+    sparql = f"""SELECT ?lesson ?property WHERE {{
+        VALUES ?property {{ {values} }} ?lesson a <{EK}Lesson> ; ?property ?text }}"""
+    in_graph = sorted(
+        (str(r[0].value), str(r[1].value)) for r in run_query(synthetic_store, sparql).rows
+    )
+    held = synthetic_store.lesson_index.db.execute("SELECT lesson, property FROM lesson_text")
+    assert sorted(held) == in_graph
+    assert len(in_graph) > 300
