@@ -4,17 +4,22 @@ not used when it cannot be trusted."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import kg.deadline
+import kg.query
 import kg.textsearch
 from kg.build import build
+from kg.cli import main
 from kg.mapping import TEXT_PROPERTIES
 from kg.queries import bind, get_query
 from kg.query import run_query
@@ -208,3 +213,27 @@ def test_the_index_holds_every_lesson_text(synthetic_store: EvalStore) -> None:
     held = synthetic_store.lesson_index.db.execute("SELECT lesson, property FROM lesson_text")
     assert sorted(held) == in_graph
     assert len(in_graph) > 300
+
+
+def test_the_command_narrows_and_gives_the_same_rows(
+    sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``evalkg query`` on a store folder (through the timeout's child process) sends
+    the narrowed text, and prints the rows of the plain query."""
+    sent: list[str] = []
+    real = kg.deadline.execute
+
+    def spy(store: EvalStore, sparql: str, **kwargs: object) -> object:
+        sent.append(sparql)
+        return real(store, sparql, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.deadline, "execute", spy)
+    monkeypatch.setattr(kg.query, "execute", spy)
+    command = ["query", "keyword-search", "--param", "keyword=Migrantes", "--format", "json"]
+    result = CliRunner().invoke(main, [*command, "--store", str(sample_folder)])
+    assert result.exit_code == 0, result.output
+    assert len(sent) == 1 and "(UNDEF UNDEF)" not in sent[0]
+    plain = rows(EvalStore.open(sample_folder), bind(QUERY, {"keyword": "Migrantes"}))
+    bindings = json.loads(result.output)["results"]["bindings"]
+    assert len(bindings) == len(plain) > 0
+    assert sorted(b["lesson"]["value"] for b in bindings) == sorted(r[0][1:-1] for r in plain)
