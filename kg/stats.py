@@ -11,6 +11,10 @@ update made through it (:func:`refresh`), with the CONSTRUCT queries of
 
 - ``<base>dataset a void:Dataset ; void:triples N ; prov:generatedAtTime T``: the
   triples of every graph but the statistics graph;
+- the dataset's VoID class partitions (evaluations, lessons: ``void:entities``; the
+  distinct countries and regions of the lessons, as property partitions nested in the
+  lessons' one) and property partitions (distinct themes, categories, places and
+  initiatives: ``void:distinctObjects``), ``queries/statistics/partitions.rq``;
 - per organization a lesson names: ``ek:lessonCount``, ``ek:evaluationCount``,
   ``ek:countryCount`` and ``ek:lessonRegion`` (each region of those lessons).
 
@@ -90,7 +94,7 @@ def data_triples(store: EvalStore) -> int | None:
 def stats(store: EvalStore) -> dict[str, int]:
     """``{"evaluations": …, "lessons": …, "countries": …, "regions": …, "themes": …,
     "categories": …, "organizations": …, "places": …, "initiatives": …, "triples": …}``
-    (``triples`` from the statistics graph; 0 without one)."""
+    (every figure from the statistics graph: 0 without one)."""
     query = get_query("stats")
     result = run_query(store, query.text, source=str(query.path))
     row = result.values()[0]

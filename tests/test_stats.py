@@ -43,6 +43,17 @@ STORED_COUNTS = (
   ?o ek:lessonCount ?lessons ; ek:evaluationCount ?evaluations ; ek:countryCount ?countries } }"""
 )
 STORED_REGIONS = PREFIXES + "SELECT ?o ?r WHERE { GRAPH ?g { ?o ek:lessonRegion ?r } }"
+#: What `stats` reads from the statistics graph, counted by plain patterns instead.
+DIRECT = {
+    "evaluations": "?x a ek:Evaluation",
+    "lessons": "?x a ek:Lesson",
+    "countries": "?l a ek:Lesson ; ek:country ?x",
+    "regions": "?l a ek:Lesson ; ek:region ?x",
+    "themes": "?l ek:theme ?x",
+    "categories": "?l ek:category ?x",
+    "places": "?l ek:mentionsPlace ?x",
+    "initiatives": "?l ek:mentionsInitiative ?x",
+}
 
 
 def rows(store: EvalStore, sparql: str) -> set[tuple[str, ...]]:
@@ -62,7 +73,11 @@ def assert_counted(store: EvalStore) -> None:
     assert rows(store, STORED_COUNTS) == rows(store, COUNTS)
     assert rows(store, STORED_REGIONS) == rows(store, REGIONS)
     named = {row[0] for row in rows(store, COUNTS)}
-    assert stats(store)["organizations"] == len(named)
+    counted = stats(store)
+    assert counted["organizations"] == len(named)
+    for key, pattern in DIRECT.items():
+        found = run_query(store, f"{PREFIXES}SELECT (COUNT(DISTINCT ?x) AS ?n) {{ {pattern} }}")
+        assert counted[key] == int(found.rows[0][0].value), key
 
 
 def test_a_build_counts_the_statistics(sample_store: EvalStore) -> None:
