@@ -28,8 +28,9 @@ not narrowed.
 Not narrowed (the query reads every text, as without an index): a store whose lesson
 index is incomplete (:attr:`kg.lessonindex.LessonIndex.complete`), an SQLite without
 FTS5, a folded keyword shorter than :data:`MIN_KEY` characters (trigrams), and a
-keyword that more than :data:`MAX_CANDIDATES` texts hold (a longer ``VALUES`` would cost
-more than reading the texts).
+keyword that more than :data:`MAX_CANDIDATES` texts hold (the gain shrinks as the
+``VALUES`` grows: at 100,000 records, 20,691 candidates took 3.4 s against 8.2 s reading
+every text, 45,569 took 7.8 s against 10.7 s).
 
 >>> fold("Educación TÉCNICA, ÇA’")
 "educacion tecnica, ca'"
@@ -102,7 +103,7 @@ def narrow_slot(sparql: str, pairs: Sequence[tuple[str, str]]) -> str:
     import pyoxigraph as ox
 
     rows = " ".join(f"({ox.NamedNode(lesson)} {ox.NamedNode(prop)})" for lesson, prop in pairs)
-    filled = f"VALUES (?lesson ?property) {{ {rows} }}".replace("{  }", "{ }")
+    filled = "VALUES (?lesson ?property) {" + (f" {rows} " if rows else " ") + "}"
     return _SLOT.sub(lambda _: filled, sparql, count=1)
 
 
