@@ -10,13 +10,18 @@ remote endpoint. A hostile value stays one literal:
 >>> fill_slots('SELECT * WHERE { VALUES ?a { UNDEF } ?s ?p ?a }', {"a": to_term('x" } #')})
 'SELECT * WHERE { VALUES ?a { "x\\\\" } #" } ?s ?p ?a }'
 
-Each parameter has a type (``string``, ``integer``, ``decimal`` or ``iri``); ``string``
-values are put in Unicode NFC form, so that a decomposed accent matches a composed one.
+Each parameter has a type (``string``, ``integer``, ``decimal``, ``year`` or ``iri``);
+``string`` values are put in Unicode NFC form, so that a decomposed accent matches a
+composed one. A ``year`` is an ``xsd:gYear``, the type the graph gives years, so that a
+query can look the value up as it is (a year compared by ``STR()`` makes every query
+engine read every year of the graph).
 
 >>> parse_params(["actor=OIT", "country=CHL"])
 {'actor': 'OIT', 'country': 'CHL'}
 >>> str(to_term("2021", "integer"))
 '"2021"^^<http://www.w3.org/2001/XMLSchema#integer>'
+>>> str(to_term("2021", "year"))
+'"2021"^^<http://www.w3.org/2001/XMLSchema#gYear>'
 >>> str(to_term("ek:Lesson", "iri"))
 '<https://w3id.org/evalkg/ontology#Lesson>'
 """
@@ -75,6 +80,19 @@ def _decimal(value: str) -> Any:
     return ox.Literal(format(number, "f"), datatype=ox.NamedNode(XSD + "decimal"))
 
 
+_YEAR = re.compile(r"-?[0-9]{4,}")
+
+
+def _year(value: str) -> Any:
+    """A year as ``xsd:gYear``: four digits or more, as written (no time zone)."""
+    import pyoxigraph as ox
+
+    text = value.strip()
+    if not _YEAR.fullmatch(text) or (len(text.lstrip("-")) > 4 and text.lstrip("-")[0] == "0"):
+        raise QueryError("not a year (four digits, e.g. 2021)", value=value)
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + "gYear"))
+
+
 def _iri(value: str) -> Any:
     """``<iri>``, an absolute IRI, or ``prefix:local`` with a prefix of :data:`PREFIXES`."""
     import pyoxigraph as ox
@@ -97,6 +115,7 @@ PARAM_TYPES: dict[str, Callable[[str], Any]] = {
     "string": _string,
     "integer": _integer,
     "decimal": _decimal,
+    "year": _year,
     "iri": _iri,
 }
 

@@ -27,6 +27,7 @@ from kg.query import run_query
 from kg.results import TABLE_WIDTH, QueryResult
 from kg.safety import tokens
 from kg.store import EvalStore
+from kg.vocab import XSD
 
 EXPECTED = Path(__file__).parent / "data" / "queries"
 QUERIES = list_queries()
@@ -237,6 +238,39 @@ def test_typed_parameters() -> None:
         to_term("2021; DROP ALL", "integer")
 
 
+@pytest.mark.parametrize("value", ["2021", " 2021 ", "0999", "-0044", "12345"])
+def test_a_year_is_a_gyear_as_written(value: str) -> None:
+    term = to_term(value, "year")
+    assert term == ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "gYear"))
+
+
+@pytest.mark.parametrize(
+    "value", ["21", "021", "02021", "2021-01", "２０２１", "2021; DROP ALL", ""]
+)
+def test_a_bad_year_is_refused(value: str) -> None:
+    with pytest.raises(QueryError, match=r"not a year \(four digits"):
+        to_term(value, "year")
+
+
+def test_lessons_by_year_finds_the_years_lessons(sample_folder: Path) -> None:
+    """The year parameter is looked up as a gYear: the sample's evaluations of a year
+    are those whose ek:year says it, and a year no evaluation has finds nothing."""
+    store = EvalStore.open(sample_folder)
+    years = {
+        row[0].value: int(row[1].value)
+        for row in run_query(
+            store,
+            "PREFIX ek: <https://w3id.org/evalkg/ontology#> SELECT ?y (COUNT(?l) AS ?n) "
+            "WHERE { ?e ek:year ?yy ; ek:hasLesson ?l BIND(STR(?yy) AS ?y) } GROUP BY ?y",
+        ).rows
+    }
+    assert years
+    named = get_query("lessons-by-year")
+    for year, lessons in years.items():
+        assert len(run_query(store, bind(named, {"year": year})).rows) == lessons
+    assert run_query(store, bind(named, {"year": "1900"})).rows == []
+
+
 def test_missing_and_unknown_parameters(tmp_path: Path) -> None:
     named = get_query("lessons-by-year")
     with pytest.raises(QueryError, match=r"missing parameter.*'year'"):
@@ -348,6 +382,7 @@ def test_query_command_with_a_parameter_and_formats(sample_folder: Path) -> None
 
 def test_query_command_reports_a_bad_parameter(sample_folder: Path) -> None:
     code, out = cli("query", "lessons-by-year", "-p", "year=twenty", "--store", str(sample_folder))
-    assert code == 2 and out.startswith("Error: ") and "not an integer: 'twenty'" in out
+    assert code == 2 and out.startswith("Error: ")
+    assert "not a year (four digits, e.g. 2021): 'twenty'" in out
     code, out = cli("query", "lessons-by-year", "--store", str(sample_folder))
     assert code == 2 and "missing parameter" in out
