@@ -4,6 +4,7 @@ store against the same triples in a plain in-memory rdflib graph, side by side.
     python benchmarks/bench_queries.py [--records N] [--store DIR] [--repeat K]
                                        [--baseline-max-triples T] [--baseline-cap S]
                                        [--seed N] [--json FILE]
+                                       [--only NAME ...] [--against FOLDER]
 
 1. The graph: N synthetic records (``kg.synthetic``, default 100,000) built with
    ``kg.build.build`` into an on-disk store (not timed), or the store already in
@@ -23,6 +24,12 @@ store against the same triples in a plain in-memory rdflib graph, side by side.
    whose K runs take more than ``--baseline-cap`` seconds is stopped and shown as such.
 5. Both sides must give the same rows (order-free digest; ``GROUP_CONCAT`` cells, which
    have no order in SPARQL, compared as sets).
+
+``--only NAME`` (repeatable) runs those queries only. ``--against FOLDER`` also times the
+query files of the same names in FOLDER (another version of ``queries/``, e.g.
+``git worktree add /tmp/prev REV`` and ``--against /tmp/prev/queries``) on the same
+store with the same parameter values, each run of one version followed by a run of the
+other, and prints both medians, their ratio and whether the rows are the same.
 
 Also printed: the cost of the command line's timeout, i.e. one small query run through
 the child process (``timeout=60``) against the same query in process. The script prints
@@ -75,7 +82,7 @@ def pick_params(store: Any, named: Any) -> dict[str, str]:
     """The query's parameters: picked from the graph where ``params/NAME.rq`` says how."""
     from kg.query import run_query
 
-    values = named.example_params()
+    values: dict[str, str] = named.example_params()
     for name in named.params:
         picker = PARAMS_DIR / f"{name}.rq"
         if picker.is_file():
@@ -126,10 +133,7 @@ def measure_store(
             # the same query unnarrowed, side by side: what the text index saves
             plain, _ = time_runs(lambda text=text: run_query(store, text), repeat)
         variables: list[str] = result.variables
-        if result.kind == "graph":
-            rows = [tuple(term.value for term in triple) for triple in result.triples]
-        else:
-            rows = [tuple(None if v is None else v.value for v in row) for row in result.rows]
+        rows = _rows(result)
         out[named.name] = {
             "median_s": median,
             "rows": len(rows),
@@ -138,6 +142,59 @@ def measure_store(
         }
         sys.stderr.write(f"    evalkg {named.name}: {median:.3f} s, {len(rows)} rows\n")
     return out
+
+
+def measure_against(
+    store: Any,
+    work: list[tuple[Any, str]],
+    params: dict[str, dict[str, str]],
+    folder: Path,
+    repeat: int,
+) -> dict[str, Any]:
+    """Each query of ``work`` and its namesake in ``folder``, timed in alternation."""
+    from kg.queries import bind, parse_query_file
+    from kg.query import run_query
+    from kg.textsearch import narrow
+
+    out: dict[str, Any] = {}
+    for named, text in work:
+        path = folder / f"{named.name}.rq"
+        if not path.is_file():
+            out[named.name] = {"error": f"no {path.name} in {folder}"}
+            continue
+        other = parse_query_file(path)
+        given = params[named.name]
+        if set(other.params) != set(named.params):
+            out[named.name] = {"error": "other parameters: " + ", ".join(other.params)}
+            continue
+        other_text = bind(other, given)
+        runs: dict[str, list[float]] = {"this": [], "other": []}
+        answers: dict[str, Any] = {}
+        for _ in range(repeat):
+            for side, query, sparql in (("this", named, text), ("other", other, other_text)):
+                started = time.perf_counter()
+                answers[side] = run_query(store, narrow(store, query, sparql, given))
+                runs[side].append(time.perf_counter() - started)
+        digests = [
+            comparable(_rows(answers[side]), answers[side].variables, sparql)
+            for side, sparql in (("this", text), ("other", other_text))
+        ]
+        out[named.name] = {
+            "median_s": statistics.median(runs["this"]),
+            "other_median_s": statistics.median(runs["other"]),
+            "same_rows": digests[0] == digests[1],
+        }
+        sys.stderr.write(
+            f"    against {named.name}: {out[named.name]['median_s']:.3f} s, "
+            f"{out[named.name]['other_median_s']:.3f} s in {folder}\n"
+        )
+    return out
+
+
+def _rows(result: Any) -> list[tuple[str | None, ...]]:
+    if result.kind == "graph":
+        return [tuple(term.value for term in triple) for triple in result.triples]
+    return [tuple(None if v is None else v.value for v in row) for row in result.rows]
 
 
 def materialize(answer: Any) -> tuple[list[str], list[tuple[str | None, ...]]]:
@@ -267,6 +324,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="run this query only (repeatable)"
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="FOLDER",
+        help="also time the same-named query files of FOLDER, in alternation",
+    )
     return parser.parse_args(argv)
 
 
@@ -282,12 +348,21 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     counts = stats(store)
     work = []
     chosen = {}
+    chosen_names = set(args.only or ())
+    known = {named.name for named in list_queries()}
+    if chosen_names - known:
+        raise SystemExit(f"--only: no such query: {', '.join(sorted(chosen_names - known))}")
     for named in list_queries():
+        if chosen_names and named.name not in chosen_names:
+            continue
         params = pick_params(store, named)
         chosen[named.name] = params
         work.append((named, bind(named, params)))
     load = [os.getloadavg()[0]]
     ours = measure_store(store, work, chosen, args.repeat)
+    against = None
+    if args.against is not None:
+        against = measure_against(store, work, chosen, args.against, args.repeat)
     here, child = child_overhead(store, args.repeat)
     base = None
     if counts["triples"] <= args.baseline_max_triples:
@@ -301,6 +376,8 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "repeat": args.repeat,
         "evalkg": ours,
         "baseline": base,
+        "against": against,
+        "against_folder": None if args.against is None else str(args.against),
         "overhead": {"in_process_s": here, "child_process_s": child},
         "load": load,
         "machine": machine(),
@@ -335,6 +412,16 @@ def print_report(figures: dict[str, Any], max_triples: int) -> None:
                 f"{name}: {q['median_s']:.3f} s narrowed by the text index, "
                 f"{q['plain_median_s']:.3f} s reading every text (median)"
             )
+    for name, a in (figures.get("against") or {}).items():
+        if "error" in a:
+            say(f"{name} against {figures['against_folder']}: {a['error']}")
+            continue
+        ratio = a["other_median_s"] / a["median_s"] if a["median_s"] else float("nan")
+        say(
+            f"{name}: {a['median_s']:.3f} s, {a['other_median_s']:.3f} s the version in "
+            f"{figures['against_folder']} (that / this {ratio:.2f}), same rows: "
+            f"{'yes' if a['same_rows'] else 'NO'} (medians, in alternation)"
+        )
     over = figures["overhead"]
     say(
         f"timeout's child process: {over['child_process_s']:.3f} s for ASK in a child "
