@@ -13,8 +13,8 @@ remote endpoint. A hostile value stays one literal:
 Each parameter has a type (``string``, ``integer``, ``decimal``, ``year`` or ``iri``);
 ``string`` values are put in Unicode NFC form, so that a decomposed accent matches a
 composed one. A ``year`` is an ``xsd:gYear``, the type the graph gives years, so that a
-query can look the value up as it is (a year compared by ``STR()`` makes every query
-engine read every year of the graph).
+query can look the value up as it is (compared through ``STR()``, Oxigraph read the
+year of every evaluation first).
 
 >>> parse_params(["actor=OIT", "country=CHL"])
 {'actor': 'OIT', 'country': 'CHL'}
