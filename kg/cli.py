@@ -589,10 +589,11 @@ def note_statistics(store: Any) -> None:
 
     if next(iter(store.inner.named_graphs()), None) is not None and not has_statistics(store):
         click.echo(
-            "Note: this store has no statistics graph (it was built by an earlier evalkg, "
-            "or changed since without a recount), so 'evalkg stats' and the queries stats, "
-            "top-organizations and bridging-organizations count nothing. Run 'evalkg "
-            "build' on the store again: it counts them.",
+            "Note: this store has no statistics graph of this evalkg (it was built by an "
+            "earlier evalkg, or changed since without a recount), so 'evalkg stats' and the "
+            "queries stats, top-organizations, bridging-organizations, organization-partners "
+            "and organization-profile count nothing or less. Run 'evalkg build' on the store "
+            "again: it counts them.",
             err=True,
         )
 

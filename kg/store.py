@@ -333,12 +333,24 @@ class EvalStore:
         if not self.read_only and self.inner.contains_named_graph(self.statistics):
             self.inner.remove_graph(self.statistics)
 
+    def add_statistics(self, triples: Iterable[Any], *, bulk: bool = False) -> None:
+        """Add ``triples`` (``(s, p, o)``) to the statistics graph (:func:`kg.stats.refresh`),
+        in one transaction, or with ``bulk`` through the bulk loader (faster and smaller,
+        not atomic: ``refresh`` writes its time stamp last)."""
+        import pyoxigraph as ox
+
+        quads = (ox.Quad(s, p, o, self.statistics) for s, p, o in triples)
+        if bulk:
+            self.inner.bulk_extend(quads)
+        else:
+            self.inner.extend(quads)
+
     def _replace_graph(self, graph: Any, triples: Iterable[Any]) -> None:
         import pyoxigraph as ox
 
         if self.inner.contains_named_graph(graph):
             self.inner.remove_graph(graph)
-        self.inner.extend([ox.Quad(s, p, o, graph) for s, p, o in triples])
+        self.inner.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
 
     def flush(self) -> None:
         """Write buffered data to disk (no-op in memory)."""

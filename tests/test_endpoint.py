@@ -68,9 +68,11 @@ def pushed(server: str, sample_store: EvalStore) -> str:
 
 def concat_vars(text: str) -> dict[str, str]:
     """``{variable: separator}`` of the query's GROUP_CONCAT projections (their order is
-    not defined by SPARQL, so they are compared as sorted tokens)."""
+    not defined by SPARQL, so they are compared as sorted tokens); functions nested two
+    deep inside them allowed (``COALESCE(?code, STR(?place))``)."""
     found = re.finditer(
-        r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)',
+        r'GROUP_CONCAT\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*?separator\s*=\s*"([^"]*)"\s*\)'
+        r"\s*AS\s*\?(\w+)",
         text,
         re.IGNORECASE | re.DOTALL,
     )

@@ -186,6 +186,7 @@ def test_kind_words_in_three_languages_find_the_same_lessons(sample_store: EvalS
 def test_an_unknown_value_matches_nothing(sample_store: EvalStore) -> None:
     assert rows(sample_store, "lessons-by-country", country="Atlantis") == []
     assert rows(sample_store, "organization-profile", actor="No Such Body") == []
+    assert rows(sample_store, "lessons-naming-organization", actor="No Such Body") == []
 
 
 # --- binding --------------------------------------------------------------------------
@@ -299,10 +300,16 @@ def test_slots_are_filled_only_for_given_names() -> None:
 
 @pytest.fixture(scope="module")
 def profile(sample_store: EvalStore) -> QueryResult:
-    return run_query(sample_store, bind(get_query("organization-profile"), {"actor": "OIT"}))
+    named = get_query("lessons-naming-organization")
+    return run_query(sample_store, bind(named, {"actor": "OIT"}))
+
+
+#: The column of the evaluation titles (long literals) in ``profile``.
+TITLE = 6
 
 
 def test_json_is_sparql_results_json(profile: QueryResult) -> None:
+    assert profile.variables[TITLE] == "title"
     text = profile.serialize("json")
     parsed = ox.parse_query_results(text.encode("utf-8"), format=ox.QueryResultsFormat.JSON)
     assert [v.value for v in parsed.variables] == profile.variables
@@ -311,18 +318,18 @@ def test_json_is_sparql_results_json(profile: QueryResult) -> None:
 
 
 def test_csv_and_tsv_keep_long_literals_whole(profile: QueryResult) -> None:
-    long_titles = [row[5].value for row in profile.rows if len(row[5].value) > TABLE_WIDTH]
+    long_titles = [row[TITLE].value for row in profile.rows if len(row[TITLE].value) > TABLE_WIDTH]
     assert long_titles
     table = list(csv.reader(io.StringIO(profile.serialize("csv"))))
     assert table[0] == profile.variables
-    assert {r[5] for r in table[1:]} >= set(long_titles)
-    assert all(str(row[5]) in profile.serialize("tsv") for row in profile.rows)
+    assert {r[TITLE] for r in table[1:]} >= set(long_titles)
+    assert all(str(row[TITLE]) in profile.serialize("tsv") for row in profile.rows)
     assert all(t in profile.serialize("md") for t in long_titles)
 
 
 def test_the_table_shortens_long_literals_only(profile: QueryResult) -> None:
     table = profile.serialize("table")
-    long_titles = [row[5].value for row in profile.rows if len(row[5].value) > TABLE_WIDTH]
+    long_titles = [row[TITLE].value for row in profile.rows if len(row[TITLE].value) > TABLE_WIDTH]
     assert long_titles
     for title in long_titles:
         assert title not in table and title[: TABLE_WIDTH - 1] + "…" in table

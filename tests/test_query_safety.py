@@ -193,7 +193,10 @@ HOSTILE = ['x" . ?a ?b ?c } #', '"} ; DELETE WHERE {?s ?p ?o}', 'OIT" } } ; DROP
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-@pytest.mark.parametrize("name", ["organization-profile", "lessons-by-country", "keyword-search"])
+@pytest.mark.parametrize(
+    "name",
+    ["organization-profile", "lessons-naming-organization", "lessons-by-country", "keyword-search"],
+)
 def test_hostile_parameters_match_nothing_and_change_nothing(
     sample_folder: Path, name: str, value: str
 ) -> None:

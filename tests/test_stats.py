@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +18,7 @@ from kg.build import build
 from kg.cli import main
 from kg.query import run_query
 from kg.resources import sample_dir
-from kg.stats import data_triples, graph_iri, has_statistics, refresh, stats
+from kg.stats import VERSION, data_triples, graph_iri, has_statistics, refresh, stats
 from kg.store import EvalStore
 from kg.vocab import EK
 
@@ -43,6 +45,25 @@ STORED_COUNTS = (
   ?o ek:lessonCount ?lessons ; ek:evaluationCount ?evaluations ; ek:countryCount ?countries } }"""
 )
 STORED_REGIONS = PREFIXES + "SELECT ?o ?r WHERE { GRAPH ?g { ?o ek:lessonRegion ?r } }"
+COUNTRIES = (
+    PREFIXES + "SELECT DISTINCT ?o ?c WHERE { ?l ek:mentionsOrganization ?o ; ek:country ?c }"
+)
+STORED_COUNTRIES = PREFIXES + "SELECT ?o ?c WHERE { GRAPH ?g { ?o ek:lessonCountry ?c } }"
+#: Per pair of organizations named in the same lessons: the lessons and evaluations.
+PARTNERS = (
+    PREFIXES
+    + """SELECT ?o ?p (COUNT(DISTINCT ?l) AS ?lessons) (COUNT(DISTINCT ?e) AS ?evaluations)
+WHERE {
+  ?l ek:mentionsOrganization ?o , ?p FILTER(?o != ?p) OPTIONAL { ?l ek:evaluation ?e }
+}
+GROUP BY ?o ?p"""
+)
+STORED_PARTNERS = (
+    PREFIXES
+    + """SELECT ?o ?p ?lessons ?evaluations WHERE { GRAPH ?g {
+  ?x a ek:Partnership ; ek:member ?o , ?p ;
+  ek:sharedLessons ?lessons ; ek:sharedEvaluations ?evaluations FILTER(?o != ?p) } }"""
+)
 #: What `stats` reads from the statistics graph, counted by plain patterns instead.
 DIRECT = {
     "evaluations": "?x a ek:Evaluation",
@@ -72,6 +93,14 @@ def assert_counted(store: EvalStore) -> None:
     assert data_triples(store) == other_triples(store) == stats(store)["triples"]
     assert rows(store, STORED_COUNTS) == rows(store, COUNTS)
     assert rows(store, STORED_REGIONS) == rows(store, REGIONS)
+    assert rows(store, STORED_COUNTRIES) == rows(store, COUNTRIES)
+    partners = rows(store, PARTNERS)
+    assert partners and rows(store, STORED_PARTNERS) == partners
+    # one node per pair, with two members
+    members = "SELECT ?x (COUNT(?o) AS ?n) WHERE { GRAPH ?g { ?x ek:member ?o } } GROUP BY ?x"
+    nodes = rows(store, PREFIXES + members)
+    assert {n for _, n in nodes} == {'"2"^^<http://www.w3.org/2001/XMLSchema#integer>'}
+    assert 2 * len(nodes) == len(partners)
     named = {row[0] for row in rows(store, COUNTS)}
     counted = stats(store)
     assert counted["organizations"] == len(named)
@@ -181,6 +210,46 @@ def test_an_interrupted_build_leaves_no_stale_counts(
     assert not has_statistics(store)
     monkeypatch.undo()
     build([sample_dir()], store=store)  # building again counts them
+    assert_counted(store)
+
+
+def test_a_count_stopped_before_its_time_stamp_is_not_taken_for_one(
+    sample_store: EvalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the counts go through the bulk loader, which is not atomic: a count stopped after
+    # some of them reached the store leaves a graph without the stamp, written last
+    store = EvalStore()
+    store.inner.extend(list(sample_store.inner))
+    add = EvalStore.add_statistics
+
+    def stopped(self: EvalStore, triples: Iterable[Any], *, bulk: bool = False) -> None:
+        if not bulk:
+            raise KeyboardInterrupt
+        add(self, triples, bulk=bulk)
+
+    monkeypatch.setattr(EvalStore, "add_statistics", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        refresh(store)
+    monkeypatch.undo()
+    assert store.inner.contains_named_graph(ox.NamedNode(graph_iri(store)))
+    assert not has_statistics(store)
+    refresh(store)
+    assert_counted(store)
+
+
+def test_statistics_of_another_version_are_not_taken_for_these(sample_store: EvalStore) -> None:
+    # an earlier evalkg's graph lacks counts this one's queries read (the partnerships)
+    store = EvalStore()
+    store.inner.extend(list(sample_store.inner))
+    mark = EK + "statisticsVersion"
+    (quad,) = (q for q in store.inner if q.predicate.value == mark)
+    assert quad.object.value == str(VERSION)
+    store.inner.remove(quad)
+    older = ox.Literal(str(VERSION - 1), datatype=quad.object.datatype)
+    store.inner.add(ox.Quad(quad.subject, quad.predicate, older, quad.graph_name))
+    assert not has_statistics(store)
+    refresh(store)
+    assert has_statistics(store)
     assert_counted(store)
 
 
