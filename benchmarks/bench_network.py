@@ -6,7 +6,7 @@
 1. With ``--records N``, N synthetic lesson pages (``kg.synthetic``) are built into a
    temporary on-disk store (not timed); ``--store DIR`` uses a built store instead.
 2. The projection (``kg.network.project``), stage by stage: each query of
-   ``queries/network-*.rq`` it reads, then the whole projection from a cold start.
+   ``queries/network/*.rq`` it reads, then the whole projection from a cold start.
 3. ``kg.metrics.compute_metrics`` (python-igraph: Louvain and betweenness with edge
    length 1/weight, exact or sampled by its work budget), against networkx on the same
    graph: ``louvain_communities(seed=…)`` and ``betweenness_centrality`` with the same
@@ -74,10 +74,10 @@ def stage_rows(store: EvalStore, network: str, repeat: int) -> list[tuple[str, f
 
     out = []
     queries = [
-        "network-lessons",
-        "network-evaluation-details",
-        "network-lesson-regions",
-        "network-labels",
+        "network/lessons",
+        "network/evaluation-details",
+        "network/lesson-regions",
+        "network/labels",
         NETWORKS[network].query,
     ]
     for name in queries:

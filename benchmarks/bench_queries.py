@@ -1,4 +1,5 @@
-"""Benchmark: every canned query of queries/ on a synthetic graph, the embedded Oxigraph
+"""Benchmark: every canned query of queries/ (and evalkg's own queries of queries/network/
+and queries/push/, timed with no target) on a synthetic graph, the embedded Oxigraph
 store against the same triples in a plain in-memory rdflib graph, side by side.
 
     python benchmarks/bench_queries.py [--records N] [--store DIR] [--repeat K]
@@ -280,6 +281,12 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+def over_target(name: str, figures: dict[str, Any]) -> bool:
+    """An analyst question (not one of evalkg's own ``folder/name`` queries) at or over
+    the target."""
+    return "/" not in name and figures["median_s"] >= TARGET_S
+
+
 def report_table(ours: dict[str, Any], base: dict[str, Any] | None) -> list[str]:
     header = ("query", "evalkg (s)", "rdflib (s)", "ratio evalkg/rdflib", "rows", "same rows")
     cells = [header]
@@ -292,7 +299,7 @@ def report_table(ours: dict[str, Any], base: dict[str, Any] | None) -> list[str]
         cells.append(
             (
                 name,
-                fmt(q["median_s"]) + ("" if q["median_s"] < TARGET_S else " *"),
+                fmt(q["median_s"]) + (" *" if over_target(name, q) else ""),
                 fmt(theirs),
                 "" if ratio is None else fmt(ratio),
                 fmt(q["rows"]),
@@ -349,10 +356,13 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     work = []
     chosen = {}
     chosen_names = set(args.only or ())
-    known = {named.name for named in list_queries()}
+    # the analyst questions and evalkg's own network/ and push/ queries (timed, no target);
+    # not statistics/: those CONSTRUCTs run once per build (bench_build.py times them)
+    every = [q for q in list_queries(internal=True) if not q.name.startswith("statistics/")]
+    known = {named.name for named in every}
     if chosen_names - known:
         raise SystemExit(f"--only: no such query: {', '.join(sorted(chosen_names - known))}")
-    for named in list_queries():
+    for named in every:
         if chosen_names and named.name not in chosen_names:
             continue
         params = pick_params(store, named)
@@ -404,8 +414,14 @@ def print_report(figures: dict[str, Any], max_triples: int) -> None:
     say()
     for line in report_table(figures["evalkg"], base):
         say(line)
-    slow = [n for n, q in figures["evalkg"].items() if q["median_s"] >= TARGET_S]
-    say(f"\n* over the {TARGET_S:g} s target: {', '.join(slow) if slow else 'none'}")
+    asked = [n for n in figures["evalkg"] if "/" not in n]
+    slow = [n for n, q in figures["evalkg"].items() if over_target(n, q)]
+    say(
+        f"\n* over the {TARGET_S:g} s target: {', '.join(slow) if slow else 'none'} "
+        f"({len(asked) - len(slow)} of the {len(asked)} canned questions under it; "
+        "network/ and push/ are evalkg's own queries, timed with no target: the views "
+        "read the lesson index, push counts once per push)"
+    )
     for name, q in figures["evalkg"].items():
         if q.get("plain_median_s") is not None:
             say(

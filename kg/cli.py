@@ -348,16 +348,25 @@ def _query_endpoint(
 
 @main.command()
 @handle_errors
-def queries() -> None:
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Also list evalkg's own queries: network/ (the views' projections), push/ and "
+    "statistics/ (what a build counts); they run by that name, e.g. "
+    "'evalkg query network/actors --limit 5'.",
+)
+def queries(show_all: bool) -> None:
     """List the named queries with what each answers and the parameters it takes.
 
     \b
     Example:
       evalkg queries
+      evalkg queries --all
     """
     from .queries import list_queries
 
-    named = list_queries()
+    named = list_queries(internal=show_all)
     width = max(len(q.name) for q in named)
     for q in named:
         takes = f" [{', '.join(q.params)}]" if q.params else ""

@@ -8,9 +8,9 @@ up every IRI of every row (about 7 s for the 645,000 lesson-organization pairs o
 100,000 records, ``benchmarks/bench_view.py``). The build already has them in hand when
 it maps a record, so it keeps them here, one row per record, next to the record's graph;
 replacing a record replaces its row. The rows hold exactly what the queries
-``network-lessons.rq``, ``network-full.rq`` and ``network-evaluation-details.rq`` would
-return, and the tests check that every network drawn from the index equals the one drawn
-from SPARQL.
+``queries/network/lessons.rq``, ``full.rq`` and ``evaluation-details.rq`` would return,
+and the tests check that every network drawn from the index equals the one drawn from
+SPARQL.
 
 The index lives in SQLite (``lessons.sqlite`` in the store folder; in memory for an
 in-memory store). It is only used while it is *complete*: a store that held records
@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from .vocab import DCT, EK
 
-#: The lesson → entity properties the network queries read (``queries/network-full.rq``).
+#: The lesson → entity properties the network queries read (``queries/network/full.rq``).
 LINK_PROPERTIES = (
     "evaluation",
     "theme",
@@ -48,7 +48,7 @@ LINK_PROPERTIES = (
     "mentionsCountry",
     "mentionsInitiative",
 )
-#: Characters of the lesson's text kept (``queries/network-lessons.rq``).
+#: Characters of the lesson's text kept (``queries/network/lessons.rq``).
 TEXT_CHARS = 240
 
 #: Bumped when the tables change; an index of another version is not used.

@@ -1,7 +1,7 @@
 """The data behind the network views: lessons, their facets, the names of entities, and
 the filters that choose which lessons a network is drawn from.
 
-Everything is read with the ``queries/network-*.rq`` queries, or, for what records say
+Everything is read with the ``queries/network/*.rq`` queries, or, for what records say
 about their lessons, from the store's lesson index when it is complete (the same rows,
 without SPARQL's cost of looking up every IRI; :mod:`kg.lessonindex`); nothing here
 builds a graph (see :mod:`kg.network`). Text from the records is kept verbatim: it is hostile
@@ -47,7 +47,7 @@ NODE_TYPES = (
 )
 #: Organization kinds (subclasses of ek:Organization), as node ``kind``.
 ORGANIZATION_KINDS = KINDS
-#: The lesson properties a filter can test (``queries/network-facets.rq``).
+#: The lesson properties a filter can test (``queries/network/facets.rq``).
 FACETS = ("country", "region", "theme", "category")
 #: Evaluation kinds the ``kind`` filter takes (ek:timing and ek:nature individuals).
 EVALUATION_KINDS = (
@@ -169,8 +169,8 @@ class NetworkData:
     index when it is complete (else always from SPARQL); ``properties``: the links a
     network reads from it (besides evaluations, regions, and the facets filters test);
     ``evaluation_names``: whether entities include evaluations (named by their titles;
-    a network without evaluation nodes reads ``network-names.rq``, which leaves them
-    out, instead of ``network-labels.rq``).
+    a network without evaluation nodes reads ``queries/network/names.rq``, which leaves them
+    out, instead of ``queries/network/labels.rq``).
     """
 
     store: EvalStore
@@ -208,7 +208,7 @@ class NetworkData:
             found = (
                 (e.value, _value(title), _value(year), [k.value for k in (timing, nature) if k])
                 for e, title, year, timing, nature in rows(
-                    self.store, "network-evaluation-details"
+                    self.store, "network/evaluation-details"
                 )
             )
         return _evaluation_details(found)
@@ -224,7 +224,7 @@ class NetworkData:
         else:
             found = (
                 (lesson.value, _value(evaluation), _value(url), _value(text))
-                for lesson, evaluation, url, text in rows(self.store, "network-lessons")
+                for lesson, evaluation, url, text in rows(self.store, "network/lessons")
             )
         for iri, evaluation, url, text in found:
             if iri in table:
@@ -253,7 +253,7 @@ class NetworkData:
                     for entity in row.links.get(facet, ()):
                         table[facet][entity].add(row.lesson)
             return table
-        for lesson, facet, entity in rows(self.store, "network-facets"):
+        for lesson, facet, entity in rows(self.store, "network/facets"):
             table[facet.value[len(EK) :]][entity.value].add(lesson.value)
         return table
 
@@ -266,7 +266,7 @@ class NetworkData:
                 if "region" in row.links:
                     table[row.lesson] = list(row.links["region"])
             return table
-        for lesson, region in rows(self.store, "network-lesson-regions"):
+        for lesson, region in rows(self.store, "network/lesson-regions"):
             table[lesson.value].append(region.value)
         for regions in table.values():
             regions.sort()
@@ -277,7 +277,7 @@ class NetworkData:
         """Entity IRI → its label, aliases, type and kind."""
         names: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
         classes: dict[str, set[str]] = defaultdict(set)
-        query = "network-labels" if self.evaluation_names else "network-names"
+        query = "network/labels" if self.evaluation_names else "network/names"
         for entity, prop, label in rows(self.store, query):
             iri = entity.value
             if prop.value == RDF + "type":

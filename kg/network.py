@@ -1,6 +1,6 @@
 """Networks projected from the graph: who works with whom, where, on what.
 
-Each network is defined by a query of ``queries/network-*.rq`` that lists, lesson by
+Each network is defined by a query of ``queries/network/*.rq`` that lists, lesson by
 lesson, the entities the lesson links to; the lesson is what ties them:
 
 - ``actors``: organizations, tied when the same lesson names both;
@@ -63,7 +63,7 @@ def _linked(*properties: str) -> Linked:
 
 def _topics_and_areas(links: dict[str, list[str]]) -> list[str]:
     """Themes and categories with countries and regions, when the lesson has both (as
-    ``network-themes.rq`` joins them)."""
+    ``queries/network/themes.rq`` joins them)."""
     topics = links.get("theme", []) + links.get("category", [])
     areas = links.get("country", []) + links.get("region", [])
     return topics + areas if topics and areas else []
@@ -189,7 +189,7 @@ NETWORKS: dict[str, Projection] = {
     for p in (
         Projection(
             "actors",
-            "network-actors",
+            "network/actors",
             ("mentionsOrganization",),
             _cliques,
             "Actors: organizations named in the same lessons",
@@ -197,7 +197,7 @@ NETWORKS: dict[str, Projection] = {
         ),
         Projection(
             "places",
-            "network-places",
+            "network/places",
             ("mentionsOrganization", "mentionsPlace", "mentionsCountry", "country"),
             _cliques,
             "Actors and places: organizations, countries and places named in the same lessons",
@@ -205,7 +205,7 @@ NETWORKS: dict[str, Projection] = {
         ),
         Projection(
             "evaluations",
-            "network-evaluations",
+            "network/evaluations",
             ("evaluation", "theme", "country", "mentionsOrganization"),
             _stars,
             "Evaluations: their lessons, themes, countries and organizations",
@@ -214,7 +214,7 @@ NETWORKS: dict[str, Projection] = {
         ),
         Projection(
             "themes",
-            "network-themes",
+            "network/themes",
             ("theme", "category", "country", "region"),
             _topics_by_areas,
             "Themes: themes and categories against countries and regions",
@@ -223,7 +223,7 @@ NETWORKS: dict[str, Projection] = {
         ),
         Projection(
             "full",
-            "network-full",
+            "network/full",
             LINK_PROPERTIES,
             _stars,
             "Full network: lessons and everything they link to",

@@ -134,7 +134,7 @@ def _graph_sizes(store: EvalStore) -> list[tuple[Any, int]]:
     from .queries import get_query
     from .query import run_query
 
-    result = run_query(store, get_query("graph-sizes").text, source="graph-sizes")
+    result = run_query(store, get_query("push/graph-sizes").text, source="push/graph-sizes")
     return [(name, int(count.value)) for name, count in result.rows]
 
 

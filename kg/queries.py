@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from .store import EvalStore
 
 _HEADER = re.compile(r"#\s*([a-z]+)\s*:\s*(.*)")
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?")
+#: The folders of ``queries/`` whose queries are evalkg's own, not analyst questions:
+#: the projections behind the network views, what ``evalkg push`` plans with, and the
+#: counts of the statistics graph. ``evalkg queries`` lists them with ``--all`` only; they
+#: run by their name with the folder (``evalkg query network/actors``).
+INTERNAL_FOLDERS = ("network", "push", "statistics")
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,9 @@ def _param(value: str, path: Path, line: int) -> Param:
     return Param(name=name, type=kind, description=what)
 
 
-def parse_query_file(path: Path) -> NamedQuery:
+def parse_query_file(path: Path, *, name: str | None = None) -> NamedQuery:
     """Read a ``.rq`` file and its header comments; every declared parameter must have a
-    slot in the query."""
+    slot in the query. The query is called ``name``, else the file's stem."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -103,7 +108,7 @@ def parse_query_file(path: Path) -> NamedQuery:
             value=missing[0],
         )
     return NamedQuery(
-        name=path.stem,
+        name=name or path.stem,
         path=path,
         text=text,
         title=header.get("title", ""),
@@ -157,20 +162,39 @@ def load_request(
     return text, str(named.path)
 
 
-def list_queries(folder: Path | None = None) -> list[NamedQuery]:
-    """Every named query, sorted by name."""
+def list_queries(folder: Path | None = None, *, internal: bool = False) -> list[NamedQuery]:
+    """Every named query of ``folder`` (``queries/``), sorted by name: the analyst
+    questions, and with ``internal`` also those of :data:`INTERNAL_FOLDERS`, named
+    ``folder/name``."""
     root = folder or data_dir("queries")
-    return [parse_query_file(p) for p in sorted(root.glob("*.rq"))]
+    named = [parse_query_file(p) for p in sorted(root.glob("*.rq"))]
+    if internal:
+        for sub in INTERNAL_FOLDERS:
+            named += [
+                parse_query_file(p, name=f"{sub}/{p.stem}")
+                for p in sorted((root / sub).glob("*.rq"))
+            ]
+    return named
 
 
 def get_query(name: str, folder: Path | None = None) -> NamedQuery:
-    """The named query ``name``; :class:`QueryError` listing the names when unknown."""
+    """The named query ``name`` (``folder/name`` for one of :data:`INTERNAL_FOLDERS`);
+    :class:`QueryError` listing the analyst questions' names when unknown.
+
+    >>> get_query("network/actors").name
+    'network/actors'
+    """
     root = folder or data_dir("queries")
     path = root / f"{name}.rq"
-    if not _NAME.fullmatch(name) or not path.is_file():
+    internal = "/" in name and name.split("/", 1)[0] in INTERNAL_FOLDERS
+    if not _NAME.fullmatch(name) or ("/" in name and not internal) or not path.is_file():
         known = ", ".join(q.name for q in list_queries(root))
-        raise QueryError(f"no query of that name (known: {known})", value=name)
-    return parse_query_file(path)
+        raise QueryError(
+            f"no query of that name (known: {known}; and with 'evalkg queries --all', "
+            f"those of {', '.join(f + '/' for f in INTERNAL_FOLDERS)})",
+            value=name,
+        )
+    return parse_query_file(path, name=name)
 
 
 def resolve_query(spec: str) -> NamedQuery:

@@ -254,7 +254,7 @@ def test_network_names_are_network_labels_without_evaluations(sample_store: Eval
     def table(name: str) -> set[tuple[str, str, str]]:
         return {(str(e), str(p), str(label)) for e, p, label in rows(sample_store, name)}
 
-    labels, names = table("network-labels"), table("network-names")
+    labels, names = table("network/labels"), table("network/names")
     title = "<http://purl.org/dc/terms/title>"
     evaluations = {e for e, p, label in labels if label == f"<{EK}Evaluation>"}
     typed = {e for e, p, _ in labels if p == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"}

@@ -110,7 +110,7 @@ def test_hostile_literals_arrive_verbatim(method: str, fresh_server: str) -> Non
 
 def named_graphs(store: EvalStore) -> list[tuple[str, int]]:
     """(IRI, triples) of the store's named graphs, in the order push sends them."""
-    rows = run_query(store, bind(get_query("graph-sizes"), {})).rows
+    rows = run_query(store, bind(get_query("push/graph-sizes"), {})).rows
     return [(g.value, int(n.value)) for g, n in rows]
 
 
