@@ -278,7 +278,8 @@ def query(
     retries: int,
     store: str | None,
 ) -> None:
-    """Run SPARQL: a named query (see 'evalkg queries'), a .rq file, or -e TEXT.
+    """Run SPARQL: a named query (see 'evalkg queries'; evalkg's own ones as
+    folder/name, see 'evalkg queries --all'), a .rq file, or -e TEXT.
 
     Parameters fill the query's 'VALUES ?name { UNDEF }' slots as RDF terms, never as
     text. SERVICE, LOAD, FROM of graphs the store does not hold and updates are refused
@@ -290,6 +291,7 @@ def query(
       evalkg query lessons-by-country --param country=CHL
       evalkg query organization-profile --param actor="Cáritas" --format csv
       evalkg query my-question.rq --format json --timeout 10
+      evalkg query network/lesson-regions --limit 5
       evalkg query -e 'SELECT ?t WHERE { ?e <http://purl.org/dc/terms/title> ?t }'
       evalkg query stats --endpoint http://127.0.0.1:7878/query
     """
