@@ -6,13 +6,15 @@ store against the same triples in a plain in-memory rdflib graph, side by side.
                                        [--baseline-max-triples T] [--baseline-cap S]
                                        [--seed N] [--json FILE]
                                        [--only NAME ...] [--against FOLDER]
+                                       [--param NAME=VALUE ...]
 
 1. The graph: N synthetic records (``kg.synthetic``, default 100,000) built with
    ``kg.build.build`` into an on-disk store (not timed), or the store already in
    ``--store DIR`` (built there first if DIR is empty; kept).
 2. Parameters: each query runs with values that exist in that graph, picked by
    ``benchmarks/params/NAME.rq`` (the busiest country, organization, theme...; see the
-   README there), else its header example's values. The report prints them.
+   README there), else its header example's values, unless ``--param NAME=VALUE``
+   gives one (for a small answer, say). The report prints them.
 3. evalkg: the store opened read-only (``EvalStore.open``), each query bound with
    ``kg.queries.bind``, narrowed by the store's text index where the query says so
    (``kg.textsearch.narrow``, as ``evalkg query`` does; inside the timing, and the
@@ -335,6 +337,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--only", action="append", metavar="NAME", help="run this query only (repeatable)"
     )
     parser.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="give every query that takes parameter NAME this value instead of the picked "
+        "one (repeatable), e.g. to time a small answer",
+    )
+    parser.add_argument(
         "--against",
         type=Path,
         metavar="FOLDER",
@@ -344,6 +353,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    from kg.params import parse_params
     from kg.queries import bind, list_queries
     from kg.stats import stats
     from kg.store import EvalStore
@@ -356,6 +366,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     work = []
     chosen = {}
     chosen_names = set(args.only or ())
+    given = parse_params(args.param or [])
     # the analyst questions and evalkg's own network/ and push/ queries (timed, no target);
     # not statistics/: those CONSTRUCTs run once per build (bench_build.py times them)
     every = [q for q in list_queries(internal=True) if not q.name.startswith("statistics/")]
@@ -366,6 +377,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         if chosen_names and named.name not in chosen_names:
             continue
         params = pick_params(store, named)
+        params.update({k: v for k, v in given.items() if k in named.params})
         chosen[named.name] = params
         work.append((named, bind(named, params)))
     load = [os.getloadavg()[0]]
