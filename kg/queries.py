@@ -186,8 +186,8 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
     """
     root = folder or data_dir("queries")
     path = root / f"{name}.rq"
-    internal = "/" in name and name.split("/", 1)[0] in INTERNAL_FOLDERS
-    if not _NAME.fullmatch(name) or ("/" in name and not internal) or not path.is_file():
+    sub = name.rpartition("/")[0]
+    if not _NAME.fullmatch(name) or sub not in ("", *INTERNAL_FOLDERS) or not path.is_file():
         known = ", ".join(q.name for q in list_queries(root))
         raise QueryError(
             f"no query of that name (known: {known}; and with 'evalkg queries --all', "
