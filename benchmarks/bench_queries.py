@@ -314,6 +314,42 @@ def report_table(ours: dict[str, Any], base: dict[str, Any] | None) -> list[str]
     return [line.rstrip() for line in lines]
 
 
+def add_choice_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--only NAME`` and ``--param NAME=VALUE``, for :func:`choose`."""
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="run this query only (repeatable)"
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="give every query that takes parameter NAME this value instead of the picked "
+        "one (repeatable), e.g. to time a small answer",
+    )
+
+
+def choose(
+    store: Any, every: list[Any], only: list[str] | None, param: list[str] | None
+) -> list[tuple[Any, dict[str, str]]]:
+    """The queries of ``every`` that ``--only`` names (all without it), each with its
+    parameter values: picked from the graph (:func:`pick_params`), ``--param`` first."""
+    from kg.params import parse_params
+
+    given = parse_params(param or [])
+    names = set(only or ())
+    unknown = names - {named.name for named in every}
+    if unknown:
+        raise SystemExit(f"--only: no such query: {', '.join(sorted(unknown))}")
+    out = []
+    for named in every:
+        if names and named.name not in names:
+            continue
+        params = pick_params(store, named)
+        params.update({k: v for k, v in given.items() if k in named.params})
+        out.append((named, params))
+    return out
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--records", type=int, default=100_000, help="N records (100,000)")
@@ -333,16 +369,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument(
-        "--only", action="append", metavar="NAME", help="run this query only (repeatable)"
-    )
-    parser.add_argument(
-        "--param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="give every query that takes parameter NAME this value instead of the picked "
-        "one (repeatable), e.g. to time a small answer",
-    )
+    add_choice_arguments(parser)
     parser.add_argument(
         "--against",
         type=Path,
@@ -353,7 +380,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
-    from kg.params import parse_params
     from kg.queries import bind, list_queries
     from kg.stats import stats
     from kg.store import EvalStore
@@ -363,23 +389,12 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         built_s = build_store(folder, args.records, args.seed)
     store = EvalStore.open(folder)
     counts = stats(store)
-    work = []
-    chosen = {}
-    chosen_names = set(args.only or ())
-    given = parse_params(args.param or [])
     # the analyst questions and evalkg's own network/ and push/ queries (timed, no target);
     # not statistics/: those CONSTRUCTs run once per build (bench_build.py times them)
     every = [q for q in list_queries(internal=True) if not q.name.startswith("statistics/")]
-    known = {named.name for named in every}
-    if chosen_names - known:
-        raise SystemExit(f"--only: no such query: {', '.join(sorted(chosen_names - known))}")
-    for named in every:
-        if chosen_names and named.name not in chosen_names:
-            continue
-        params = pick_params(store, named)
-        params.update({k: v for k, v in given.items() if k in named.params})
-        chosen[named.name] = params
-        work.append((named, bind(named, params)))
+    picked = choose(store, every, args.only, args.param)
+    chosen = {named.name: params for named, params in picked}
+    work = [(named, bind(named, params)) for named, params in picked]
     load = [os.getloadavg()[0]]
     ours = measure_store(store, work, chosen, args.repeat)
     against = None

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_build import machine, say
-from bench_queries import build_store, pick_params
+from bench_queries import add_choice_arguments, build_store, choose
 
 FLOOR = """PREFIX ek: <https://w3id.org/evalkg/ontology#>
 SELECT ?lesson WHERE {{ ?lesson a ek:Lesson }} LIMIT {n}
@@ -169,20 +169,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each side (default 5)")
-    parser.add_argument(
-        "--only", action="append", metavar="NAME", help="this query only (repeatable)"
-    )
-    parser.add_argument(
-        "--param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="give every query that takes parameter NAME this value (repeatable)",
-    )
+    add_choice_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
-    from kg.params import parse_params
     from kg.queries import bind, list_queries
     from kg.store import EvalStore
     from kg.textsearch import narrow
@@ -191,18 +182,8 @@ def main(argv: list[str] | None = None) -> None:
     if not (args.store / "evalkg.json").is_file():
         build_store(args.store, args.records, args.seed)
     store = EvalStore.open(args.store)
-    given = parse_params(args.param or [])
-    asked = set(args.only or ())
-    every = list_queries()
-    unknown = asked - {q.name for q in every}
-    if unknown:
-        raise SystemExit(f"--only: no such query: {', '.join(sorted(unknown))}")
     work = []
-    for named in every:
-        if asked and named.name not in asked:
-            continue
-        params = pick_params(store, named)
-        params.update({k: v for k, v in given.items() if k in named.params})
+    for named, params in choose(store, list_queries(), args.only, args.param):
         text = narrow(store, named, bind(named, params), params)
         try:
             counted(text)
