@@ -376,9 +376,7 @@ def test_queries_lists_every_named_query_with_its_description() -> None:
     code, out = cli("queries", "--all")
     assert code == 0
     listed = {line.split()[0]: line for line in out.splitlines()}
-    assert set(listed) == {q.name for q in QUERIES} | {
-        q.name for q in list_queries(internal=True) if q.name.startswith("statistics/")
-    }
+    assert set(listed) == {q.name for q in QUERIES}
     assert {"network/actors", "push/graph-sizes", "statistics/dataset"} <= set(listed)
     for q in QUERIES:
         assert q.description in listed[q.name]
