@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import RecordError
-from .lessonindex import LessonRow
+from .lessonindex import LessonRow, NotALesson
 from .mapping import Mapper
 from .pipeline import Job, MappedRecord, RecordMapper, map_files
 from .reader import Rejected, iter_files, read_file
@@ -49,6 +49,10 @@ class BuildReport:
     compact_seconds: float = 0.0
     #: Seconds spent counting the statistics graph (:func:`kg.stats.refresh`).
     count_seconds: float = 0.0
+    #: Records accepted, by type (``lesson``, ``practice``, ``recommendation``).
+    by_type: dict[str, int] = field(default_factory=dict)
+    #: Copies of a record read more than once: ``(kept, left out)`` sources.
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -129,27 +133,41 @@ def _new_graphs(
     later: list[MappedRecord],
     total: int,
     on_progress: Callable[[int, int], None] | None,
-) -> Iterator[tuple[str, bytes, list[bytes], LessonRow | None]]:
+) -> Iterator[tuple[str, bytes, list[bytes], LessonRow | NotALesson | None]]:
     """The records new to the store, as :meth:`EvalStore.load_records` takes them; changed
     and repeated ones go to ``later``."""
-    seen: dict[str, str] = {}
+    seen: dict[str, MappedRecord] = {}
     for done, items in enumerate(results, start=1):
         for item in items:
             if isinstance(item, Rejected):
                 report.rejected.append(item)
                 continue
             report.accepted += 1
+            report.by_type[item.kind] = report.by_type.get(item.kind, 0) + 1
             report.warnings.extend(item.warnings)
             for key in item.unknown_keys:
                 report.unknown_keys.setdefault(key, []).append(item.where)
-            if item.graph in seen:
+            first = seen.get(item.graph)
+            if first is not None:
+                kept, other = (item, first) if item.rank > first.rank else (first, item)
+                report.duplicates.append((kept.where, other.where))
                 report.warnings.append(
-                    f"{item.where}: same lesson as {seen[item.graph]}; the later record replaces it"
+                    f"{item.where}: the same {item.kind} as {first.where} (one address or one "
+                    f"content); {kept.where} is kept (complete page first, then more text, "
+                    "then the dash layout, then the first file name)"
                 )
-                later.append(item)
-                report.replaced += 1
+                if kept is item:
+                    seen[item.graph] = item
+                    if first in later:  # not loaded yet: the store may hold this copy
+                        later.remove(first)
+                        report.replaced -= 1
+                        if job.known.get(item.graph) == (item.sha256, job.version):
+                            report.unchanged += 1
+                            continue
+                    later.append(item)
+                    report.replaced += 1
                 continue
-            seen[item.graph] = item.where
+            seen[item.graph] = item
             stored = job.known.get(item.graph)
             if stored == (item.sha256, job.version):
                 report.unchanged += 1
@@ -191,9 +209,7 @@ def reference_graphs(base_iri: str, now: str) -> Iterator[tuple[Any, str, list[A
         graph = ox.NamedNode(f"{base_iri}graph/{stem}")
         digest = hashlib.sha256(data).hexdigest()
         origin = f"ontology/{name}" if name.endswith(".ttl") else "pycountry"
-        triples = [
-            q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
-        ]
+        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base_iri)]
         triples += [
             ox.Triple(graph, ox.NamedNode(RDF + "type"), ox.NamedNode(EK + "ReferenceGraph")),
             ox.Triple(graph, ox.NamedNode(EK + "sourceFile"), ox.Literal(origin)),

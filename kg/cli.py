@@ -72,8 +72,7 @@ def main() -> None:
 @click.option(
     "--compact/--no-compact",
     default=True,
-    help="Compact the store after writing (default; queries are 2-4x faster after a big "
-    "build).",
+    help="Compact the store after writing (default; queries are 2-4x faster after a big build).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warning list.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
@@ -100,6 +99,7 @@ def build(
       evalkg build records/ more/page.txt --store evalkg-data
     """
     from .build import build as run_build
+    from .record import RECORD_TYPES, TYPE_NAMES
     from .resources import sample_dir
     from .store import EvalStore, store_path
 
@@ -127,10 +127,16 @@ def build(
             on_compact=compacting,
             on_count=counting,
         )
+    types = ", ".join(
+        f"{report.by_type[kind]} {TYPE_NAMES[kind]}"
+        for kind in RECORD_TYPES
+        if kind in report.by_type
+    )
+    copies = f"; {len(report.duplicates)} copies of records read twice" if report.duplicates else ""
     click.echo(
-        f"Read {report.files} file(s), {report.read} record(s): {report.accepted} accepted, "
-        f"{len(report.rejected)} rejected ({report.added} new, {report.replaced} replaced, "
-        f"{report.unchanged} unchanged)."
+        f"Read {report.files} file(s), {report.read} record(s): {report.accepted} accepted"
+        f"{f' ({types})' if types else ''}, {len(report.rejected)} rejected{copies} "
+        f"({report.added} new, {report.replaced} replaced, {report.unchanged} unchanged)."
     )
     parts = [
         f"{what} {seconds:.1f} s"
@@ -194,7 +200,7 @@ class _progress:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @handle_errors
 def stats(store: str | None, as_json: bool) -> None:
-    """Count evaluations, lessons, countries, regions, themes, organizations, triples.
+    """Count evaluations, lessons, good practices, recommendations, countries, themes...
 
     \b
     Example:
@@ -342,9 +348,7 @@ def _query_endpoint(
 
     timeout = DEFAULT_TIMEOUT if seconds is None else seconds
     remote = Remote.from_env(url, timeout=timeout, retries=retries)
-    result = run_remote_query(
-        remote, text, source=source, limit=limit, allow_service=allow_service
-    )
+    result = run_remote_query(remote, text, source=source, limit=limit, allow_service=allow_service)
     click.echo(result.serialize(fmt), nl=False)
 
 

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +55,8 @@ _COUNTRY_ALIASES = {
     "swaziland": "SWZ",
     "cape verde": "CPV",
     "east timor": "TLS",
+    "timor leste": "TLS",
+    "turkiye": "TUR",
     "burma": "MMR",
     "macedonia": "MKD",
     "the former yugoslav republic of macedonia": "MKD",
@@ -130,7 +133,7 @@ def resolve_country(value: str) -> Country | None:
     """The country a location value names (any of its English, Spanish or French names,
     official or common, or its alpha-3 code), or ``None`` when it is not a country."""
     key = fold(value)
-    if key in _SCOPES:
+    if key in _SCOPES or regional_scope(value) is not None:
         return None
     return _countries().get(key)
 
@@ -156,6 +159,50 @@ def _regions() -> dict[str, str]:
         if quad.predicate.value in (SKOS + "prefLabel", SKOS + "altLabel"):
             index[fold(quad.object.value)] = quad.subject.value.rsplit("/", 1)[1]
     return index
+
+
+_EK = "https://w3id.org/evalkg/ontology#"
+# "Africa - regional", "Asia and the Pacific – Regional", "Regional - Americas".
+_REGIONAL = re.compile(
+    r"\s*(?:(?P<a>.+?)\s*[-–—(]\s*(?:regional|r[ée]gional|regionale)\)?|"
+    r"(?:regional|r[ée]gional)\s*[-–—:]\s*(?P<b>.+?))\s*",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def _members() -> dict[str, str]:
+    """Alpha-3 code → slug of the ILO region (``ek:hasCountry`` of ``ontology/regions.ttl``)."""
+    import pyoxigraph as ox
+
+    quads = ox.parse(path=ontology_file("regions.ttl"), base_iri="http://regions.invalid/")
+    return {
+        q.object.value.rsplit("/", 1)[1]: q.subject.value.rsplit("/", 1)[1]
+        for q in quads
+        if q.predicate.value == _EK + "hasCountry"
+    }
+
+
+def ilo_region(alpha_3: str) -> str | None:
+    """The slug of the ILO region a country belongs to, if ``ontology/regions.ttl`` says.
+
+    >>> ilo_region("CHL"), ilo_region("VUT"), ilo_region("ATA")
+    ('americas', 'asia-and-the-pacific', None)
+    """
+    return _members().get(alpha_3)
+
+
+def regional_scope(value: str) -> str | None:
+    """The slug of the ILO region whose regional scope ``value`` names
+    (``Africa - regional``), else ``None``: such a value is never a country.
+
+    >>> regional_scope("Asia and the Pacific - regional"), regional_scope("Chile")
+    ('asia-and-the-pacific', None)
+    """
+    found = _REGIONAL.fullmatch(value)
+    if found is None:
+        return None
+    return region_slug(found.group("a") or found.group("b"))
 
 
 def region_slug(value: str) -> str | None:

@@ -13,7 +13,21 @@ from .gazetteer import Place
 from .geo import resolve_country
 from .recognize import Initiative, Recognition, entity_key
 from .record import TEXT_FIELDS, Record
+from .repair import repair
 from .vocab import EK, GEO, RDF, SKOS
+
+#: Fields whose values are codes, not prose: what they name is mapped from the field itself
+#: (``kg.mapping``), not looked for by the recognizer.
+CODED_FIELDS = frozenset(
+    (
+        "date",
+        "management_response",
+        "progress",
+        "admin_units",
+        "project_symbols",
+        "information_source",
+    )
+)
 
 _LINK = {Actor: "mentionsOrganization", Place: "mentionsPlace", Initiative: "mentionsInitiative"}
 
@@ -26,10 +40,30 @@ def record_fields(
     text fields first, then the fields evalkg does not know."""
     langs = languages if languages is not None else field_languages(record)[1]
     fields = [
-        (name, record.texts[name], langs.get(name)) for name in TEXT_FIELDS if name in record.texts
+        (name, record.texts[name], langs.get(name))
+        for name in TEXT_FIELDS
+        if name in record.texts and name not in CODED_FIELDS
     ]
     fields += [(key, value, langs.get(key)) for key, value in record.extra]
     return fields
+
+
+def recognize(recognizer: Any, record: Record, languages: dict[str, str | None]) -> Recognition:
+    """What ``recognizer`` finds in the record's free text, read with its mojibake
+    repaired (:mod:`kg.repair`); each mention's offsets and matched text point into the
+    verbatim text the graph keeps."""
+    fields = record_fields(record, languages)
+    repairs = {name: repair(text) for name, text, _ in fields}
+    found: Recognition = recognizer.recognize(
+        [(name, repairs[name].text, language) for name, _, language in fields],
+        record_countries(record),
+    )
+    for mention in found.mentions:
+        fixed = repairs.get(mention.field)
+        if fixed is not None and fixed.changed:
+            mention.start, mention.end = fixed.original(mention.start, mention.end)
+            mention.text = fixed.verbatim[mention.start : mention.end]
+    return found
 
 
 def field_languages(record: Record) -> tuple[str | None, dict[str, str | None]]:

@@ -151,9 +151,13 @@ def fill_slots(text: str, terms: Mapping[str, Any]) -> str:
     return _SLOT.sub(replace, text)
 
 
-def check_names(given: Iterable[str], declared: Iterable[str]) -> None:
-    """Every declared parameter is given, and no other: :class:`QueryError` otherwise."""
-    known, names = set(declared), set(given)
+def check_names(
+    given: Iterable[str], declared: Iterable[str], optional: Iterable[str] = ()
+) -> None:
+    """Every declared parameter is given, but for the ``optional`` ones, and no other:
+    :class:`QueryError` otherwise. An optional parameter left out keeps its slot's
+    ``UNDEF``: the query then does not filter by it."""
+    known, names = set(declared), set(given) | set(optional)
     unknown = sorted(names - known)
     if unknown:
         takes = ", ".join(sorted(known)) or "none"

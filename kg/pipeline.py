@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .lessonindex import LessonRow, lesson_row
+from .lessonindex import NOT_A_LESSON, LessonRow, NotALesson, lesson_row
 from .reader import Rejected, read_file
-from .record import Record
+from .record import LESSON, Record
 
 #: Files per task sent to a worker.
 CHUNK = 16
@@ -43,7 +43,11 @@ class MappedRecord:
     unknown_keys: list[str] = field(default_factory=list)
     nquads: bytes | None = None
     shared: list[bytes] = field(default_factory=list)
-    row: LessonRow | None = None  # the lesson's row of the lesson index
+    row: LessonRow | NotALesson | None = None  # the lesson's row of the lesson index
+    kind: str = "lesson"  # the record type (kg.record.RECORD_TYPES)
+    #: Which of two copies of one record wins (the greater): a complete page, then more
+    #: text, then the dash layout (it keeps line breaks), then the earlier file name.
+    rank: tuple[bool, int, bool, str] = (False, 0, False, "")
 
     def triples(self) -> list[tuple[Any, Any, Any]]:
         """The record's triples, parsed back from :attr:`nquads`."""
@@ -107,9 +111,9 @@ class RecordMapper:
     def map_record(self, record: Record, *, force: bool = False) -> MappedRecord:
         """``record`` mapped; not mapped (``nquads`` is ``None``) when the store already
         holds it with the same digest and mapping version, unless ``force``."""
-        from .mapping import lesson_key
+        from .mapping import record_graph
 
-        graph = f"{self.job.base_iri}record/{lesson_key(record)}"
+        graph = record_graph(self.job.base_iri, record)
         result = MappedRecord(
             record.where,
             record.source,
@@ -117,6 +121,8 @@ class RecordMapper:
             graph,
             record.sha256,
             unknown_keys=record.unknown_keys,
+            kind=record.kind,
+            rank=copy_rank(record),
         )
         if not force and self.job.known.get(graph) == (record.sha256, self.job.version):
             result.warnings = list(record.warnings)
@@ -126,26 +132,35 @@ class RecordMapper:
         result.warnings = list(record.warnings)
         result.nquads = to_nquads(mapped.graph, mapped.triples)
         result.shared = [f"{s} {p} {o}".encode() for s, p, o in mapped.shared]
-        result.row = index_row(record, mapped)
+        result.row = index_row(record, mapped) if record.kind == LESSON else NOT_A_LESSON
         return result
+
+
+def copy_rank(record: Record) -> tuple[bool, int, bool, str]:
+    """See :attr:`MappedRecord.rank`; the file name counts down (inverted code points) so
+    that the greater rank is the earlier name."""
+    size = sum(len("".join(value.split())) for value in record.texts.values())
+    inverted = "".join(chr(0x10FFFF - ord(c)) for c in record.where)
+    return (not record.truncated, size, record.layout == "dash", inverted)
 
 
 def index_row(record: Record, mapped: Any) -> LessonRow:
     """The lesson index row of ``record``, from its mapping (``kg.mapping.Mapped``, terms
-    as N-Triples text): the text is the description, else the context; every text goes
-    to the text index under the property that holds it in the graph."""
-    from .mapping import TEXT_PROPERTIES
+    as N-Triples text): the text is a recommendation's own text, else the description,
+    else the context; every text goes to the text index under the property that holds it
+    in the graph."""
+    from .mapping import field_property
     from .record import TEXT_FIELDS
 
-    text = record.texts.get("description")
     found = ((name, record.texts.get(name)) for name in TEXT_FIELDS)  # as kg.mapping maps
-    texts = [(TEXT_PROPERTIES[name], value) for name, value in found if value is not None]
+    texts = [(field_property(record.kind, name), v) for name, v in found if v is not None]
+    first = (record.texts.get(name) for name in ("title", "description", "context"))
     return lesson_row(
         mapped.lesson,
         mapped.triples,
         mapped.shared,
-        url=record.lesson_url,
-        text=record.texts.get("context") if text is None else text,
+        url=record.url,
+        text=next((t for t in first if t is not None), None),
         title=record.title,
         texts=texts,
     )

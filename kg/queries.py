@@ -1,7 +1,8 @@
 """The named queries of ``queries/*.rq``, their header comments and their parameters.
 
 A query file starts with ``# key: value`` comment lines: ``title``, ``description``,
-``param`` (repeatable: ``name: type: what it is``, the type one of
+``param`` (repeatable: ``name: type: what it is``; ``name?`` when it may be left out;
+the type one of
 :data:`kg.params.PARAM_TYPES`, ``string`` when left out), ``example`` (an ``evalkg
 query`` command line) and ``narrow`` (a parameter the store's text index may narrow the
 query by, :mod:`kg.textsearch`). Each parameter is bound where the query has a slot
@@ -40,6 +41,8 @@ class Param:
     name: str
     type: str = "string"
     description: str = ""
+    #: Declared ``name?``: may be left out (the query then does not filter by it).
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,14 @@ class NamedQuery:
 
 def _param(value: str, path: Path, line: int) -> Param:
     name, _, rest = (part.strip() for part in value.partition(":"))
+    optional = name.endswith("?")
+    name = name.removesuffix("?")
     kind, sep, what = (part.strip() for part in rest.partition(":"))
     if not sep or kind not in PARAM_TYPES:
         kind, what = "string", rest
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         raise QueryError("bad parameter name in the header", path=str(path), line=line, value=name)
-    return Param(name=name, type=kind, description=what)
+    return Param(name=name, type=kind, description=what, optional=optional)
 
 
 def parse_query_file(path: Path, *, name: str | None = None) -> NamedQuery:
@@ -136,7 +141,10 @@ def bind(query: NamedQuery | str, params: Mapping[str, str]) -> str:
         text, types = query, dict.fromkeys(slots(query))
     else:
         text, types = query.text, {p.name: p.type for p in query.params.values()}
-    check_names(params, types)
+    optional = (
+        () if isinstance(query, str) else [p.name for p in query.params.values() if p.optional]
+    )
+    check_names(params, types, optional)
     terms = {name: to_term(value, types[name]) for name, value in params.items()}
     return fill_slots(text, terms)
 

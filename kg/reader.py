@@ -1,12 +1,19 @@
-"""Read lesson records: crawled i-eval Discovery pages (``.txt``) and JSON Lines.
+"""Read finding records: crawled i-eval Discovery pages (``.txt``) and JSON Lines.
 
-A page is flattened: ``- key:`` lines, each followed by its value on ``- `` lines; a value
-may continue on lines without a dash and on further ``- `` lines (bullet lists) until the
-next ``- key:`` line. ``-`` or an empty value means "no value".
+The site serves each page in two layouts. In the first (the seed's), ``- key:`` lines are
+each followed by their value on ``- `` lines; a value may continue on lines without a
+dash and on further ``- `` lines (bullet lists) until the next key. In the second, a
+``Go to ILO main website`` line comes first, keys are written ``key:`` with no dash,
+values on plain lines (their line breaks flattened) and blank lines separate groups.
+Keys decide, not positions: any order is read, and each ``country`` is paired with its
+``region`` whichever comes first. ``-``, ``N/A``… mean "no value" (kept as placeholders).
 
 >>> rec = parse_page(b"Back to index\\nT - Independent Final Evaluation\\n- eval_number:\\n- 12\\n")
->>> rec.heading, rec.eval_number
-('T - Independent Final Evaluation', '12')
+>>> rec.heading, rec.eval_number, rec.layout
+('T - Independent Final Evaluation', '12', 'dash')
+>>> rec = parse_page(b"Go to ILO main website\\nBack to index\\n\\nT\\n\\neval_number:\\n12\\n")
+>>> rec.eval_number, rec.layout, rec.kind
+('12', 'plain', 'lesson')
 """
 
 from __future__ import annotations
@@ -18,13 +25,21 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import RecordError
 from .record import (
     CONTAINERS,
     EVALUATION_FIELDS,
     KNOWN_FIELDS,
+    LESSON,
+    PAIR_FIELDS,
+    RECOMMENDATION,
+    RECORD_TYPES,
     TEXT_FIELDS,
+    TYPE_CONTAINERS,
+    TYPE_FIELDS,
+    URL_SEGMENTS,
     LocationPair,
     Record,
     ThemePair,
@@ -34,8 +49,10 @@ PAGE_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 HEADER = "Back to index"
 FOOTER = "Skip to top"
-_KEY_LINE = re.compile(r"- ([a-z][a-z0-9_]*):")
 _EVAL_NUMBER_IN_URL = re.compile(r"/eval/(\d+)")
+_SEGMENT_TYPES = {segment: kind for kind, segment in URL_SEGMENTS.items()}
+# A record's address: its type's segment, then its id, at the end of the url.
+ADDRESS = re.compile(r"/(lessons|practices|recommendations)/([A-Za-z0-9._-]+)/?\s*$")
 _UNLABELLED = "_unlabelled_text"
 
 
@@ -93,6 +110,24 @@ def read_records(paths: Iterable[str | Path]) -> Iterator[Record | Rejected]:
 
 # --- pages -------------------------------------------------------------------------
 
+#: Lines of the site's page chrome before the heading (the second layout adds the first).
+HEADERS = ("Go to ILO main website", HEADER)
+#: Values that mean "no value" (compared case-insensitively, stripped).
+PLACEHOLDERS = frozenset(("-", ".", "n/a", "na", "not applicable", "not applicable."))
+#: First lines of the site's list pages (an index of records, not one record).
+LIST_PAGES = frozenset(
+    ("lessons learned", "emerging good practices", "good practices", "recommendations")
+)
+# A line that looks like a key: an optional dash, a name of up to three words, a colon.
+_KEYLIKE = re.compile(r"\s*(-?)\s*([A-Za-z][A-Za-z0-9_]*(?: [A-Za-z0-9_]+){0,2})\s*:\s*")
+# The site's own way of writing a key, in either layout.
+_SITE_KEY = re.compile(r"(- )?([a-z][a-z0-9_]*):")
+#: Record type → keys only that type has (to tell the type of a page cut before its url).
+_TYPE_KEYS = {
+    kind: frozenset(TYPE_FIELDS[kind]) - {"comments", "context", "description"}
+    for kind in RECORD_TYPES
+}
+
 
 def decode(data: bytes, *, source: str) -> str:
     """UTF-8 (with or without BOM) to text with ``\\n`` line ends; rejects binary data."""
@@ -115,53 +150,152 @@ def decode(data: bytes, *, source: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def record_type(url: str | None) -> str | None:
+    """The record type an address names, else ``None``.
+
+    >>> record_type("https://analyticstest.ilo.org/ievaldiscovery/practices/218646")
+    'practice'
+    >>> record_type("https://webapps.ilo.org/ievaldiscovery/recommendations") is None
+    True
+    """
+    found = ADDRESS.search(url or "")
+    return None if found is None else _SEGMENT_TYPES[found.group(1)]
+
+
 def parse_page(data: bytes, *, source: str = "<bytes>") -> Record:
-    """Parse one crawled lesson page into a :class:`Record`.
+    """Parse one crawled page, in either of the site's layouts, into a :class:`Record`.
 
     Raises :class:`RecordError` (naming ``source`` and the line) when the bytes are not a
-    lesson page: empty, binary, not UTF-8, an HTML page, or no ``- key:`` line at all.
+    record page: empty, binary, not UTF-8, an HTML page, a list page of the site, or no
+    key line at all.
     """
     text = decode(data, source=source)
     lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
-        raise RecordError("empty file, not a lesson page", path=source, line=1)
-    if lines[first].lstrip().startswith("<"):
+        raise RecordError("empty file, not a record page", path=source, line=1)
+    opening = lines[first].strip()
+    if opening.startswith("<"):
         raise RecordError(
-            "an HTML/XML page, not a lesson page",
-            path=source,
-            line=first + 1,
-            value=lines[first].strip(),
-        )
-    keyed = [
-        (i, found.group(1))
-        for i, line in enumerate(lines)
-        if (found := _KEY_LINE.fullmatch(line.rstrip()))
-    ]
-    keys = [i for i, _ in keyed]
-    if not keys:
-        raise RecordError(
-            "no '- key:' line: not a lesson page",
-            path=source,
-            line=first + 1,
-            value=lines[first].strip(),
+            "an HTML/XML page, not a record page", path=source, line=first + 1, value=opening
         )
     record = Record(source=source, sha256=hashlib.sha256(data).hexdigest())
-    _read_preamble(record, lines[: keys[0]], source)
+    keyed = _key_lines(lines, record)
+    if not keyed:
+        if opening.casefold() in LIST_PAGES:
+            raise RecordError(
+                "a list page of i-eval Discovery (an index of records), not a record page",
+                path=source,
+                line=first + 1,
+                value=opening,
+            )
+        raise RecordError(
+            "no key line ('- key:' or 'key:'): not an i-eval Discovery record page",
+            path=source,
+            line=first + 1,
+            value=opening,
+        )
+    dashed = sum(1 for _, _, dash in keyed if dash)
+    plain_chrome = any(line.strip() == HEADERS[0] for line in lines[: keyed[0][0]])
+    record.layout = "plain" if plain_chrome or dashed * 2 < len(keyed) else "dash"
+    _read_preamble(record, lines[: keyed[0][0]], source)
     end = _footer_index(lines)
-    if end < keys[-1]:
+    if end < keyed[-1][0]:
         end = len(lines)
     if end < len(lines) and any(line.strip() for line in lines[end + 1 :]):
         record.warnings.append(f"{source}:{end + 2}: text after '{FOOTER}' kept as a field")
         record.extra.append((_UNLABELLED, "\n".join(lines[end + 1 :]).strip("\n")))
-    fields = []
-    for n, (start, key) in enumerate(keyed):
-        stop = keys[n + 1] if n + 1 < len(keys) else end
-        fields.append((key, _value(lines[start + 1 : stop]), start + 1))
-    _assemble(record, fields)
     if end == len(lines):
-        record.warnings.append(f"{source}: no '{FOOTER}' footer (page may be cut)")
+        record.truncated = True
+        end = _cut_tail(lines, keyed[-1][0], record)
+    fields = []
+    for n, (start, key, _) in enumerate(keyed):
+        stop = keyed[n + 1][0] if n + 1 < len(keyed) else end
+        fields.append((key, lines[start + 1 : stop], start + 1))
+    _assemble(record, fields)
+    record.kind = _page_type(record, [key for _, key, _ in keyed])
+    if record.truncated:
+        record.warnings.append(f"{source}: no '{FOOTER}' footer: the page is cut short")
     return finish(record)
+
+
+def _key_lines(lines: list[str], record: Record) -> list[tuple[int, str, bool]]:
+    """``(index, key, dashed)`` of each key line. The site's keys are read whatever their
+    case and spacing (with a warning when not written as the site writes them); an
+    unknown ``- name:`` line is a key evalkg does not know; other lines that look like
+    keys stay text, with a warning."""
+    out = []
+    for i, raw in enumerate(lines):
+        line = raw.rstrip()
+        found = _KEYLIKE.fullmatch(line)
+        if found is None:
+            continue
+        name = found.group(2).lower().replace(" ", "_")
+        site = _SITE_KEY.fullmatch(line)
+        if name in KNOWN_FIELDS:
+            if site is None:
+                record.warnings.append(
+                    f"{record.source}:{i + 1}: key written {line.strip()!r}; read as {name!r}"
+                )
+            out.append((i, name, bool(found.group(1))))
+        elif site is not None and (site.group(1) or "_" in name):
+            out.append((i, name, bool(site.group(1))))
+        else:
+            record.warnings.append(
+                f"{record.source}:{i + 1}: {line.strip()!r} looks like a key but is not one "
+                "of the site's; kept as text"
+            )
+    return out
+
+
+def _cut_tail(lines: list[str], last_key: int, record: Record) -> int:
+    """Where the text of a page with no footer ends: a last line that is the start of the
+    footer (``Skip to t``) or of a key name (``- administra``) is where the crawl
+    stopped, not text; it is left out with a warning that quotes it."""
+    end = len(lines)
+    while end > last_key + 1 and not lines[end - 1].strip():
+        end -= 1
+    if end <= last_key + 1:
+        return end
+    tail = lines[end - 1].strip()
+    name = tail[1:].strip() if tail.startswith("-") else tail
+    if len(tail) >= 4 and FOOTER.startswith(tail):
+        what = "inside the footer"
+    elif name and re.fullmatch(r"[A-Za-z_]+", name) and _starts_a_key(name.lower()):
+        what = "inside a key name"
+    else:
+        return len(lines)
+    record.warnings.append(
+        f"{record.source}:{end}: the page stops {what}: {tail!r} left out of the values"
+    )
+    return end - 1
+
+
+def _starts_a_key(name: str) -> bool:
+    return any(key.startswith(name) for key in KNOWN_FIELDS)
+
+
+def _page_type(record: Record, keys: list[str]) -> str:
+    """The record's type: its address says; else its container key; else the keys only
+    one type has; else a lesson, with a warning."""
+    by_url = record_type(record.url)
+    by_keys = next((k for k, c in TYPE_CONTAINERS.items() if c in keys), None)
+    if by_keys is None:
+        seen = set(keys)
+        by_keys = next((k for k in RECORD_TYPES if _TYPE_KEYS[k] & seen), None)
+    if by_url is not None:
+        if by_keys is not None and by_keys != by_url:
+            record.warnings.append(
+                f"{record.where}: the address says {by_url} but the keys say {by_keys}; "
+                f"read as a {by_url}"
+            )
+        return by_url
+    if by_keys is None:
+        record.warnings.append(
+            f"{record.where}: no address and no key tells the type; read as a lesson"
+        )
+        return LESSON
+    return by_keys
 
 
 def _footer_index(lines: list[str]) -> int:
@@ -172,11 +306,13 @@ def _footer_index(lines: list[str]) -> int:
 
 
 def _read_preamble(record: Record, head: list[str], source: str) -> None:
-    """The lines before the first key: ``Back to index`` and the heading."""
+    """The lines before the first key: the site's chrome and the heading."""
     rest = [(i, line) for i, line in enumerate(head) if line.strip()]
-    if rest and rest[0][1].strip() == HEADER:
+    chrome = 0
+    while rest and rest[0][1].strip() in HEADERS:
+        chrome += 1
         rest = rest[1:]
-    else:
+    if not chrome:
         record.warnings.append(f"{source}:1: no '{HEADER}' line")
     if rest:
         record.heading = rest[0][1]
@@ -186,13 +322,15 @@ def _read_preamble(record: Record, head: list[str], source: str) -> None:
         record.extra.append((_UNLABELLED, "\n".join(line for _, line in rest)))
 
 
-def _value(lines: list[str]) -> str | None:
-    """The value of a key from its lines; ``None`` for no value."""
+def _value(lines: list[str], dashed: bool) -> tuple[str | None, str | None]:
+    """``(value, placeholder)`` of a key from its lines: the value is ``None`` for no
+    value, and the placeholder is what the page wrote for it (``N/A``, ``-``…), if
+    anything. In the dash layout each line's ``- `` is the layout's, not the text's."""
     out = []
     for line in lines:
-        if line.startswith("- "):
+        if dashed and line.startswith("- "):
             out.append(line[2:])
-        elif line.rstrip() == "-":
+        elif dashed and line.rstrip() == "-":
             out.append("-")
         else:
             out.append(line)
@@ -200,52 +338,74 @@ def _value(lines: list[str]) -> str | None:
         out.pop()
     while out and not out[0].strip():
         out.pop(0)
-    if not out or (len(out) == 1 and out[0].strip() == "-"):
-        return None
-    return "\n".join(out)
+    if not out:
+        return None, None
+    joined = "\n".join(out)
+    if joined.strip().casefold() in PLACEHOLDERS:
+        return None, joined
+    if out[0].strip() == "-":  # a bare "-" line, then the text: the text
+        out.pop(0)
+        while out and not out[0].strip():
+            out.pop(0)
+        return "\n".join(out), None
+    return joined, None
 
 
-def _assemble(record: Record, fields: list[tuple[str, str | None, int]]) -> None:
-    """Put ``(key, value, line)`` triples into the record's slots."""
-    for key, value, line in fields:
+def _assemble(record: Record, fields: list[tuple[str, list[str], int]]) -> None:
+    """Put each ``(key, lines, line number)`` into the record's slots."""
+    dashed = record.layout == "dash"
+    pairs = _Pairs(record)
+    for key, lines, line in fields:
+        value, placeholder = _value(lines, dashed)
         if key in CONTAINERS:
-            if value is not None:
+            if value is not None or placeholder is not None:
                 record.warnings.append(
-                    f"{record.where}:{line}: container '{key}' has a value; kept as a field"
+                    f"{record.source}:{line}: container '{key}' has a value; kept as a field"
                 )
-                record.extra.append((key, value))
+                record.extra.append((key, value if value is not None else str(placeholder)))
             continue
-        _put(record, key, value, line)
+        if placeholder is not None:
+            record.placeholders.setdefault(key, placeholder)
+        where = f"{record.source}:{line}"
+        if key in PAIR_FIELDS:
+            pairs.put(key, value)
+        else:
+            _put(record, key, value, where)
 
 
-def _put(record: Record, key: str, value: str | None, line: int | None) -> None:
-    where = record.where if line is None else f"{record.source}:{line}"
-    if key == "theme":
-        record.themes.append(ThemePair(theme=value))
-    elif key == "category":
-        if record.themes and record.themes[-1].category is None:
-            record.themes[-1].category = value
-        else:
-            record.themes.append(ThemePair(category=value))
-    elif key == "country":
-        record.locations.append(LocationPair(country=value))
-    elif key == "region":
-        if record.locations and record.locations[-1].region is None:
-            record.locations[-1].region = value
-        else:
-            record.locations.append(LocationPair(region=value))
-    elif value is None:
+class _Pairs:
+    """Pairs ``theme``/``category`` and ``country``/``region`` keys in page order, whichever
+    of the two comes first: a key opens a new pair when the current one has that key
+    already."""
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self.filled: dict[str, set[str]] = {"theme": set(), "location": set()}
+
+    def put(self, key: str, value: str | None) -> None:
+        record = self.record
+        group = "theme" if key in ("theme", "category") else "location"
+        items: list[Any] = record.themes if group == "theme" else record.locations
+        filled = self.filled[group]
+        if not items or key in filled:
+            items.append(ThemePair() if group == "theme" else LocationPair())
+            filled.clear()
+        filled.add(key)
+        setattr(items[-1], key, value)
+
+
+def _put(record: Record, key: str, value: str | None, where: str) -> None:
+    if value is None:
         return
-    elif key in KNOWN_FIELDS:
-        slot = "lesson_url" if key == "url" else key
-        current = record.texts.get(key) if key in TEXT_FIELDS else getattr(record, slot)
+    if key in KNOWN_FIELDS:
+        current = record.texts.get(key) if key in TEXT_FIELDS else getattr(record, key)
         if current is not None:
             record.warnings.append(f"{where}: field '{key}' repeated; later value kept as a field")
             record.extra.append((key, value))
         elif key in TEXT_FIELDS:
             record.texts[key] = value
         else:
-            setattr(record, slot, value)
+            setattr(record, key, value)
     else:
         record.extra.append((key, value))
 
@@ -256,11 +416,12 @@ def finish(record: Record) -> Record:
         found = _EVAL_NUMBER_IN_URL.search(record.eval_url)
         if found:
             record.eval_number = found.group(1)
-    missing = [
-        key
-        for key in ("eval_number", "url", "eval_title")
-        if (record.lesson_url if key == "url" else getattr(record, key)) is None
-    ]
+    if record.url is not None and record_type(record.url) is None:
+        record.warnings.append(
+            f"{record.where}: url {record.url!r} names no record (cut short?); the record is "
+            "identified by its content"
+        )
+    missing = [key for key in ("eval_number", "url", "eval_title") if getattr(record, key) is None]
     if missing:
         record.warnings.append(f"{record.where}: missing field(s): {', '.join(missing)}")
     return record
@@ -301,26 +462,35 @@ def parse_jsonl(data: bytes, *, source: str = "<bytes>") -> Iterator[Record | Re
 def _records_from_json(
     obj: dict[str, object], raw: bytes, source: str, number: int
 ) -> Iterator[Record | Rejected]:
-    lessons = obj.get("lessons_learned")
-    items = lessons if isinstance(lessons, list) else [lessons]
+    kind = next((k for k, c in TYPE_CONTAINERS.items() if c in obj), None)
+    container = TYPE_CONTAINERS[kind] if kind is not None else None
+    found = obj.get(container) if container is not None else None
+    items = found if isinstance(found, list) else [found]
     digest = hashlib.sha256(raw).hexdigest()
-    for index, lesson in enumerate(items):
-        record = Record(source=source, line=number, sha256=digest)
+    for index, item in enumerate(items):
+        record = Record(source=source, line=number, sha256=digest, layout="json")
         if len(items) > 1:
             record.sha256 = hashlib.sha256(raw + f"#{index}".encode()).hexdigest()
+        record.kind = kind or LESSON
         for key, value in obj.items():
-            if key == "lessons_learned":
+            if key == container:
                 continue
-            _put_json(record, key, value)
-        if isinstance(lesson, dict):
-            for key, value in lesson.items():
-                _put_json(record, key, value)
-        elif lesson is not None:
-            _put_json(record, "lessons_learned", lesson)
+            if key in TYPE_CONTAINERS.values():
+                record.warnings.append(
+                    f"{record.where}: a second record type ({key!r}) in one line; kept as a field"
+                )
+                record.extra.append((key, json.dumps(value, ensure_ascii=False)))
+                continue
+            _put_json(record, key, value, inside=False)
+        if isinstance(item, dict):
+            for key, value in item.items():
+                _put_json(record, key, value, inside=True)
+        elif item is not None and container is not None:
+            _put_json(record, container, item, inside=False)
         has_fields = any(
             (
                 record.heading,
-                record.lesson_url,
+                record.url,
                 record.texts,
                 record.themes,
                 record.locations,
@@ -328,35 +498,66 @@ def _records_from_json(
             )
         )
         if not has_fields and not record.extra:
-            err = RecordError("JSON object with no lesson fields", path=source, line=number)
+            err = RecordError("JSON object with no record fields", path=source, line=number)
             yield Rejected(f"{source}:{number}", err)
             continue
+        by_url = record_type(record.url)
+        if kind is None:
+            seen = set(record.texts)
+            by_keys = next((k for k in RECORD_TYPES if _TYPE_KEYS[k] & seen), None)
+            record.kind = by_url or by_keys or LESSON
+        elif by_url is not None and by_url != kind:
+            record.warnings.append(
+                f"{record.where}: the address says {by_url} but the keys say {kind}; "
+                f"read as a {by_url}"
+            )
+            record.kind = by_url
         yield finish(record)
 
 
-def _put_json(record: Record, key: str, value: object) -> None:
-    if key in ("title", "heading"):
-        record.heading = _scalar(value)
+def _put_json(record: Record, key: str, value: object, *, inside: bool) -> None:
+    """One JSON member. ``title`` is the heading, except inside a recommendation, where it
+    is the recommendation's own text (as on the page)."""
+    if key == "heading" or (key == "title" and not (inside and record.kind == RECOMMENDATION)):
+        record.heading = _scalar(value, record, key)
     elif key in ("themes", "location"):
-        inner = "theme" if key == "themes" else "country"
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, dict):
-                first = [(inner, item.get(inner))]
-                rest = [(k, v) for k, v in item.items() if k != inner]
-                for k, v in first + rest:
-                    _put_json(record, k, v)
+                if key == "themes":
+                    pair: Any = ThemePair()
+                    record.themes.append(pair)
+                else:
+                    pair = LocationPair()
+                    record.locations.append(pair)
+                for k, v in item.items():
+                    if k in PAIR_FIELDS and hasattr(pair, k):
+                        setattr(pair, k, _scalar(v, record, k))
+                    else:
+                        _put_json(record, k, v, inside=inside)
             elif item is not None:
-                _put_json(record, inner, item)
+                inner = "theme" if key == "themes" else "country"
+                _put_json(record, inner, item, inside=inside)
     elif isinstance(value, (dict, list)):
         record.warnings.append(f"{record.where}: field '{key}' holds nested data; kept as JSON")
         record.extra.append((key, json.dumps(value, ensure_ascii=False)))
+    elif key in PAIR_FIELDS:
+        scalar = _scalar(value, record, key)
+        if key in ("theme", "category"):
+            record.themes.append(ThemePair(**{key: scalar}))
+        else:
+            record.locations.append(LocationPair(**{key: scalar}))
     else:
-        _put(record, key, _scalar(value), None)
+        _put(record, key, _scalar(value, record, key), record.where)
 
 
-def _scalar(value: object) -> str | None:
+def _scalar(value: object, record: Record, key: str) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return None if text.strip() in ("", "-") else text
+    if not text.strip():
+        return None
+    if text.strip().casefold() in PLACEHOLDERS:
+        record.placeholders.setdefault(key, text)
+        return None
+    return text

@@ -139,7 +139,8 @@ def data_triples(store: EvalStore) -> int | None:
 
 
 def stats(store: EvalStore) -> dict[str, int]:
-    """``{"evaluations": …, "lessons": …, "countries": …, "regions": …, "themes": …,
+    """``{"evaluations": …, "lessons": …, "good_practices": …, "recommendations": …,
+    "countries": …, "regions": …, "themes": …,
     "categories": …, "organizations": …, "places": …, "initiatives": …, "triples": …}``
     (every figure from the statistics graph: 0 without one)."""
     query = get_query("stats")

@@ -119,13 +119,18 @@ def test_missing_path_is_an_error() -> None:
         build(["/nonexistent/records"], store=EvalStore())
 
 
-def test_same_lesson_twice_in_one_build_keeps_the_later(tmp_path: Path, seed_path: Path) -> None:
+@pytest.mark.parametrize("longer", ["a.txt", "b.txt"])
+def test_same_lesson_twice_keeps_the_fuller_copy_whatever_the_order(
+    tmp_path: Path, seed_path: Path, longer: str
+) -> None:
     text = seed_path.read_text(encoding="utf-8")
-    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(text.replace("Pudahuel", "Maipú"), encoding="utf-8")
+    shorter = "b.txt" if longer == "a.txt" else "a.txt"
+    (tmp_path / shorter).write_text(text, encoding="utf-8")
+    (tmp_path / longer).write_text(text.replace("Pudahuel", "Pudahuel y Maipú"), encoding="utf-8")
     store = EvalStore()
     report = build([tmp_path], store=store)
     assert report.accepted == 2 and any("same lesson" in w for w in report.warnings)
+    assert [(Path(k).name, Path(o).name) for k, o in report.duplicates] == [(longer, shorter)]
     literals = {
         q.object.value
         for q in store.inner.quads_for_pattern(
@@ -133,6 +138,14 @@ def test_same_lesson_twice_in_one_build_keeps_the_later(tmp_path: Path, seed_pat
         )
     }
     assert len(literals) == 1 and "Maipú" in literals.pop()
+
+
+def test_same_content_twice_keeps_the_first_file(tmp_path: Path, seed_path: Path) -> None:
+    data = seed_path.read_bytes()
+    for name in ("b.txt", "a.txt"):
+        (tmp_path / name).write_bytes(data)
+    report = build([tmp_path], store=EvalStore())
+    assert [(Path(k).name, Path(o).name) for k, o in report.duplicates] == [("a.txt", "b.txt")]
 
 
 def test_store_keeps_its_base_iri(tmp_path: Path) -> None:

@@ -124,7 +124,7 @@ def test_record_to_rdf_to_turtle_round_trip(
         source='we"ird <path>.txt',
         sha256="0" * 64,
         eval_number=number or None,
-        lesson_url=f"https://x.org/lessons/{lesson}",
+        url=f"https://x.org/lessons/{lesson}",
         eval_title=text,
         texts={"context": text},
     )

@@ -178,7 +178,7 @@ FILTER_CASES = [
     (Filters(country="Jordanie"), "?l ek:country <{id}country/JOR>"),
     (Filters(region="americas"), "?l ek:region <{id}region/americas>"),
     (Filters(theme="Programme implementation"), "?l ek:theme <{id}theme/programme-implementation>"),
-    (Filters(theme="Knowledge management"), "?l ek:category <{id}category/knowledge-management>"),
+    (Filters(theme="Knowledge management"), "?l ek:category <{id}theme/knowledge-management>"),
     (Filters(year=2022), '?l ek:evaluation/ek:year ?y FILTER(STR(?y) = "2022")'),
     (Filters(kind="midterm"), "?l ek:evaluation/ek:timing ek:MidtermTiming"),
     (Filters(kind="Internal"), "?l ek:evaluation/ek:nature ek:InternalNature"),
