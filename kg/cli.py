@@ -128,9 +128,9 @@ def build(
             on_count=counting,
         )
     types = ", ".join(
-        f"{report.by_type[kind]} {TYPE_NAMES[kind]}"
+        f"{n} {TYPE_NAMES[kind] if n != 1 else TYPE_NAMES[kind].removesuffix('s')}"
         for kind in RECORD_TYPES
-        if kind in report.by_type
+        if (n := report.by_type.get(kind, 0))
     )
     copies = f"; {len(report.duplicates)} copies of records read twice" if report.duplicates else ""
     click.echo(

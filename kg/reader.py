@@ -52,7 +52,7 @@ FOOTER = "Skip to top"
 _EVAL_NUMBER_IN_URL = re.compile(r"/eval/(\d+)")
 _SEGMENT_TYPES = {segment: kind for kind, segment in URL_SEGMENTS.items()}
 # A record's address: its type's segment, then its id, at the end of the url.
-ADDRESS = re.compile(r"/(lessons|practices|recommendations)/([A-Za-z0-9._-]+)/?\s*$")
+ADDRESS = re.compile(r"/(lessons|practices|recommendations)/([^/?#\s][^/?#]*?)/?\s*(?:[?#].*)?$")
 _UNLABELLED = "_unlabelled_text"
 
 

@@ -29,7 +29,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
 def test_seed_acceptance(run, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, out = run("build", str(seed_path.parent / seed_path.name))
     assert code == 0, out
-    assert "1 accepted, 0 rejected" in out
+    assert "1 accepted (1 lesson), 0 rejected" in out
     code, out = run("stats", "--json")
     counts = json.loads(out)
     assert {
@@ -59,7 +59,7 @@ def test_bad_files_exit_1_and_are_listed(run, tmp_path: Path, seed_path: Path) -
     (folder / "bad.txt").write_bytes(b"<html>oops</html>")
     code, out = run("build", str(folder))
     assert code == 1
-    assert "Read 2 file(s), 2 record(s): 1 accepted, 1 rejected" in out
+    assert "Read 2 file(s), 2 record(s): 1 accepted (1 lesson), 1 rejected" in out
     assert f"{folder / 'bad.txt'}:1: an HTML/XML page" in out
 
 

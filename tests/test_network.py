@@ -87,13 +87,15 @@ def test_every_weight_is_the_shared_lessons_counted_by_sparql(
         frozenset((r["a"], r["b"])): r["n"]
         for r in select(
             sample_store,
-            "SELECT ?a ?b (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l ek:mentionsOrganization ?a, ?b "
+            "SELECT ?a ?b (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?a, ?b "
             "FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b",
         )
     }
     drawn = {frozenset((a, b)): w for a, b, w in actors.edges(data="weight")}
     assert drawn == counted
-    named = select(sample_store, "SELECT DISTINCT ?o WHERE { ?l ek:mentionsOrganization ?o }")
+    named = select(
+        sample_store, "SELECT DISTINCT ?o WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?o }"
+    )
     assert set(actors) == {r["o"] for r in named}
 
 
@@ -213,7 +215,7 @@ def test_filtered_actors_are_those_of_the_kept_lessons(sample_store: EvalStore) 
     graph = project(sample_store, "actors", filters=Filters(country="Chile"))
     named = select(
         sample_store,
-        f"SELECT DISTINCT ?o WHERE {{ ?l ek:country <{ID}country/CHL> ; "
+        f"SELECT DISTINCT ?o WHERE {{ ?l a ek:Lesson ; ek:country <{ID}country/CHL> ; "
         "ek:mentionsOrganization ?o }",
     )
     assert set(graph) == {r["o"] for r in named}

@@ -145,7 +145,7 @@ def test_value_text_is_never_trimmed_of_content() -> None:
         (b"\n\n<html>\n", "HTML", 3),
         (b"Back to index\nabc\x00def", "binary", 2),
         (b"- eval_number:\n- 1\n\xff\xfe bad", "not UTF-8", 3),
-        (b"just some text\nand more\n", "no '- key:' line", 1),
+        (b"just some text\nand more\n", "no key line", 1),
     ],
 )
 def test_non_records_are_rejected_with_file_and_line(data: bytes, message: str, line: int) -> None:

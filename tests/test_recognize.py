@@ -21,18 +21,27 @@ def linked(store: EvalStore, lesson: str, prop: str) -> set[str]:
     rows = store.inner.quads_for_pattern(
         ox.NamedNode(ID + lesson), ox.NamedNode(EK + prop), None, None
     )
-    return {q.object.value[len(ID):] for q in rows}
+    return {q.object.value[len(ID) :] for q in rows}
 
 
 def test_seed_actors(seed_store: EvalStore) -> None:
     orgs = linked(seed_store, "lesson/242868", "mentionsOrganization")
     assert {
-        "org/ilo", "org/iom", "org/unhcr", "org/un-system", "org/cut-chile",
-        "org/municipalidad-de-santiago-chl", "org/gobierno-de-la-ciudad-de-mexico-mex",
+        "org/ilo",
+        "org/iom",
+        "org/unhcr",
+        "org/un-system",
+        "org/cut-chile",
+        "org/municipalidad-de-santiago-chl",
+        "org/gobierno-de-la-ciudad-de-mexico-mex",
         "org/vicaria-de-la-pastoral-social-caritas-chl",
     } <= orgs
     assert linked(seed_store, "lesson/242868", "audience") == {
-        "org/ilo", "org/iom", "org/unhcr", "org/un-system"}
+        "org/ilo",
+        "org/iom",
+        "org/unhcr",
+        "org/un-system",
+    }
 
 
 def test_seed_places_have_coordinates(seed_store: EvalStore) -> None:
@@ -40,9 +49,11 @@ def test_seed_places_have_coordinates(seed_store: EvalStore) -> None:
     labels = {}
     for place in places:
         node = ox.NamedNode(ID + place)
-        label = next(seed_store.inner.quads_for_pattern(
-            node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), None,
-            None)).object.value
+        label = next(
+            seed_store.inner.quads_for_pattern(
+                node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), None, None
+            )
+        ).object.value
         lat = list(seed_store.inner.quads_for_pattern(node, ox.NamedNode(GEO + "lat"), None))
         long = list(seed_store.inner.quads_for_pattern(node, ox.NamedNode(GEO + "long"), None))
         assert lat and long, place
@@ -54,12 +65,16 @@ def test_seed_places_have_coordinates(seed_store: EvalStore) -> None:
 
 def test_seed_initiatives_and_who_runs_them(seed_store: EvalStore) -> None:
     initiatives = linked(seed_store, "lesson/242868", "mentionsInitiative")
-    assert {"initiative/emprende-hoy", "initiative/casa-de-la-igualdad",
-            "initiative/ruta-de-las-personas-migrantes-y-refugiadas",
-            "initiative/centro-de-recursos-para-migrantes-y-refugiados"} <= initiatives
-    run_by = {(q.subject.value[len(ID):], q.object.value[len(ID):])
-              for q in seed_store.inner.quads_for_pattern(
-                  None, ox.NamedNode(EK + "runBy"), None, None)}
+    assert {
+        "initiative/emprende-hoy",
+        "initiative/casa-de-la-igualdad",
+        "initiative/ruta-de-las-personas-migrantes-y-refugiadas",
+        "initiative/centro-de-recursos-para-migrantes-y-refugiados",
+    } <= initiatives
+    run_by = {
+        (q.subject.value[len(ID) :], q.object.value[len(ID) :])
+        for q in seed_store.inner.quads_for_pattern(None, ox.NamedNode(EK + "runBy"), None, None)
+    }
     assert ("initiative/emprende-hoy", "org/vicaria-de-la-pastoral-social-caritas-chl") in run_by
     assert ("initiative/casa-de-la-igualdad", "org/municipalidad-de-santiago-chl") in run_by
 
@@ -104,18 +119,27 @@ def test_ilo_is_one_node_in_three_languages(tmp_path: Path, seed_path: Path) -> 
         ("La CUT participó activamente.", ["PER"], "org/cut-chile"),
     ],
 )
-def test_no_match_inside_words_or_out_of_country(text: str, countries: list[str],
-                                                 absent: str) -> None:
+def test_no_match_inside_words_or_out_of_country(
+    text: str, countries: list[str], absent: str
+) -> None:
     found = Recognizer().recognize([("context", text, "es")], countries)
     assert absent not in {entity_key(m.entity) for m in found.mentions}
 
 
 def test_shared_acronym_resolves_by_country() -> None:
     text = "La CUT firmó el acuerdo."
-    keys = {c: {entity_key(m.entity) for m in Recognizer().recognize(
-        [("context", text, "es")], [c]).mentions} for c in ("CHL", "COL", "BRA")}
-    assert keys == {"CHL": {"org/cut-chile"}, "COL": {"org/cut-colombia"},
-                    "BRA": {"org/cut-brasil"}}
+    keys = {
+        c: {
+            entity_key(m.entity)
+            for m in Recognizer().recognize([("context", text, "es")], [c]).mentions
+        }
+        for c in ("CHL", "COL", "BRA")
+    }
+    assert keys == {
+        "CHL": {"org/cut-chile"},
+        "COL": {"org/cut-colombia"},
+        "BRA": {"org/cut-brasil"},
+    }
 
 
 def test_long_name_pair_teaches_the_acronym_within_the_record() -> None:

@@ -31,12 +31,12 @@ COUNTS = (
     + """SELECT ?o (COUNT(DISTINCT ?l) AS ?lessons) (COUNT(DISTINCT ?e) AS ?evaluations)
        (COUNT(DISTINCT ?c) AS ?countries)
 WHERE {
-  ?l ek:mentionsOrganization ?o OPTIONAL { ?l ek:evaluation ?e } OPTIONAL { ?l ek:country ?c }
+  ?l a ek:Lesson ; ek:mentionsOrganization ?o OPTIONAL { ?l ek:evaluation ?e } OPTIONAL { ?l ek:country ?c }
 }
 GROUP BY ?o"""
 )
 REGIONS = (
-    PREFIXES + "SELECT DISTINCT ?o ?r WHERE { ?l ek:mentionsOrganization ?o ; ek:region ?r . "
+    PREFIXES + "SELECT DISTINCT ?o ?r WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?o ; ek:region ?r . "
     "?r a ek:Region }"
 )
 STORED_COUNTS = (
@@ -46,7 +46,7 @@ STORED_COUNTS = (
 )
 STORED_REGIONS = PREFIXES + "SELECT ?o ?r WHERE { GRAPH ?g { ?o ek:lessonRegion ?r } }"
 COUNTRIES = (
-    PREFIXES + "SELECT DISTINCT ?o ?c WHERE { ?l ek:mentionsOrganization ?o ; ek:country ?c }"
+    PREFIXES + "SELECT DISTINCT ?o ?c WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?o ; ek:country ?c }"
 )
 STORED_COUNTRIES = PREFIXES + "SELECT ?o ?c WHERE { GRAPH ?g { ?o ek:lessonCountry ?c } }"
 #: Per pair of organizations named in the same lessons: the lessons and evaluations.
@@ -54,7 +54,7 @@ PARTNERS = (
     PREFIXES
     + """SELECT ?o ?p (COUNT(DISTINCT ?l) AS ?lessons) (COUNT(DISTINCT ?e) AS ?evaluations)
 WHERE {
-  ?l ek:mentionsOrganization ?o , ?p FILTER(?o != ?p) OPTIONAL { ?l ek:evaluation ?e }
+  ?l a ek:Lesson ; ek:mentionsOrganization ?o , ?p FILTER(?o != ?p) OPTIONAL { ?l ek:evaluation ?e }
 }
 GROUP BY ?o ?p"""
 )
@@ -68,6 +68,8 @@ STORED_PARTNERS = (
 DIRECT = {
     "evaluations": "?x a ek:Evaluation",
     "lessons": "?x a ek:Lesson",
+    "good_practices": "?x a ek:GoodPractice",
+    "recommendations": "?x a ek:Recommendation",
     "countries": "?l a ek:Lesson ; ek:country ?x",
     "regions": "?l a ek:Lesson ; ek:region ?x",
     "themes": "?l ek:theme ?x",

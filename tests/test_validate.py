@@ -20,13 +20,26 @@ def test_broken_graph_is_reported(seed_path) -> None:  # type: ignore[no-untyped
     build([seed_path], store=store)
     lesson = ox.NamedNode(store.base_iri + "lesson/242868")
     evaluation = ox.NamedNode(store.base_iri + "evaluation/3642")
-    store.replace_graph(ox.NamedNode(store.base_iri + "record/broken"), [
-        (ox.NamedNode(store.base_iri + "country/XX"), ox.NamedNode(EK + "iso3166Alpha3"),
-         ox.Literal("chl")),
-        (ox.NamedNode(store.base_iri + "country/XX"), ox.NamedNode(
-            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(EK + "Country")),
-        (lesson, ox.NamedNode(EK + "evaluation"), ox.NamedNode(store.base_iri + "evaluation/9")),
-    ])
+    store.replace_graph(
+        ox.NamedNode(store.base_iri + "record/broken"),
+        [
+            (
+                ox.NamedNode(store.base_iri + "country/XX"),
+                ox.NamedNode(EK + "iso3166Alpha3"),
+                ox.Literal("chl"),
+            ),
+            (
+                ox.NamedNode(store.base_iri + "country/XX"),
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(EK + "Country"),
+            ),
+            (
+                lesson,
+                ox.NamedNode(EK + "evaluation"),
+                ox.NamedNode(store.base_iri + "evaluation/9"),
+            ),
+        ],
+    )
     report = validate(store)
     assert not report.conforms
     text = report.summary()
