@@ -1,9 +1,12 @@
 """Benchmark: evalkg's build into its on-disk Oxigraph store against a plain rdflib baseline.
 
     python benchmarks/bench_build.py --records N [--baseline-records M] [--repeat K]
-                                     [--seed S] [--json FILE]
+                                     [--seed S] [--profile real|dense] [--rounds R]
+                                     [--json FILE]
 
-1. N synthetic lesson pages are written to a temporary folder (``kg.synthetic``; not timed).
+1. N synthetic pages are written to a temporary folder (``kg.synthetic``, profile
+   ``real`` unless told: lessons, recommendations and good practices shaped as the real
+   pages; ``dense`` is the lessons-only stress case of the earlier figures; not timed).
 2. evalkg, in a fresh process: ``EvalStore.create`` + ``kg.build.build`` end to end (read,
    map, load into the on-disk store).
 3. Baseline, in a fresh process: the same reader and the same mapper with rdflib terms,
@@ -17,6 +20,13 @@
 4. The SPARQL queries of ``benchmarks/queries/*.rq``, each run K times on both (the store
    opened with ``EvalStore.open``, queried with ``kg.query.run_query``; ``graph.query``
    on the baseline graph), median seconds.
+5. The physical floor of the build: the quads of evalkg's store exported to N-Quads
+   (``kg.export``; not timed) and loaded, in a fresh process, into a fresh store folder
+   with pyoxigraph's ``Store.bulk_load`` (lenient, as the build loads) then ``optimize``
+   (as the build compacts): what loading these very quads costs with nothing else done
+   (no reading, mapping, recognizing, lesson index nor statistics). With ``--rounds R``
+   the build and the floor run R times each, alternately (queries in the first round
+   only), and their medians are compared.
 
 Peak RSS is each child process's own (``getrusage(RUSAGE_SELF).ru_maxrss`` right after
 the build, before the queries); build CPU is the child's user + system time over the build
@@ -32,6 +42,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -138,7 +149,10 @@ def child_ours(
         "peak_rss_mb": peak_rss_mb() + (used * worker_rss if worker_rss else 0.0),
     }
     del store
-    figures["disk_mb"] = sum(f.stat().st_size for f in store_dir.rglob("*") if f.is_file()) / 1e6
+    figures["disk_mb"] = disk_mb(store_dir)
+    if repeat == 0:  # a later round: the build only
+        figures["queries"] = {}
+        return figures
     reader = EvalStore.open(store_dir)
 
     def run(text: str) -> list[tuple[str | None, ...]]:
@@ -147,6 +161,46 @@ def child_ours(
 
     figures["queries"] = time_queries(run, repeat)
     return figures
+
+
+def disk_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+
+
+def child_floor(nquads: Path, store_dir: Path) -> dict[str, Any]:
+    """The floor: ``bulk_load`` of the N-Quads file into a fresh store folder, then
+    ``optimize``, each timed."""
+    import pyoxigraph as ox
+
+    started, cpu = time.perf_counter(), cpu_seconds()
+    store = ox.Store(str(store_dir))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)
+    loaded = time.perf_counter()
+    store.optimize()
+    done = time.perf_counter()
+    cpu = cpu_seconds() - cpu
+    figures = {
+        "quads": len(store),
+        "load_s": loaded - started,
+        "optimize_s": done - loaded,
+        "cpu_s": cpu,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    del store
+    figures["disk_mb"] = disk_mb(store_dir)
+    return figures
+
+
+def export_quads(store_dir: Path, target: Path) -> dict[str, Any]:
+    """Every quad of the built store, as N-Quads (what the floor loads)."""
+    from kg.export import export
+    from kg.store import EvalStore
+
+    started = time.perf_counter()
+    store = EvalStore.open(store_dir)
+    export(store, target, format="nquads")
+    del store
+    return {"export_s": time.perf_counter() - started, "nquads_mb": target.stat().st_size / 1e6}
 
 
 def load_reference_rdflib(graph: Any, base_iri: str, read_time: str) -> None:
@@ -212,29 +266,35 @@ def child_baseline(corpus: Path, repeat: int) -> dict[str, Any]:
 # --- orchestrating (the parent process) ---------------------------------------------
 
 
-def run_child(
-    mode: str,
-    corpus: Path,
-    work: Path,
-    repeat: int,
-    workers: int | None = None,
-    compact: bool = True,
-) -> dict[str, Any]:
+def run_child(mode: str, work: Path, tag: str, options: list[str]) -> dict[str, Any]:
     """Run one side in a fresh interpreter; its figures come back as a JSON file."""
-    out = work / f"{mode}-{corpus.name}.json"
-    store = work / f"store-{corpus.name}"
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode]
-    command += ["--corpus", str(corpus), "--store", str(store), "--repeat", str(repeat)]
-    if workers is not None:
-        command += ["--workers", str(workers)]
-    if not compact:
-        command += ["--no-compact"]
+    out = work / f"{mode}-{tag}.json"
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode, *options]
     command += ["--out", str(out)]
-    sys.stderr.write(f"... running {mode} on {corpus.name}\n")
+    sys.stderr.write(f"... running {mode} ({tag})\n")
     sys.stderr.flush()
     subprocess.run(command, check=True)
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return result
+
+
+def run_ours(
+    corpus: Path, store: Path, repeat: int, workers: int | None, compact: bool
+) -> dict[str, Any]:
+    """evalkg's build of ``corpus`` into the new store folder ``store``."""
+    options = ["--corpus", str(corpus), "--store", str(store), "--repeat", str(repeat)]
+    if workers is not None:
+        options += ["--workers", str(workers)]
+    if not compact:
+        options += ["--no-compact"]
+    return run_child("ours", store.parent, store.name, options)
+
+
+def run_floor(nquads: Path, store: Path) -> dict[str, Any]:
+    """The floor: ``bulk_load`` + ``optimize`` of ``nquads`` into the new folder ``store``."""
+    return run_child(
+        "floor", store.parent, store.name, ["--nquads", str(nquads), "--store", str(store)]
+    )
 
 
 def source_fingerprint() -> str:
@@ -397,12 +457,86 @@ def print_ours_only(n: int, ours: dict[str, Any], repeat: int) -> None:
         say(f"{name.ljust(width)}  {fmt(value)}")
 
 
+def floor_summary(
+    builds: list[dict[str, Any]], floors: list[dict[str, Any]], compact: bool
+) -> dict[str, Any]:
+    """Medians of the build's wall time and the floor's (load, plus optimize when the
+    build compacts), and their ratio."""
+    floor_walls = [f["load_s"] + (f["optimize_s"] if compact else 0.0) for f in floors]
+    build = statistics.median(b["wall_s"] for b in builds)
+    floor = statistics.median(floor_walls)
+    return {
+        "rounds": len(builds),
+        "build_wall_s": [b["wall_s"] for b in builds],
+        "floor_wall_s": floor_walls,
+        "median_build_s": build,
+        "median_floor_s": floor,
+        "ratio_build_to_floor": build / floor if floor else None,
+    }
+
+
+def print_floor(
+    builds: list[dict[str, Any]],
+    floors: list[dict[str, Any]],
+    exported: dict[str, Any],
+    compact: bool,
+) -> None:
+    """The build against the physical floor, round by round and as medians."""
+    summary = floor_summary(builds, floors, compact)
+    what = "bulk_load + optimize" if compact else "bulk_load (the build did not compact)"
+    say(
+        f"\nphysical floor: pyoxigraph Store.bulk_load + optimize of the build's own quads "
+        f"({floors[0]['quads']:,} quads, {exported['nquads_mb']:,.0f} MB of N-Quads exported "
+        f"in {exported['export_s']:.1f} s, not timed), fresh process, fresh store folder"
+    )
+    names = [f"round {k + 1}" for k in range(len(builds))]
+    names += ["median"] if len(builds) > 1 else []
+    rows: list[tuple[str, list[float]]] = [
+        ("build wall (s)", summary["build_wall_s"]),
+        (f"floor wall (s): {what}", summary["floor_wall_s"]),
+        ("  of which bulk_load (s)", [f["load_s"] for f in floors]),
+        ("  of which optimize (s)", [f["optimize_s"] for f in floors]),
+        ("build CPU user+sys (s)", [b["cpu_s"] for b in builds]),
+        ("floor CPU user+sys (s)", [f["cpu_s"] for f in floors]),
+        ("floor peak RSS (MB)", [f["peak_rss_mb"] for f in floors]),
+        ("floor store on disk (MB)", [f["disk_mb"] for f in floors]),
+    ]
+    ratios = [b / f for b, f in zip(summary["build_wall_s"], summary["floor_wall_s"], strict=True)]
+    rows.append(("ratio build / floor (wall)", ratios))
+    cells = [("", *names)]
+    for name, values in rows:
+        extra = [statistics.median(values)] if len(values) > 1 else []
+        if name.startswith("ratio") and extra:
+            extra = [summary["ratio_build_to_floor"]]  # the ratio of the medians
+        cells.append((name, *(fmt(v) for v in [*values, *extra])))
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    for row in cells:
+        say("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def add_profile_argument(parser: argparse.ArgumentParser) -> None:
+    """``--profile``: the ``kg.synthetic`` profile of a benchmark's corpus."""
+    from kg.synthetic import DEFAULT_PROFILE, PROFILES
+
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help=f"synthetic corpus profile (default {DEFAULT_PROFILE}; dense: the lessons-only "
+        "stress case the figures before the real profile were measured on)",
+    )
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=2000, help="N records (default 2000)")
     parser.add_argument("--baseline-records", type=int, help="M records for rdflib (default N)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per query (default 5)")
     parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    add_profile_argument(parser)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="build and floor runs each (default 1; medians)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--workers", type=int, help="evalkg's worker processes (default: one less than the CPUs)"
@@ -415,45 +549,77 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="evalkg only (the rdflib baseline needs about 0.9 GB per 1,000,000 triples)",
     )
-    parser.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("ours", "baseline", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--nquads", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def run_as_child(args: argparse.Namespace) -> int:
+    if args.child == "ours":
+        compact = not args.no_compact
+        figures = child_ours(args.corpus, args.store, args.repeat, args.workers, compact)
+    elif args.child == "floor":
+        figures = child_floor(args.nquads, args.store)
+    else:
+        figures = child_baseline(args.corpus, args.repeat)
+    args.out.write_text(json.dumps(figures), encoding="utf-8")
+    return 0
+
+
+def build_and_floor(
+    work: Path, args: argparse.Namespace
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """evalkg's build of the corpus and the floor, ``args.rounds`` times each in turn;
+    the queries run in the first round only. Store folders are removed once used."""
+    compact = not args.no_compact
+    builds: list[dict[str, Any]] = []
+    floors: list[dict[str, Any]] = []
+    nquads, exported = work / "build.nq", {}
+    for k in range(args.rounds):
+        store = work / f"store-{k}"
+        repeat = args.repeat if k == 0 else 0
+        builds.append(run_ours(work / "corpus", store, repeat, args.workers, compact))
+        if k == 0:
+            exported = export_quads(store, nquads)
+        shutil.rmtree(store)
+        floors.append(run_floor(nquads, work / f"floor-{k}"))
+        shutil.rmtree(work / f"floor-{k}")
+    nquads.unlink()
+    return builds, floors, exported
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
-        if args.child == "ours":
-            figures = child_ours(
-                args.corpus, args.store, args.repeat, args.workers, not args.no_compact
-            )
-        else:
-            figures = child_baseline(args.corpus, args.repeat)
-        args.out.write_text(json.dumps(figures), encoding="utf-8")
-        return 0
+        return run_as_child(args)
     from kg.synthetic import write_corpus
 
     n = args.records
     m = min(n, args.baseline_records if args.baseline_records is not None else n)
+    compact = not args.no_compact
     with tempfile.TemporaryDirectory(prefix="evalkg-bench-") as tmp:
         work = Path(tmp)
-        write_corpus(work / "corpus", n, seed=args.seed)
+        write_corpus(work / "corpus", n, seed=args.seed, profile=args.profile)
         base_corpus = work / "corpus"
         if m < n:  # the same first m pages: generate() is a prefix-stable stream
             base_corpus = work / "corpus-baseline"
-            write_corpus(base_corpus, m, seed=args.seed)
+            write_corpus(base_corpus, m, seed=args.seed, profile=args.profile)
         before, load = source_fingerprint(), [os.getloadavg()[0]]
-        compact = not args.no_compact
-        ours = run_child("ours", work / "corpus", work, args.repeat, args.workers, compact)
+        builds, floors, exported = build_and_floor(work, args)
+        ours = builds[0]
         base = ours_m = None
         if not args.no_baseline:
             if m < n:  # evalkg on the baseline's records too, for a same-size comparison
-                ours_m = run_child("ours", base_corpus, work, args.repeat, args.workers, compact)
-            base = run_child("baseline", base_corpus, work, args.repeat)
+                store = work / "store-baseline-records"
+                ours_m = run_ours(base_corpus, store, args.repeat, args.workers, compact)
+            options = ["--corpus", str(base_corpus), "--repeat", str(args.repeat)]
+            base = run_child("baseline", work, "baseline", options)
         after = source_fingerprint()
         load.append(os.getloadavg()[0])
+    say(f"corpus: kg.synthetic, profile {args.profile}, seed {args.seed}, {n:,} pages")
     if base is None:
         print_ours_only(n, ours, args.repeat)
     elif ours_m is None:
@@ -462,6 +628,7 @@ def main(argv: list[str] | None = None) -> int:
         print_report(m, ours_m, base, args.repeat)
         print_ours_only(n, ours, args.repeat)
         print_bound(n, m, ours, base)
+    print_floor(builds, floors, exported, compact)
     say(f"load average (1 min) at start {load[0]:.2f}, at end {load[1]:.2f}")
     say(f"sources: kg/ and ontology/ fingerprint {before}")
     if after != before:
@@ -471,9 +638,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.json:
         data = {"records": n, "baseline_records": m, "repeat": args.repeat, "seed": args.seed}
-        data.update(
-            machine=machine(), sources=[before, after], load=load, evalkg=ours, baseline=base
-        )
+        data.update(profile=args.profile, machine=machine(), sources=[before, after], load=load)
+        data.update(evalkg=ours, baseline=base)
+        data["floor"] = {
+            **floor_summary(builds, floors, compact),
+            **exported,
+            "floors": floors,
+            "builds": builds,
+        }
         if ours_m is not None:
             data["evalkg_on_baseline_records"] = {**ours_m, **rates(ours_m)}
         data["evalkg"].update(rates(ours))

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_build import say
+from bench_build import add_profile_argument, say
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,10 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=3)
+    add_profile_argument(parser)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="evalkg-bench-index-") as tmp:
         corpus = Path(tmp) / "corpus"
-        write_corpus(corpus, args.records)
+        write_corpus(corpus, args.records, profile=args.profile)
         records = [r for path in sorted(corpus.rglob("*.txt")) for r in read_file(path)]
         job = Job("https://w3id.org/evalkg/id/", "2026-01-01T00:00:00Z", "3", {})
         mapper = RecordMapper(job).mapper

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench_build import add_profile_argument
+
 from kg.store import EvalStore
 
 
@@ -54,13 +56,13 @@ def median_seconds(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def built_store(records: int, seed: int, folder: Path) -> EvalStore:
+def built_store(records: int, seed: int, profile: str, folder: Path) -> EvalStore:
     """A store of ``records`` synthetic pages, built into ``folder``."""
     from kg.build import build
     from kg.synthetic import write_corpus
 
     pages = folder / "pages"
-    write_corpus(pages, records, seed=seed)
+    write_corpus(pages, records, seed=seed, profile=profile)
     store = EvalStore.create(folder / "store")
     report = build([pages], store=store)
     say(f"built {report.accepted:,} records, {report.triples:,} triples in {report.seconds:.1f} s")
@@ -134,6 +136,7 @@ def main() -> None:
     parser.add_argument("--network", default="actors")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    add_profile_argument(parser)
     parser.add_argument(
         "--no-networkx", action="store_true", help="skip the (slow) networkx comparison"
     )
@@ -143,7 +146,7 @@ def main() -> None:
         if args.store:
             store = EvalStore.open(args.store)
         else:
-            store = built_store(args.records, args.seed, Path(tmp))
+            store = built_store(args.records, args.seed, args.profile, Path(tmp))
         stages = stage_rows(store, args.network, args.repeat)
         from kg.network import project
 

@@ -29,6 +29,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from bench_build import add_profile_argument
+
 from kg.build import build
 from kg.endpoint import Remote, run_remote_query
 from kg.push import push
@@ -129,10 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--chunk-sizes", type=int, nargs="+", default=[50_000, 5_000])
+    add_profile_argument(parser)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="evalkg-push-bench-") as tmp:
         work = Path(tmp)
-        write_corpus(work / "corpus", args.records)
+        write_corpus(work / "corpus", args.records, profile=args.profile)
         store = EvalStore.create(work / "store")
         report = build([work / "corpus"], store=store)
         say(f"{report.accepted:,} records, {len(store):,} triples in the default graph")

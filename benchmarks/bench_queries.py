@@ -56,21 +56,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench_build import machine, rows_digest, say, source_fingerprint
+from bench_build import add_profile_argument, machine, rows_digest, say, source_fingerprint
 
 PARAMS_DIR = Path(__file__).resolve().parent / "params"
 TARGET_S = 1.0
 _CONCAT = re.compile(r"GROUP_CONCAT\s*\(.*?\)\s+AS\s+\?(\w+)", re.IGNORECASE | re.DOTALL)
 
 
-def build_store(folder: Path, records: int, seed: int) -> float:
+def build_store(folder: Path, records: int, seed: int, profile: str) -> float:
     """Write N synthetic records and build them into ``folder``; seconds taken."""
     from kg.build import build
     from kg.store import EvalStore
     from kg.synthetic import write_corpus
 
     with tempfile.TemporaryDirectory(prefix="evalkg-bench-q-") as tmp:
-        write_corpus(Path(tmp) / "corpus", records, seed=seed)
+        write_corpus(Path(tmp) / "corpus", records, seed=seed, profile=profile)
         sys.stderr.write(f"... building {records:,} records into {folder}\n")
         started = time.perf_counter()
         store = EvalStore.create(folder)
@@ -368,6 +368,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stop an rdflib query (all its runs) after this many seconds (default 120)",
     )
     parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    add_profile_argument(parser)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     add_choice_arguments(parser)
     parser.add_argument(
@@ -386,7 +387,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
 
     built_s = None
     if not (folder / "evalkg.json").is_file():
-        built_s = build_store(folder, args.records, args.seed)
+        built_s = build_store(folder, args.records, args.seed, args.profile)
     store = EvalStore.open(folder)
     counts = stats(store)
     # the analyst questions and evalkg's own network/ and push/ queries (timed, no target);

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench_build import machine, say
+from bench_build import add_profile_argument, machine, say
 from bench_queries import add_choice_arguments, build_store, choose
 
 FLOOR = """PREFIX ek: <https://w3id.org/evalkg/ontology#>
@@ -168,6 +168,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--records", type=int, default=100_000, help="N records if the store is built (100,000)"
     )
     parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    add_profile_argument(parser)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each side (default 5)")
     add_choice_arguments(parser)
     return parser.parse_args(argv)
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parse_args(argv)
     if not (args.store / "evalkg.json").is_file():
-        build_store(args.store, args.records, args.seed)
+        build_store(args.store, args.records, args.seed, args.profile)
     store = EvalStore.open(args.store)
     work = []
     for named, params in choose(store, list_queries(), args.only, args.param):

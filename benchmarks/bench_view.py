@@ -44,7 +44,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_build import fmt, machine, say
+from bench_build import add_profile_argument, fmt, machine, say
 from headless import chromium, offline
 
 PYVIS_CHILD = r"""
@@ -78,7 +78,7 @@ def open_store(args: argparse.Namespace, work: Path) -> tuple[Any, dict[str, Any
         say(f"Store {folder}: reused, {lessons:,} lessons")
         return store, {"reused": True, "records": lessons}
     corpus = work / "corpus"
-    write_corpus(corpus, args.records, seed=args.seed)
+    write_corpus(corpus, args.records, seed=args.seed, profile=args.profile)
     start = time.perf_counter()
     report = build([corpus], store=EvalStore.create(folder))
     seconds = time.perf_counter() - start
@@ -297,6 +297,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--network", default="actors")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    add_profile_argument(parser)
     parser.add_argument("--pyvis-timeout", type=float, default=600.0)
     parser.add_argument("--compare-layouts", action="store_true")
     parser.add_argument("--json", default=None, help="also write the figures here")

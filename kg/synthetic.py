@@ -1,32 +1,48 @@
-"""Synthetic lesson pages, in the exact format of crawled i-eval Discovery pages.
+"""Synthetic i-eval Discovery pages, in the exact format of crawled ones.
 
 For tests and benchmarks: :func:`generate` yields ``(file name, page bytes)`` pairs and
-:func:`write_corpus` writes them to a folder. The output depends only on ``(n, seed)``
-(one :class:`random.Random`, no clock, no global state), so the same call gives the same
-bytes. Lessons come in English, Spanish and French (about 45/35/20 %); about three
-lessons share each evaluation (same number, URL and title); countries are real ISO
-countries under their ILO names and regions; the texts name UN agencies, donors,
-ministries, municipalities, unions and employers' bodies, initiatives and cities.
+:func:`write_corpus` writes them to a folder. The output depends only on ``(n, seed,
+profile)`` (one :class:`random.Random`, no clock, no global state), so the same call
+gives the same bytes, and the first ``m`` pages of ``n`` are the pages of ``m``.
+
+Two profiles. ``"real"`` (the default) follows the real pages as
+``benchmarks/real_shape.py`` measures them: lessons, recommendations and good practices
+(80/15/5 %), in both layouts of the site (``- key:`` lines, or plain ``key:`` lines with
+blank lines between groups), English texts of the real lengths with their placeholders
+(``N/A``, ``-``…), few names, and the recommendations' own fields. ``"dense"`` is the
+stress case: lessons only, in the ``- key:`` layout, in English, Spanish and French
+(about 45/35/20 %), with texts that name UN agencies, donors, ministries, municipalities,
+unions and employers' bodies, initiatives and cities about nine times as often as real
+ones (about five times the triples a record); its pages are those of the first version of
+this module, byte for byte. In both, about three records share each evaluation (same
+number, URL and title), and countries are real ISO countries under their ILO names and
+regions.
 
 >>> pages = list(generate(3, seed=1))
 >>> [name[:7] for name, _ in pages]
 ['000000_', '000001_', '000002_']
->>> pages == list(generate(3, seed=1))
+>>> pages == list(generate(3, seed=1)) and pages[:2] == list(generate(2, seed=1))
 True
->>> page = pages[0][1]
->>> page.startswith(b"Back to index\\n") and page.endswith(b"\\nSkip to top")
+>>> sorted({page.split(b"\\n")[0] for _, page in generate(40)})
+[b'Back to index', b'Go to ILO main website']
+>>> dense = [page for _, page in generate(3, seed=1, profile="dense")]
+>>> dense[0].startswith(b"Back to index\\n") and dense[0].endswith(b"\\nSkip to top")
 True
 >>> from kg.reader import parse_page
->>> record = parse_page(page)
+>>> record = parse_page(dense[0])
 >>> record.warnings, record.lesson_url.startswith(LESSON_URL)
 ([], True)
->>> len({parse_page(p).lesson_url for _, p in generate(50)})
+>>> len({parse_page(p).lesson_url for _, p in generate(50, profile="dense")})
 50
+>>> [parse_page(p).warnings for _, p in generate(60)] == [[]] * 60
+True
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import math
 import os
 import random
 import re
@@ -903,21 +919,561 @@ def _page(rng: random.Random, ev: _Evaluation, lesson_id: int) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+# --- the real profile: words -----------------------------------------------------------
+
+PROFILES = ("real", "dense")
+KINDS = ("lesson", "recommendation", "practice")
+#: Share of each record type, and of the layout without dashes per type (real pages:
+#: 53 lessons, 23 without dashes; 10 recommendations, 6; 3 good practices, 0).
+KIND_WEIGHTS = (80, 15, 5)
+NODASH_SHARE = {"lesson": 0.43, "recommendation": 0.6, "practice": 0.43}
+URLS = {
+    "lesson": LESSON_URL,
+    "recommendation": "https://webapps.ilo.org/ievaldiscovery/recommendations/",
+    "practice": "https://webapps.ilo.org/ievaldiscovery/practices/",
+}
+#: Text fields per record type: (median chars, 90th percentile chars, share of
+#: placeholders, share of pages without the key), after benchmarks/real_shape.py on the
+#: real pages (lengths of the values a page holds whole; the longest ones are under-seen,
+#: as a crawled page stops at 2,000 characters, so the 90th percentiles are set higher).
+TEXT_SHAPES: dict[str, dict[str, tuple[int, int, float, float]]] = {
+    "lesson": {
+        "comments": (84, 266, 0.12, 0.0),
+        "challenges": (238, 600, 0.12, 0.0),
+        "success": (161, 405, 0.27, 0.0),
+        "context": (269, 600, 0.16, 0.0),
+        "description": (499, 1000, 0.0, 0.0),
+        "administrative_issues": (116, 272, 0.24, 0.0),
+    },
+    "practice": {
+        "replication": (150, 400, 0.85, 0.0),
+        "cause_effect": (150, 400, 0.85, 0.0),
+        "context": (200, 500, 0.85, 0.0),
+        "description": (1000, 1500, 0.0, 0.0),
+        "links": (80, 200, 0.9, 0.0),
+        "indicators": (120, 300, 0.85, 0.0),
+    },
+    "recommendation": {
+        "comments": (222, 400, 0.0, 0.2),
+        "action_plan": (142, 680, 0.0, 0.1),
+        "title": (466, 700, 0.0, 0.0),
+    },
+}
+PLACEHOLDERS = (("N/A", 70), ("n/a", 10), ("-", 8), ("NA", 4), ("Not applicable.", 4), (".", 4))
+#: Placeholder of the good practices' fields (``-``, and ``.`` for cause_effect).
+_PRACTICE_HOLDERS = {"cause_effect": "."}
+NAMED_SHARE = 0.08  # sentences that name actors, next to name-free ones
+#: Broad theme → sub-topics (lessons: sub-topic in ``theme``, broad theme in
+#: ``category``; recommendations the other way round), and the broad themes' weights.
+TAXONOMY: dict[str, tuple[str, ...]] = {
+    "Organizational issues": (
+        "Programme implementation",
+        "Project design",
+        "Monitoring and evaluation",
+        "Partnerships",
+        "Sustainability",
+        "Knowledge management",
+        "Management arrangements",
+        "Resource mobilization",
+    ),
+    "Employment": ("Employment promotion", "Skills development", "Youth employment"),
+    "Enterprises": ("Enterprise development", "Green jobs"),
+    "International labour standards": ("Child labour", "International labour standards"),
+    "Governance and tripartism": ("Social dialogue", "Labour inspection", "Capacity building"),
+    "Conditions of work and equality": (
+        "Gender equality and non-discrimination",
+        "Labour migration",
+        "Occupational safety and health",
+    ),
+    "Social protection": ("Social protection",),
+    "Crisis response": ("Crisis response",),
+}
+TAXONOMY_WEIGHTS = (55, 8, 6, 8, 8, 7, 4, 4)
+RESPONSES = (  # management response, progress it goes with, weight
+    ("Partially Completed", "Partially achieved", 35),
+    ("Completed", "Achieved", 30),
+    ("Action not yet taken", "No implementation", 25),
+    ("Rejected", "No implementation", 10),
+)
+HQ_UNITS = ("FUNDAMENTALS", "LAB/ADMIN", "MIGRANT", "SKILLS", "SOCPRO", "ENTERPRISES", "GED")
+#: Project symbol prefixes of the regions (``RAS/20/50/GBR``) and donor suffixes.
+REGION_SYMBOLS = {
+    "Africa": "RAF",
+    "Americas": "RLA",
+    "Arab States": "RAB",
+    "Asia and the Pacific": "RAS",
+    "Europe and Central Asia": "RER",
+}
+DONOR_SYMBOLS = ("EUR", "USA", "GBR", "SID", "NOR", "CHE", "JPN", "KOR", "MUL", "CEF", "DEU")
+_TITLE_SUFFIXES = (
+    ("Final Evaluation", 25),
+    ("Final Independent Evaluation", 12),
+    ("Independent Final Evaluation", 10),
+    ("Midterm Evaluation", 12),
+    ("Midterm evaluation", 8),
+    ("Final evaluation", 8),
+    ("Final joint evaluation", 3),
+    ("Independent Midterm Evaluation", 7),
+    ("Internal Evaluation", 5),
+    ("", 10),
+)
+_GROUPS = (
+    "young women and men",
+    "domestic workers",
+    "rural producers",
+    "migrant workers",
+    "small business owners",
+    "workers in the informal economy",
+    "persons with disabilities",
+    "returning migrants",
+    "smallholder farmers",
+    "garment workers",
+)
+_ACTIVITIES = (
+    "the baseline survey",
+    "the training of trainers",
+    "the mid-term review",
+    "the awareness campaign",
+    "the referral system",
+    "the value chain analysis",
+    "the capacity needs assessment",
+    "the mentoring programme",
+    "the labour market study",
+    "the grievance mechanism",
+)
+#: Name-free sentences of each text field (real texts name few actors).
+PLAIN: dict[str, tuple[str, ...]] = {
+    "comments": (
+        "Project managers and technical specialists",
+        "Constituents and project staff",
+        "Designers of future projects in the region",
+        "Evaluation managers and donors",
+        "Tripartite partners and implementing agencies",
+        "National and local government officials",
+        "Programme staff working with {group}",
+    ),
+    "challenges": (
+        "The inception phase took {m} months longer than planned, which left little time "
+        "for {activity}.",
+        "High staff turnover among the national partners meant that trained focal points "
+        "often left before the end of the project.",
+        "The project document set targets that could not be reached with the budget available.",
+        "Security conditions limited access to several target districts during {year}.",
+        "Data on {group} were scarce, so the indicators could not be measured against a baseline.",
+        "The steering committee met only {m} times, and decisions on the work plan were "
+        "often postponed.",
+        "Reaching {group} proved harder than expected because most of them live far from "
+        "the project sites.",
+        "Procurement procedures delayed the start of {activity} by several weeks.",
+        "Political changes in {year} brought new counterparts who did not know the project.",
+        "The monitoring system tracked activities rather than results, so progress towards "
+        "the outcomes was hard to assess.",
+    ),
+    "success": (
+        "Strong ownership by the national partners was the main factor behind the results.",
+        "{activity} was adapted quickly when the context changed, which kept the project on track.",
+        "About {n} {group} took part in the activities, {pct} per cent of them women.",
+        "Regular meetings of the technical working group helped partners agree on priorities.",
+        "Combining training with follow-up coaching made the new practices last.",
+        "Involving the social partners from the design stage built trust and commitment.",
+        "Local training providers delivered the courses at a lower cost than expected.",
+        "A clear exit strategy, agreed in {year}, prepared the handover of the activities.",
+    ),
+    "context": (
+        "The project worked in a context of high informality and weak labour market institutions.",
+        "Activities started in {year}, shortly after a change of government.",
+        "The intervention targeted {group} in {m} districts with high poverty rates.",
+        "It was the second phase of a programme that had run for {m} years.",
+        "The evaluation covered the period up to {year} and included {m} field visits.",
+        "Public services for {group} were limited and unevenly spread across the country.",
+        "Funding came from a single donor, with a small contribution from the regular budget.",
+        "The country was recovering from an economic crisis that had reduced formal employment.",
+    ),
+    "description": (
+        "Projects that aim to change policy need a specific outcome for policy work, with "
+        "its own indicators, rather than treating it as a by-product of technical assistance.",
+        "A realistic results framework, with a few measurable indicators and a baseline "
+        "collected in the first months, makes it possible to manage for results.",
+        "When {activity} is designed together with the constituents, its findings are more "
+        "readily taken up in national plans.",
+        "Training alone rarely changes practice; follow-up visits, coaching and simple tools "
+        "are needed for new skills to be used.",
+        "Working through existing national institutions, rather than parallel structures, "
+        "improves the chances that services continue after the project ends.",
+        "Short projects should limit their geographical scope, because each new area adds "
+        "start-up costs and coordination needs.",
+        "Flexibility in the work plan allowed the team to respond to changes in the context "
+        "without losing sight of the objectives.",
+        "Reaching {group} requires outreach through organizations they already trust, such "
+        "as community groups and cooperatives.",
+        "Sustainability has to be planned from the start, with a clear division of roles and "
+        "a budget commitment from the partners.",
+        "Gender targets should be set for each activity and tracked in the monitoring data, "
+        "otherwise the participation of women tends to fall over time.",
+        "A steering committee that meets at least twice a year keeps the partners informed "
+        "and takes decisions on time.",
+    ),
+    "administrative_issues": (
+        "Delays in recruiting project staff.",
+        "The budget was revised in {year} to reflect lower exchange rates.",
+        "A no-cost extension of {m} months was granted.",
+        "Financial reports were submitted late by some implementing partners.",
+        "Procurement rules slowed down the purchase of equipment.",
+        "Contracts with implementing partners should set out reporting duties clearly.",
+        "The post of project coordinator was vacant for {m} months.",
+    ),
+    "title": (
+        "The project should review its results framework with the constituents and set "
+        "realistic targets for the remaining period.",
+        "Future projects should include a budgeted plan for the handover of activities to "
+        "national partners.",
+        "The ILO should strengthen technical backstopping, with regular missions and clear "
+        "lines of communication with the project team.",
+        "Consultations with the social partners should take place before the work plan is "
+        "adopted each year.",
+        "The monitoring system should collect data disaggregated by sex and disability for "
+        "all activities.",
+        "A no-cost extension should be considered to complete {activity}.",
+        "The project should document its approach to {group} so that it can be replicated "
+        "elsewhere.",
+        "Knowledge products should be translated into the national languages and shared "
+        "with all partners.",
+        "Resource mobilization for a second phase should start at least {m} months before "
+        "the end of the project.",
+    ),
+    "action_plan": (
+        "The project will organize a consultation with the constituents to review the targets.",
+        "A handover plan will be prepared with the national partners before the end of {year}.",
+        "Technical specialists will carry out {m} backstopping missions.",
+        "The monitoring plan will be revised and staff trained on the new tools.",
+        "A concept note for the next phase will be shared with potential donors.",
+        "The work plan will be discussed at the next steering committee meeting.",
+    ),
+    "response": (
+        "The recommendation is accepted.",
+        "The office agrees with the recommendation and will follow up with the partners.",
+        "This recommendation will be taken into account in the design of the next phase.",
+        "Discussions on an extension of the project took place in {year}.",
+        "The office partially agrees; the budget available does not allow all the proposed "
+        "measures.",
+        "Progress will be reported to the steering committee.",
+        "Management notes that the recommendation goes beyond the mandate of the project.",
+    ),
+    "links": (
+        "The final evaluation report, annex {m}.",
+        "Training manual and guidelines produced by the project in {year}.",
+        "Minutes of the steering committee meetings and the project progress reports.",
+    ),
+    "indicators": (
+        "Number of {group} reached by the services.",
+        "Share of trainees in employment {m} months after the training.",
+        "Number of partner institutions that include the approach in their budgets.",
+    ),
+    "practice": (
+        "The project set up {activity} with the national partners, who now run it with "
+        "their own staff.",
+        "Training was delivered by local institutions, which adapted the material to the "
+        "needs of {group}.",
+        "The practice reached about {n} {group} in its first year, and {pct} per cent "
+        "reported better working conditions.",
+        "It is low cost and can be replicated in other districts with little adaptation.",
+        "Partners have included the approach in their annual plans and budgets.",
+        "Clear roles for each partner, agreed in writing, made coordination simple.",
+        "The approach combines awareness raising in the community with direct services for "
+        "{group}.",
+        "A simple monitoring tool lets the partners follow the results themselves.",
+    ),
+}
+#: The plain pool and the named pool (English) of each field the real profile writes.
+_POOLS = {
+    "comments": ("comments", EN.comments),
+    "challenges": ("challenges", EN.sentences["challenges"]),
+    "success": ("success", EN.sentences["success"]),
+    "context": ("context", EN.sentences["context"]),
+    "description": ("description", EN.sentences["description"]),
+    "administrative_issues": ("administrative_issues", EN.admin),
+    "replication": ("practice", EN.sentences["success"]),
+    "cause_effect": ("success", EN.sentences["success"]),
+    "links": ("links", ()),
+    "indicators": ("indicators", ()),
+}
+_KIND_POOLS = {  # fields whose pools differ by record type
+    ("practice", "description"): ("practice", EN.sentences["success"]),
+    ("recommendation", "comments"): ("response", EN.sentences["context"]),
+    ("recommendation", "action_plan"): ("action_plan", EN.sentences["success"]),
+    ("recommendation", "title"): ("title", EN.sentences["description"]),
+}
+# multi-line values (dash layout; the other layout joins the lines with a space)
+_MULTILINE = {"description": 0.2, "title": 0.1, "action_plan": 0.1}
+_NUMBERINGS = ("Recommendation {i}: ", "{i}) ", "{i}. ", "R{i}. ")
+
+
+# --- the real profile: records ----------------------------------------------------------
+
+_Item = tuple[str, tuple[str, ...]]  # (key, value lines); key "" ends a group
+_END: _Item = ("", ())
+
+
+def _lognormal(rng: random.Random, median: int, p90: int) -> int:
+    """A length with this median and 90th percentile (log-normal), within 20..MAX_TEXT."""
+    sigma = max(0.05, math.log(p90 / median) / 1.2816)
+    return min(MAX_TEXT, max(20, round(rng.lognormvariate(math.log(median), sigma))))
+
+
+def _fill(
+    rng: random.Random, pools: tuple[str, Sequence[str]], target: int, cast: dict[str, str]
+) -> list[str]:
+    """Sentences up to about ``target`` characters: mostly name-free, one in about
+    twelve from the named pool."""
+    plain, named = PLAIN[pools[0]], pools[1]
+    deck: list[str] = []  # the plain templates in a shuffled order, before repeating one
+    out: list[str] = []
+    size = 0
+    while not out or size < target:
+        if named and rng.random() < NAMED_SHARE:
+            template = rng.choice(named)
+        else:
+            deck = deck or rng.sample(plain, len(plain))
+            template = deck.pop()
+        pick = _sentence(rng, template, cast, "en")
+        if out and size + len(pick) / 2 > target:
+            break
+        out.append(pick)
+        size += len(pick) + 1
+    return out
+
+
+def _real_text(
+    rng: random.Random, kind: str, key: str, cast: dict[str, str]
+) -> tuple[str, ...] | None:
+    """The value lines of a text field, a placeholder, or ``None`` (no such key)."""
+    median, p90, holder, absent = TEXT_SHAPES[kind][key]
+    if rng.random() < absent:
+        return None
+    if rng.random() < holder:
+        if kind == "practice":
+            return (_PRACTICE_HOLDERS.get(key, "-"),)
+        return (rng.choices([p for p, _ in PLACEHOLDERS], [w for _, w in PLACEHOLDERS])[0],)
+    pools = _KIND_POOLS.get((kind, key)) or _POOLS[key]
+    sentences = _fill(rng, pools, _lognormal(rng, median, p90), cast)
+    if key == "comments" and kind == "lesson":
+        return (", ".join(s.rstrip(".") for s in sentences),)
+    if len(sentences) > 1 and rng.random() < _MULTILINE.get(key, 0.03):
+        cut = rng.randint(1, len(sentences) - 1)
+        return (" ".join(sentences[:cut]), " ".join(sentences[cut:]))
+    return (" ".join(sentences),)
+
+
+def _real_locations(rng: random.Random, home: Country) -> tuple[tuple[str, str], ...]:
+    """One country/region pair 85 % of the time, up to eight; a regional or
+    inter-regional value instead of a country for one record in four."""
+    if rng.random() < 0.25:
+        if rng.random() < 0.55:
+            return (("Inter-Regional", "Inter-Regional"),)
+        return ((f"{home.region} - regional", home.region),)
+    size = rng.choices((1, 2, 3, 4, 5, 6, 8), (85, 5, 3, 4, 1, 1, 1))[0]
+    near = [c for c in countries() if c is not home]
+    if rng.random() < 0.7:
+        near = [c for c in near if c.region == home.region]
+    chosen = [home, *rng.sample(near, min(size - 1, len(near)))]
+    pairs = [(c.name, c.region) for c in chosen]
+    if 4 < size < 8 and rng.random() < 0.5:
+        pairs.insert(rng.randrange(len(pairs)), ("Inter-Regional", "Inter-Regional"))
+    return tuple(pairs)
+
+
+def _real_title(rng: random.Random, locations: Sequence[tuple[str, str]]) -> str:
+    """``<topic>[: <topic>] [in <countries>] [(ACRONYM)] - <suffix>``, without a suffix
+    one time in ten, cut with ``...`` one time in twenty."""
+    countries_named = [
+        name for name, region in locations if name != region and "regional" not in name
+    ]
+    topic = rng.choice(EN.topics)
+    if rng.random() < 0.25:
+        second = rng.choice(EN.topics)
+        topic += f": {second[:1].lower()}{second[1:]}"
+    if countries_named and rng.random() < 0.6:
+        places = countries_named[:3]
+        topic += " " + EN.places[len(places) - 1].format(
+            **{f"c{i}": name for i, name in enumerate(places, start=1)}
+        )
+    if rng.random() < 0.2:
+        topic += f" ({_acronym(topic)[:7]})"
+    if rng.random() < 0.05:
+        words = topic.split(" ")
+        topic = " ".join(words[: max(3, len(words) // 2)]).rstrip(",;:(- ") + "..."
+    suffix = rng.choices([s for s, _ in _TITLE_SUFFIXES], [w for _, w in _TITLE_SUFFIXES])[0]
+    return f"{topic} - {suffix}" if suffix else topic
+
+
+def _new_real_evaluation(rng: random.Random, number: int) -> _Evaluation:
+    home = rng.choice(countries())
+    locations = _real_locations(rng, home)
+    title = _real_title(rng, locations)
+    return _Evaluation(number, "en", title, locations, home, rng.choice(EN.donors))
+
+
+def _themes(rng: random.Random, kind: str) -> list[_Item]:
+    broad = rng.choices(list(TAXONOMY), TAXONOMY_WEIGHTS)[0]
+    sub = rng.choice(TAXONOMY[broad])
+    theme, category = (broad, sub) if kind == "recommendation" else (sub, broad)
+    return [("themes", ()), ("theme", (theme,)), ("category", (category,)), _END]
+
+
+def _location_items(ev: _Evaluation) -> list[_Item]:
+    items: list[_Item] = [("location", ())]
+    for country, region in ev.locations:
+        items += [("country", (country,)), ("region", (region,)), _END]
+    return items
+
+
+def _head(ev: _Evaluation) -> list[_Item]:
+    return [("eval_number", (str(ev.number),)), ("eval_url", (f"{EVAL_URL}{ev.number}",))]
+
+
+def _texts(rng: random.Random, kind: str, keys: Sequence[str], cast: dict[str, str]) -> list[_Item]:
+    items = []
+    for key in keys:
+        value = _real_text(rng, kind, key, cast)
+        if value is not None:
+            items.append((key, value))
+    return items
+
+
+def _lesson_items(rng: random.Random, ev: _Evaluation, kind: str, url: str) -> list[_Item]:
+    """A lesson or a good practice: its object, then the locations and the title."""
+    cast = {**_cast(rng, ev), "group": rng.choice(_GROUPS), "activity": rng.choice(_ACTIVITIES)}
+    keys = list(TEXT_SHAPES[kind])
+    items = [*_head(ev), ("lessons_learned" if kind == "lesson" else "good_practices", ())]
+    if kind == "lesson":
+        items += _themes(rng, kind) + _texts(rng, kind, keys, cast)
+    else:
+        items += _texts(rng, kind, keys[:2], cast) + _themes(rng, kind)
+        items += _texts(rng, kind, keys[2:], cast)
+    items += [("url", (url,)), _END, *_location_items(ev), ("eval_title", (ev.title,))]
+    return items
+
+
+def _admin_unit(rng: random.Random, ev: _Evaluation) -> tuple[str, str]:
+    """``(admin unit, information source)``: a country office, a decent work team, a
+    regional office, or a headquarters department."""
+    city, region = ev.home.cities[0], ev.home.region
+    pick = rng.random()
+    if ev.locations[0][0] == "Inter-Regional" or pick < 0.15:
+        return rng.choice(HQ_UNITS), "Head Quarters"
+    if pick < 0.3:
+        unit = f"DWT/CO-{city}"
+    elif pick < 0.4:
+        unit = f"RO-{region}" if rng.random() < 0.5 else f"RO-{region}/DWT-{city}"
+    else:
+        unit = f"CO-{city}"
+    return unit, "Country Office"
+
+
+def _symbol(rng: random.Random, ev: _Evaluation) -> str:
+    where = ev.locations[0][0]
+    if where == "Inter-Regional":
+        prefix = "GLO"
+    elif len(ev.locations) > 1 or "regional" in where:
+        prefix = REGION_SYMBOLS[ev.home.region]
+    else:
+        prefix = ev.home.alpha_3
+    year, number = rng.randint(12, 23), rng.randint(1, 60)
+    return f"{prefix}/{year:02d}/{number:02d}/{rng.choice(DONOR_SYMBOLS)}"
+
+
+def _recommendation_items(rng: random.Random, ev: _Evaluation, url: str) -> list[_Item]:
+    cast = {**_cast(rng, ev), "group": rng.choice(_GROUPS), "activity": rng.choice(_ACTIVITIES)}
+    date = f"{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    response, progress, _ = rng.choices(RESPONSES, [w for *_, w in RESPONSES])[0]
+    unit, source = _admin_unit(rng, ev)
+    title = _real_text(rng, "recommendation", "title", cast) or ("-",)
+    if rng.random() < 0.3:
+        title = (rng.choice(_NUMBERINGS).format(i=rng.randint(1, 12)) + title[0], *title[1:])
+    items = _head(ev) + _location_items(ev) + [("eval_title", (ev.title,))]
+    items += [
+        ("recommendations", ()),
+        ("date", (f"{date} 00:00:00.0",)),
+        *_themes(rng, "recommendation"),
+    ]
+    texts = _texts(rng, "recommendation", ("comments", "action_plan"), cast)
+    if texts and texts[-1][0] == "action_plan" and rng.random() < 0.1:
+        key, value = texts[-1]  # a value that itself starts with "- "
+        texts[-1] = (key, ("- " + value[0], *value[1:]))
+    items += texts
+    items += [("management_response", (response,)), ("progress", (progress,))]
+    items += [("admin_units", (unit,)), ("title", title)]
+    if rng.random() < 0.95:
+        items.append(("project_symbols", (_symbol(rng, ev),)))
+    items += [("url", (url,)), ("information_source", (source,)), _END]
+    return items
+
+
+def _render(heading: str, items: Sequence[_Item], layout: str) -> bytes:
+    """A page in the layout with ``- `` lines (``dash``) or without (``nodash``: a
+    blank line after the heading and at the end of each group, each value on one line)."""
+    if layout == "dash":
+        lines = ["Back to index", heading]
+        for key, value in items:
+            if key:
+                lines.append(f"- {key}:")
+                lines += [f"- {value[0]}", *value[1:]] if value else []
+    else:
+        lines = ["Go to ILO main website", "Back to index", "", heading, ""]
+        for key, value in items:
+            if not key:
+                lines.append("")
+                continue
+            lines.append(f"{key}:")
+            lines += [" ".join(value)] if value else []
+    lines.append("Skip to top")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _real_page(rng: random.Random, ev: _Evaluation, kind: str, record_id: int) -> bytes:
+    url = f"{URLS[kind]}{record_id}"
+    if kind == "recommendation":
+        items = _recommendation_items(rng, ev, url)
+    else:
+        items = _lesson_items(rng, ev, kind, url)
+    layout = "nodash" if rng.random() < NODASH_SHARE[kind] else "dash"
+    return _render(ev.title, items, layout)
+
+
 # --- the corpus ----------------------------------------------------------------------
 
+DEFAULT_PROFILE = "real"
 
-def generate(n: int, *, seed: int = 0) -> Iterator[tuple[str, bytes]]:
-    """``n`` synthetic lesson pages as ``(file name, page bytes)``; the file name is
-    ``<index, 6 digits>_<16 hex of the page's SHA-1>.txt``. About one evaluation per
-    three lessons: a lesson opens a new evaluation one time in three, else joins one of
-    the (up to five) evaluations opened last."""
+
+def generate(
+    n: int, *, seed: int = 0, profile: str = DEFAULT_PROFILE
+) -> Iterator[tuple[str, bytes]]:
+    """``n`` synthetic pages as ``(file name, page bytes)``; the file name is
+    ``<index, 6 digits>_<16 hex of the page's SHA-1>.txt``. The first ``m`` pages of
+    ``generate(n)`` are the pages of ``generate(m)`` (same seed and profile).
+
+    ``profile="real"``: lessons, recommendations and good practices in both layouts, with
+    the proportions, lengths and placeholders of real pages. ``profile="dense"``: English,
+    Spanish and French lessons in the ``- key:`` layout, with texts longer and about
+    nine times as dense in names as real ones (a stress case; the pages of the first
+    version of this module, byte for byte)."""
     if n < 0:
         raise ValueError("n must be >= 0")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: expected one of {', '.join(PROFILES)}")
+    pages = _dense_pages(seed) if profile == "dense" else _real_pages(seed)
+    for index, page in enumerate(itertools.islice(pages, n)):
+        yield f"{index:06d}_{hashlib.sha1(page).hexdigest()[:16]}.txt", page
+
+
+def _dense_pages(seed: int) -> Iterator[bytes]:
+    """About one evaluation per three lessons: a lesson opens a new evaluation one time
+    in three, else joins one of the (up to five) evaluations opened last."""
     rng = random.Random(seed)
     lesson_id = 200_000 + rng.randrange(1000)
     eval_number = 2000 + rng.randrange(100)
     open_evals: list[_Evaluation] = []
-    for index in range(n):
+    while True:
         if not open_evals or rng.random() < 1 / 3:
             eval_number += rng.randint(1, 2)
             open_evals = [*open_evals[-4:], _new_evaluation(rng, eval_number)]
@@ -925,17 +1481,44 @@ def generate(n: int, *, seed: int = 0) -> Iterator[tuple[str, bytes]]:
         else:
             ev = rng.choice(open_evals)
         lesson_id += rng.randint(1, 4)
-        page = _page(rng, ev, lesson_id)
-        yield f"{index:06d}_{hashlib.sha1(page).hexdigest()[:16]}.txt", page
+        yield _page(rng, ev, lesson_id)
 
 
-def write_corpus(folder: str | os.PathLike[str], n: int, *, seed: int = 0) -> int:
-    """Write :func:`generate` ``(n, seed=seed)`` into ``folder`` (made if missing); the
-    number of files written."""
+def _real_pages(seed: int) -> Iterator[bytes]:
+    """As :func:`_dense_pages`, each record of a type drawn by :data:`KIND_WEIGHTS`;
+    lessons and good practices share one series of ids, recommendations have theirs, and
+    about one evaluation in thirty has a seven-digit number."""
+    rng = random.Random(seed)
+    ids = {"lesson": 200_000 + rng.randrange(1000), "recommendation": 12_000 + rng.randrange(500)}
+    short, long = 2000 + rng.randrange(100), 2_350_000 + rng.randrange(1000)
+    open_evals: list[_Evaluation] = []
+    while True:
+        if not open_evals or rng.random() < 1 / 3:
+            if rng.random() < 1 / 30:
+                long += rng.randint(1, 400)
+                number = long
+            else:
+                short += rng.randint(1, 2)
+                number = short
+            open_evals = [*open_evals[-4:], _new_real_evaluation(rng, number)]
+            ev = open_evals[-1]
+        else:
+            ev = rng.choice(open_evals)
+        kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
+        series = "recommendation" if kind == "recommendation" else "lesson"
+        ids[series] += rng.randint(1, 4)
+        yield _real_page(rng, ev, kind, ids[series])
+
+
+def write_corpus(
+    folder: str | os.PathLike[str], n: int, *, seed: int = 0, profile: str = DEFAULT_PROFILE
+) -> int:
+    """Write :func:`generate` ``(n, seed=seed, profile=profile)`` into ``folder`` (made
+    if missing); the number of files written."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = 0
-    for name, page in generate(n, seed=seed):
+    for name, page in generate(n, seed=seed, profile=profile):
         (target / name).write_bytes(page)
         written += 1
     return written

@@ -87,7 +87,8 @@ def test_every_weight_is_the_shared_lessons_counted_by_sparql(
         frozenset((r["a"], r["b"])): r["n"]
         for r in select(
             sample_store,
-            "SELECT ?a ?b (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?a, ?b "
+            "SELECT ?a ?b (COUNT(DISTINCT ?l) AS ?n) WHERE { "
+            "?l a ek:Lesson ; ek:mentionsOrganization ?a, ?b "
             "FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b",
         )
     }

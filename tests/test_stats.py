@@ -31,12 +31,14 @@ COUNTS = (
     + """SELECT ?o (COUNT(DISTINCT ?l) AS ?lessons) (COUNT(DISTINCT ?e) AS ?evaluations)
        (COUNT(DISTINCT ?c) AS ?countries)
 WHERE {
-  ?l a ek:Lesson ; ek:mentionsOrganization ?o OPTIONAL { ?l ek:evaluation ?e } OPTIONAL { ?l ek:country ?c }
+  ?l a ek:Lesson ; ek:mentionsOrganization ?o
+  OPTIONAL { ?l ek:evaluation ?e } OPTIONAL { ?l ek:country ?c }
 }
 GROUP BY ?o"""
 )
 REGIONS = (
-    PREFIXES + "SELECT DISTINCT ?o ?r WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?o ; ek:region ?r . "
+    PREFIXES + "SELECT DISTINCT ?o ?r WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?o ; "
+    "ek:region ?r . "
     "?r a ek:Region }"
 )
 STORED_COUNTS = (
@@ -46,7 +48,8 @@ STORED_COUNTS = (
 )
 STORED_REGIONS = PREFIXES + "SELECT ?o ?r WHERE { GRAPH ?g { ?o ek:lessonRegion ?r } }"
 COUNTRIES = (
-    PREFIXES + "SELECT DISTINCT ?o ?c WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?o ; ek:country ?c }"
+    PREFIXES
+    + "SELECT DISTINCT ?o ?c WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?o ; ek:country ?c }"
 )
 STORED_COUNTRIES = PREFIXES + "SELECT ?o ?c WHERE { GRAPH ?g { ?o ek:lessonCountry ?c } }"
 #: Per pair of organizations named in the same lessons: the lessons and evaluations.
