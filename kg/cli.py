@@ -375,7 +375,11 @@ def queries(show_all: bool) -> None:
     named = list_queries(internal=show_all)
     width = max(len(q.name) for q in named)
     for q in named:
-        takes = f" [{', '.join(q.params)}]" if q.params else ""
+        takes = (
+            f" [{', '.join(p.name + ('?' if p.optional else '') for p in q.params.values())}]"
+            if q.params
+            else ""
+        )
         click.echo(f"{q.name.ljust(width)}  {q.description or q.title}{takes}")
 
 

@@ -309,6 +309,20 @@ def run_remote_query(
     return parse_answer(body, content_type, url=where.url, limit=limit)
 
 
+def _query_form(sparql: str) -> str | None:
+    """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the query's first keyword after
+    its ``PREFIX``/``BASE`` prologue (comments and strings skipped), else ``None``."""
+    from .safety import tokens
+
+    for token in tokens(sparql):
+        if token.kind == "word":
+            word = token.text.upper()
+            if word in ("PREFIX", "BASE"):
+                continue
+            return word if word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE") else None
+    return None
+
+
 def _wrapper(remote: Remote, sparql: str) -> Any:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -322,6 +336,12 @@ def _wrapper(remote: Remote, sparql: str) -> Any:
     with warnings.catch_warnings():  # it warns when it cannot tell the query form
         warnings.simplefilter("ignore")
         wrapper.setQuery(sparql)
+    # SPARQLWrapper tells the form by a regular expression that comments can fool (a
+    # header line "… addressed to …" read as ADD, an update): the form is the first
+    # keyword after the prologue, as evalkg's tokenizer reads it.
+    form = _query_form(sparql)
+    if form is not None:
+        wrapper.queryType = form
     if len(sparql.encode("utf-8")) > GET_LIMIT:
         wrapper.setMethod(POST)
     # setTimeout() truncates to int (0.5 s would become 0: no timeout at all)

@@ -143,7 +143,7 @@ def scope_of(value: str) -> str | None:
     key = fold(value)
     if key in _SCOPES:
         return _SCOPES[key]
-    if region_slug(value) is not None:
+    if region_slug(value) is not None or regional_scope(value) is not None:
         return "RegionalScope"
     return None
 

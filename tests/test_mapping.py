@@ -167,3 +167,23 @@ def test_ntriples_terms_give_the_same_triples_as_oxigraph_terms() -> None:
         assert {q.triple for q in ox.parse(shared.encode(), format=ox.RdfFormat.N_TRIPLES)} == {
             ox.Triple(*t) for t in plain.shared
         }
+
+
+def test_mojibake_is_repaired_for_recognition_and_evidence_points_into_the_verbatim_text() -> None:
+    """Recognition reads ``CÃ´te dâ€™Ivoire`` as ``Côte d’Ivoire``; the literal stays
+    verbatim and the mention's offsets and matched text are the verbatim text's."""
+    from kg.recognize import Recognizer
+
+    text = "The employersÂ’ federation worked with OIT¿s office in CÃ´te dâ€™Ivoire."
+    record = parse_page(
+        f"- context:\n- {text}\n- url:\n- https://x.org/lessons/9\n".encode(), source="m.txt"
+    )
+    mapped = Mapper(read_time="2026-01-01T00:00:00Z", recognizer=Recognizer()).map(record)
+    values = {(p.value, o.value) for _, p, o in mapped.triples if isinstance(o, ox.Literal)}
+    assert (EK + "context", text) in values
+    starts = {s: o.value for s, p, o in mapped.triples if p.value == EK + "start"}
+    ends = {s: o.value for s, p, o in mapped.triples if p.value == EK + "end"}
+    matched = {s: o.value for s, p, o in mapped.triples if p.value == EK + "matchedText"}
+    assert {"OIT", "CÃ´te dâ€™Ivoire"} <= set(matched.values())
+    for node, found in matched.items():
+        assert text[int(starts[node]) : int(ends[node])] == found

@@ -205,3 +205,191 @@ def test_every_sample_record_reads_cleanly() -> None:
     assert all(not i.warnings for i in items if isinstance(i, Record)), [
         i.warnings for i in items if isinstance(i, Record) and i.warnings
     ]
+
+
+# --- the site's second layout, three record types, cut pages --------------------------
+
+
+def plain_page(*lines: str, footer: bool = True) -> bytes:
+    head = ["Go to ILO main website", "Back to index", "", "A title - Final evaluation", ""]
+    return "\n".join(head + list(lines) + (["Skip to top"] if footer else [])).encode()
+
+
+def test_the_plain_layout_reads_like_the_dash_layout() -> None:
+    dash = parse_page(
+        page(
+            "- eval_number:",
+            "- 41",
+            "- recommendations:",
+            "- action_plan:",
+            "- - First step",
+            "- Second step",
+            "- location:",
+            "- country:",
+            "- Peru",
+            "- region:",
+            "- Americas",
+            "- url:",
+            "- https://webapps.ilo.org/ievaldiscovery/recommendations/90",
+        )
+    )
+    plain = parse_page(
+        plain_page(
+            "eval_number:",
+            "41",
+            "recommendations:",
+            "action_plan:",
+            "- First step Second step",
+            "",
+            "location:",
+            "country:",
+            "Peru",
+            "region:",
+            "Americas",
+            "",
+            "url:",
+            "https://webapps.ilo.org/ievaldiscovery/recommendations/90",
+        )
+    )
+    assert (dash.layout, plain.layout) == ("dash", "plain")
+    assert dash.kind == plain.kind == "recommendation"
+    assert dash.texts["action_plan"] == "- First step\nSecond step"  # a value may start "- "
+    assert plain.texts["action_plan"] == "- First step Second step"
+    assert dash.locations == plain.locations
+    assert plain.heading == "A title - Final evaluation"
+    assert plain.warnings == ["<bytes>: missing field(s): eval_title"]
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://webapps.ilo.org/ievaldiscovery/lessons/1", "lesson"),
+        ("https://analyticstest.ilo.org/ievaldiscovery/practices/2", "practice"),
+        ("https://webapps.ilo.org/ievaldiscovery/recommendations/3", "recommendation"),
+    ],
+)
+def test_the_address_gives_the_type(url: str, kind: str) -> None:
+    assert parse_page(page("- context:", "- x", "- url:", f"- {url}")).kind == kind
+
+
+def test_without_an_address_the_keys_give_the_type() -> None:
+    assert parse_page(page("- good_practices:", "- replication:", "- x")).kind == "practice"
+    assert parse_page(page("- management_response:", "- Completed")).kind == "recommendation"
+    rec = parse_page(page("- context:", "- x"))
+    assert rec.kind == "lesson" and any("tells the type" in w for w in rec.warnings)
+
+
+def test_region_before_country_pairs_each_country_with_its_region() -> None:
+    rec = parse_page(
+        page(
+            "- location:",
+            "- region:",
+            "- Africa",
+            "- country:",
+            "- Senegal",
+            "- region:",
+            "- Arab States",
+            "- country:",
+            "- Jordan",
+        )
+    )
+    assert [(x.country, x.region) for x in rec.locations] == [
+        ("Senegal", "Africa"),
+        ("Jordan", "Arab States"),
+    ]
+
+
+def test_keys_in_another_case_or_spacing_are_keys_with_a_warning() -> None:
+    rec = parse_page(
+        page(
+            "- description:",
+            "- one",
+            "- CONTEXT:",
+            "- two",
+            "-challenges:",
+            "- three",
+            "-\tsuccess:",
+            "- four",
+        )
+    )
+    assert rec.texts == {
+        "description": "one",
+        "context": "two",
+        "challenges": "three",
+        "success": "four",
+    }
+    assert sum("read as" in w for w in rec.warnings) == 3
+
+
+def test_a_line_that_only_looks_like_a_key_stays_text_with_a_warning() -> None:
+    rec = parse_page(page("- context:", "- Recommendation 1:", "- do more"))
+    assert rec.texts["context"] == "Recommendation 1:\ndo more"
+    assert any("looks like a key" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("placeholder", ["N/A", "n/a", "NA", "-", ".", "Not applicable."])
+def test_placeholders_are_no_value_but_are_kept(placeholder: str) -> None:
+    rec = parse_page(page("- success:", f"- {placeholder}", "- context:", "- real"))
+    assert "success" not in rec.texts and rec.placeholders == {"success": placeholder}
+
+
+def test_a_bare_dash_line_then_text_is_the_text() -> None:
+    rec = parse_page(page("- context:", "- -", "- The text"))
+    assert rec.texts["context"] == "The text" and rec.placeholders == {}
+
+
+@pytest.mark.parametrize("tail", ["- administra", "Skip to t", "- eval_ti"])
+def test_a_page_cut_inside_a_key_or_the_footer_keeps_what_it_holds(tail: str) -> None:
+    rec = parse_page(page("- eval_number:", "- 7", "- context:", "- kept text", tail, footer=False))
+    assert rec.texts["context"] == "kept text" and rec.truncated
+    assert any(repr(tail) in w and "stops" in w for w in rec.warnings)
+
+
+def test_a_url_cut_short_names_no_record_and_says_so() -> None:
+    rec = parse_page(
+        page("- url:", "- https://webapps.ilo.org/ievaldiscovery/recommendations", footer=False)
+    )
+    assert rec.url == "https://webapps.ilo.org/ievaldiscovery/recommendations"
+    assert any("identified by its content" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("first", ["Lessons learned", "Recommendations", "Emerging good practices"])
+def test_list_pages_are_rejected_as_list_pages(first: str) -> None:
+    data = f"{first}\n-\nSome evaluation - Final evaluation\nSome finding text.\n".encode()
+    with pytest.raises(RecordError, match="list page"):
+        parse_page(data, source="list.txt")
+
+
+def test_jsonl_good_practices_and_recommendations() -> None:
+    practice = {
+        "title": "T - Final evaluation",
+        "eval_number": "8",
+        "good_practices": {
+            "replication": "N/A",
+            "description": "Schools kept the clubs.",
+            "themes": [{"theme": "Child labour", "category": "Fundamental rights"}],
+            "url": "https://webapps.ilo.org/ievaldiscovery/practices/81",
+        },
+    }
+    recommendation = {
+        "title": "T - Final evaluation",
+        "eval_number": "8",
+        "location": [{"region": "Africa", "country": "Ghana"}],
+        "recommendations": {
+            "title": "Recommendation 2: Keep the clubs.",
+            "management_response": "Completed",
+            "admin_units": "CO-Abuja",
+        },
+    }
+    data = "\n".join(json.dumps(x) for x in (practice, recommendation)).encode()
+    first, second = list(parse_jsonl(data, source="f.jsonl"))
+    assert isinstance(first, Record) and isinstance(second, Record)
+    assert (first.kind, first.layout, first.placeholders) == (
+        "practice",
+        "json",
+        {"replication": "N/A"},
+    )
+    assert first.texts["description"] == "Schools kept the clubs."
+    assert second.kind == "recommendation" and second.heading == "T - Final evaluation"
+    assert second.texts["title"] == "Recommendation 2: Keep the clubs."
+    assert [(x.country, x.region) for x in second.locations] == [("Ghana", "Africa")]
