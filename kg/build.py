@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import RecordError
-from .lessonindex import LessonRow, NotALesson
+from .lessonindex import LessonRow
 from .mapping import Mapper
 from .pipeline import Job, MappedRecord, RecordMapper, map_files
 from .reader import Rejected, iter_files, read_file
@@ -133,7 +133,7 @@ def _new_graphs(
     later: list[MappedRecord],
     total: int,
     on_progress: Callable[[int, int], None] | None,
-) -> Iterator[tuple[str, bytes, list[bytes], LessonRow | NotALesson | None]]:
+) -> Iterator[tuple[str, bytes, list[bytes], LessonRow | None]]:
     """The records new to the store, as :meth:`EvalStore.load_records` takes them; changed
     and repeated ones go to ``later``."""
     seen: dict[str, MappedRecord] = {}

@@ -47,25 +47,14 @@ LINK_PROPERTIES = (
     "mentionsPlace",
     "mentionsCountry",
     "mentionsInitiative",
+    "addressedTo",
 )
 #: Characters of the lesson's text kept (``queries/network/lessons.rq``).
 TEXT_CHARS = 240
 
 
-class NotALesson:
-    """The index row of a record that is not a lesson (a good practice, a recommendation):
-    the network views read lessons only, so such a record has no row, and its having none
-    leaves the index complete."""
-
-    def __repr__(self) -> str:
-        return "NOT_A_LESSON"
-
-
-#: See :class:`NotALesson`.
-NOT_A_LESSON = NotALesson()
-
 #: Bumped when the tables change; an index of another version is not used.
-VERSION = "3"
+VERSION = "4"
 # IRIs never hold spaces, so each property's IRIs are one space-separated column.
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS lesson (

@@ -41,6 +41,8 @@ NODE_TYPES = (
     "region",
     "evaluation",
     "lesson",
+    "practice",
+    "recommendation",
     "theme",
     "category",
     "initiative",
@@ -64,6 +66,7 @@ EVALUATION_KINDS = (
 _CLASSES: dict[str, tuple[str, str | None]] = {
     **{EK + name.capitalize(): (name, None) for name in NODE_TYPES},
     **{EK + kind: ("organization", kind) for kind in ORGANIZATION_KINDS},
+    EK + "IloUnit": ("organization", "IloUnit"),
 }
 #: Which names make the label: lower rank first (then language, then text).
 _PROPERTY_RANK = {
@@ -75,7 +78,7 @@ _PROPERTY_RANK = {
     EK + "iso3166Alpha2": 5,
 }
 _LANGUAGE_RANK = {"en": 0, "": 1, "es": 2, "fr": 3}
-_IRI_SEGMENT = {"org": "organization", **{name: name for name in NODE_TYPES}}
+_IRI_SEGMENT = {"org": "organization", "unit": "organization", **{n: n for n in NODE_TYPES}}
 EXCERPT = 120
 
 
@@ -207,9 +210,7 @@ class NetworkData:
         else:
             found = (
                 (e.value, _value(title), _value(year), [k.value for k in (timing, nature) if k])
-                for e, title, year, timing, nature in rows(
-                    self.store, "network/evaluation-details"
-                )
+                for e, title, year, timing, nature in rows(self.store, "network/evaluation-details")
             )
         return _evaluation_details(found)
 
@@ -290,9 +291,12 @@ class NetworkData:
         return {iri: _entity(iri, names.get(iri, set()), classes[iri]) for iri in named}
 
     def entity(self, iri: str) -> Entity:
-        """The entity ``iri`` (a lesson, or a bare IRI when it has no names)."""
+        """The entity ``iri`` (a finding: a lesson, good practice or recommendation, by the
+        segment of its IRI; or a bare IRI when it has no names)."""
         if iri in self.lessons:
-            return Entity(self.lessons[iri]["title"], [], "lesson")
+            segment = iri.rstrip("/").rsplit("/", 2)[-2]
+            kind = segment if segment in ("practice", "recommendation") else "lesson"
+            return Entity(self.lessons[iri]["title"], [], kind)
         found = self.entities.get(iri)
         if found is not None:
             return found

@@ -190,9 +190,9 @@ NETWORKS: dict[str, Projection] = {
         Projection(
             "actors",
             "network/actors",
-            ("mentionsOrganization",),
+            ("mentionsOrganization", "addressedTo"),
             _cliques,
-            "Actors: organizations named in the same lessons",
+            "Actors: organizations named in the same findings (ILO units with them)",
             ("organization",),
         ),
         Projection(
@@ -209,7 +209,15 @@ NETWORKS: dict[str, Projection] = {
             ("evaluation", "theme", "country", "mentionsOrganization"),
             _stars,
             "Evaluations: their lessons, themes, countries and organizations",
-            ("evaluation", "lesson", "theme", "country", "organization"),
+            (
+                "evaluation",
+                "lesson",
+                "practice",
+                "recommendation",
+                "theme",
+                "country",
+                "organization",
+            ),
             lesson_nodes=True,
         ),
         Projection(
@@ -229,6 +237,8 @@ NETWORKS: dict[str, Projection] = {
             "Full network: lessons and everything they link to",
             (
                 "lesson",
+                "practice",
+                "recommendation",
                 "evaluation",
                 "theme",
                 "category",

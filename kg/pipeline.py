@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .lessonindex import NOT_A_LESSON, LessonRow, NotALesson, lesson_row
+from .lessonindex import LessonRow, lesson_row
 from .reader import Rejected, read_file
-from .record import LESSON, Record
+from .record import Record
 
 #: Files per task sent to a worker.
 CHUNK = 16
@@ -43,7 +43,7 @@ class MappedRecord:
     unknown_keys: list[str] = field(default_factory=list)
     nquads: bytes | None = None
     shared: list[bytes] = field(default_factory=list)
-    row: LessonRow | NotALesson | None = None  # the lesson's row of the lesson index
+    row: LessonRow | None = None  # the finding's row of the lesson index
     kind: str = "lesson"  # the record type (kg.record.RECORD_TYPES)
     #: Which of two copies of one record wins (the greater): a complete page, then more
     #: text, then the dash layout (it keeps line breaks), then the earlier file name.
@@ -132,7 +132,7 @@ class RecordMapper:
         result.warnings = list(record.warnings)
         result.nquads = to_nquads(mapped.graph, mapped.triples)
         result.shared = [f"{s} {p} {o}".encode() for s, p, o in mapped.shared]
-        result.row = index_row(record, mapped) if record.kind == LESSON else NOT_A_LESSON
+        result.row = index_row(record, mapped)
         return result
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import StoreError
 from .iris import DEFAULT_BASE_IRI, check_base_iri
-from .lessonindex import LessonIndex, LessonRow, NotALesson
+from .lessonindex import LessonIndex, LessonRow
 from .shared import SharedCounts
 from .vocab import EK
 
@@ -207,7 +207,7 @@ class EvalStore:
         return self._lessons
 
     def load_records(
-        self, records: Iterable[tuple[str, bytes, list[bytes], LessonRow | NotALesson | None]]
+        self, records: Iterable[tuple[str, bytes, list[bytes], LessonRow | None]]
     ) -> None:
         """Load records new to the store, fast: ``(graph IRI, its own triples as N-Quads
         in that graph, its shared triples as N-Triples lines without `` .``, its lesson
@@ -232,7 +232,7 @@ class EvalStore:
                     yield tail.join(new) + tail
                 if row is None:
                     complete = False
-                elif not isinstance(row, NotALesson):
+                else:
                     index.add(graph, row)
 
         self._bulk_load(chunks())
@@ -250,7 +250,7 @@ class EvalStore:
         graph: Any,
         triples: Iterable[Any],
         shared: list[bytes],
-        row: LessonRow | NotALesson | None = None,
+        row: LessonRow | None = None,
     ) -> None:
         """Make the record graph ``graph`` hold exactly ``triples`` and the record state
         the shared triples ``shared`` (N-Triples lines without `` .``): those no other
@@ -265,7 +265,7 @@ class EvalStore:
         index.start(empty_store=False)
         if row is None and triples:
             index.invalidate()
-        index.replace(graph.value, row if triples and isinstance(row, LessonRow) else None)
+        index.replace(graph.value, row if triples else None)
         added, removed = self.shared.replace(graph.value, shared)
         for lines, change in ((removed, self.inner.remove), (added, self.inner.add)):
             if lines:

@@ -45,6 +45,9 @@ SEED_TIES = [
     ("org/municipalidad-de-santiago-chl", "org/vicaria-de-la-pastoral-social-caritas-chl", 1, 1),
 ]
 
+#: The node types of findings.
+FINDINGS = ("lesson", "practice", "recommendation")
+
 
 def select(store: EvalStore, sparql: str) -> list[dict[str, object]]:
     return run_query(store, EK + sparql).values()
@@ -88,14 +91,15 @@ def test_every_weight_is_the_shared_lessons_counted_by_sparql(
         for r in select(
             sample_store,
             "SELECT ?a ?b (COUNT(DISTINCT ?l) AS ?n) WHERE { "
-            "?l a ek:Lesson ; ek:mentionsOrganization ?a, ?b "
+            "?l ek:mentionsOrganization|ek:addressedTo ?a, ?b "
             "FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b",
         )
     }
     drawn = {frozenset((a, b)): w for a, b, w in actors.edges(data="weight")}
     assert drawn == counted
     named = select(
-        sample_store, "SELECT DISTINCT ?o WHERE { ?l a ek:Lesson ; ek:mentionsOrganization ?o }"
+        sample_store,
+        "SELECT DISTINCT ?o WHERE { ?l ek:mentionsOrganization|ek:addressedTo ?o }",
     )
     assert set(actors) == {r["o"] for r in named}
 
@@ -145,7 +149,8 @@ def test_star_networks_tie_each_lesson_to_what_it_links(
     graph = networks[name]
     for a, b, tie in graph.edges(data=True):
         kinds = sorted(graph.nodes[n]["type"] for n in (a, b))
-        assert kinds.count("lesson") == 1 and tie["weight"] == 1.0
+        findings = [k for k in kinds if k in FINDINGS]
+        assert len(findings) == 1 and tie["weight"] == 1.0
     seed = graph.adj[SEED_LESSON]
     assert ID + "evaluation/3642" in seed and ID + "country/CHL" in seed
     assert ID + "org/cut-chile" in seed
@@ -171,7 +176,12 @@ def test_places_network_ties_the_seed_city_to_its_actors(networks: dict[str, nx.
 
 def lessons_where(store: EvalStore, pattern: str) -> set[str]:
     return {
-        r["l"] for r in select(store, f"SELECT DISTINCT ?l WHERE {{ ?l a ek:Lesson . {pattern} }}")
+        r["l"]
+        for r in select(
+            store,
+            "SELECT DISTINCT ?l WHERE { VALUES ?t { ek:Lesson ek:GoodPractice "
+            f"ek:Recommendation }} ?l a ?t . {pattern} }}",
+        )
     }
 
 
@@ -208,7 +218,7 @@ def test_filters_keep_exactly_the_matching_lessons(
     assert drawn <= expected and graph.graph["filters"] == filters.active()
     assert set(graph) < set(networks[name])
     if name == "full":
-        assert {n for n in graph if graph.nodes[n]["type"] == "lesson"} == expected
+        assert {n for n in graph if graph.nodes[n]["type"] in FINDINGS} == expected
         assert graph.graph["lessons"] == len(expected)
 
 
@@ -216,8 +226,8 @@ def test_filtered_actors_are_those_of_the_kept_lessons(sample_store: EvalStore) 
     graph = project(sample_store, "actors", filters=Filters(country="Chile"))
     named = select(
         sample_store,
-        f"SELECT DISTINCT ?o WHERE {{ ?l a ek:Lesson ; ek:country <{ID}country/CHL> ; "
-        "ek:mentionsOrganization ?o }",
+        f"SELECT DISTINCT ?o WHERE {{ ?l ek:country <{ID}country/CHL> ; "
+        "ek:mentionsOrganization|ek:addressedTo ?o }",
     )
     assert set(graph) == {r["o"] for r in named}
     # only the two Chilean lessons count: the CUT and ILO share both
@@ -269,7 +279,7 @@ def test_focus_depth(sample_store: EvalStore, actors: nx.Graph) -> None:
 def test_focus_by_any_name_case_and_accents(sample_store: EvalStore, name: str) -> None:
     graph = project(sample_store, "evaluations", focus=name, depth=1)
     assert graph.nodes[ID + "org/ilo"]["focus"] is True
-    assert {graph.nodes[n]["type"] for n in graph} == {"organization", "lesson"}
+    assert {graph.nodes[n]["type"] for n in graph} == {"organization", *FINDINGS}
 
 
 def test_focus_on_a_shared_acronym_keeps_every_holder(sample_store: EvalStore) -> None:
@@ -318,3 +328,18 @@ def test_registry_entries_are_projection_functions(
     for name, projection in NETWORKS.items():
         graph = projection(sample_store)
         assert nx.utils.graphs_equal(graph, networks[name]), name
+
+
+def test_good_practices_recommendations_and_ilo_units_are_in_the_views(
+    networks: dict[str, nx.Graph],
+) -> None:
+    """An evaluation's recommendations in the evaluations and full views; the ILO units
+    recommendations are addressed to among the actors, as organizations of kind IloUnit."""
+    for name in ("evaluations", "full"):
+        graph = networks[name]
+        recommendation = ID + "recommendation/16214"
+        assert graph.nodes[recommendation]["type"] == "recommendation"
+        assert graph.has_edge(recommendation, ID + "evaluation/3481")
+        assert graph.nodes[ID + "practice/238417"]["type"] == "practice"
+    unit = networks["actors"].nodes[ID + "unit/dwt-co-lima"]
+    assert (unit["type"], unit["kind"], unit["label"]) == ("organization", "IloUnit", "DWT/CO-Lima")
