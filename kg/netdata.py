@@ -396,9 +396,14 @@ def close_names(value: str, entities: dict[str, Entity], n: int = 5) -> str:
 
 
 def _entity(iri: str, ranked: set[tuple[int, int, str]], classes: set[str]) -> Entity:
-    typed = sorted((_CLASSES[c][1] is None, _CLASSES[c]) for c in classes if c in _CLASSES)
+    # an organization's kind first; a concept both a sub-topic and a broad theme is a theme
+    typed = sorted(
+        (_CLASSES[c][1] is None, NODE_TYPES.index(_CLASSES[c][0]), _CLASSES[c])
+        for c in classes
+        if c in _CLASSES
+    )
     if typed:
-        node_type, kind = typed[0][1]
+        node_type, kind = typed[0][2]
     else:
         segment = iri.rstrip("/").rsplit("/", 2)[-2] if iri.count("/") >= 2 else ""
         node_type, kind = _IRI_SEGMENT.get(segment, "organization"), None

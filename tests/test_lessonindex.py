@@ -65,7 +65,7 @@ def test_lessons_with_some_links_missing(tmp_path: Path) -> None:
         '{"eval_number": "9001", "eval_title": "Skills Independent Final Evaluation", '
         '"url": "https://webapps.ilo.org/ievaldiscovery/lessons/9001", '
         '"lessons_learned": {"description": "Plain text.", '
-        '"themes": [{"theme": "Gender equality", "category": "Lessons"}]}}\n',
+        '"themes": [{"theme": "Untied topic", "category": "Lessons"}]}}\n',
         encoding="utf-8",
     )
     store = EvalStore()
@@ -74,7 +74,7 @@ def test_lessons_with_some_links_missing(tmp_path: Path) -> None:
     for network in NETWORKS:
         same_graph(project(store, network), project(store, network, use_index=False))
     themes = project(store, "themes")
-    assert "https://w3id.org/evalkg/id/theme/gender-equality" not in themes
+    assert "https://w3id.org/evalkg/id/theme/untied-topic" not in themes
 
 
 def test_the_tables_from_the_index_equal_sparqls(sample_store: EvalStore) -> None:
@@ -89,7 +89,8 @@ def test_the_tables_from_the_index_equal_sparqls(sample_store: EvalStore) -> Non
 
 def test_the_index_has_a_row_per_lesson(sample_store: EvalStore) -> None:
     rows = list(sample_store.lesson_index.rows())
-    lessons = run_query(sample_store, f"SELECT ?l WHERE {{ ?l a <{EK}Lesson> }}").rows
+    findings = f"VALUES ?t {{ <{EK}Lesson> <{EK}GoodPractice> <{EK}Recommendation> }}"
+    lessons = run_query(sample_store, f"SELECT ?l WHERE {{ {findings} ?l a ?t }}").rows
     assert sorted(r.lesson for r in rows) == sorted(str(row[0].value) for row in lessons)
     seed = next(r for r in rows if r.lesson.endswith("/lesson/242868"))
     assert seed.url == "https://webapps.ilo.org/ievaldiscovery/lessons/242868"
@@ -130,7 +131,8 @@ def test_an_update_stops_the_index(tmp_path: Path) -> None:
     assert uses_index(store)
     run_query(
         store,
-        f"DELETE WHERE {{ GRAPH ?g {{ ?l <{EK}mentionsOrganization> ?o }} }}",
+        f"DELETE WHERE {{ GRAPH ?g {{ ?l <{EK}mentionsOrganization> ?o }} }} ; "
+        f"DELETE WHERE {{ GRAPH ?g {{ ?l <{EK}addressedTo> ?o }} }}",
         allow_update=True,
     )
     assert not store.lesson_index.complete

@@ -20,7 +20,7 @@ import kg.query
 import kg.textsearch
 from kg.build import build
 from kg.cli import main
-from kg.mapping import TEXT_PROPERTIES
+from kg.mapping import FIELD_PROPERTIES
 from kg.queries import bind, get_query
 from kg.query import run_query
 from kg.resources import sample_dir
@@ -204,9 +204,11 @@ def test_a_text_of_unknown_characters_is_always_a_candidate(tmp_path: Path) -> N
 
 
 def test_the_index_holds_every_lesson_text(synthetic_store: EvalStore) -> None:
-    values = " ".join(f"<{p}>" for p in TEXT_PROPERTIES.values())
-    sparql = f"""SELECT ?lesson ?property WHERE {{
-        VALUES ?property {{ {values} }} ?lesson a <{EK}Lesson> ; ?property ?text }}"""
+    props = {p for fields in FIELD_PROPERTIES.values() for p in fields.values()}
+    values = " ".join(f"<{p}>" for p in sorted(props))
+    types = f"<{EK}Lesson> <{EK}GoodPractice> <{EK}Recommendation>"
+    sparql = f"""SELECT ?lesson ?property WHERE {{ VALUES ?type {{ {types} }}
+        VALUES ?property {{ {values} }} ?lesson a ?type ; ?property ?text }}"""
     in_graph = sorted(
         (str(r[0].value), str(r[1].value)) for r in run_query(synthetic_store, sparql).rows
     )
