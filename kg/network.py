@@ -208,7 +208,7 @@ NETWORKS: dict[str, Projection] = {
             "network/evaluations",
             ("evaluation", "theme", "country", "mentionsOrganization"),
             _stars,
-            "Evaluations: their lessons, themes, countries and organizations",
+            "Evaluations: their findings, themes, countries and organizations",
             (
                 "evaluation",
                 "lesson",
@@ -234,7 +234,7 @@ NETWORKS: dict[str, Projection] = {
             "network/full",
             LINK_PROPERTIES,
             _stars,
-            "Full network: lessons and everything they link to",
+            "Full network: findings (lessons, good practices, recommendations), all they link to",
             (
                 "lesson",
                 "practice",
