@@ -35,9 +35,12 @@ from typing import Any
 
 from bench_build import say
 
+from kg.linking import CODED_FIELDS
+from kg.reader import PLACEHOLDERS as FOLDED_PLACEHOLDERS
+from kg.record import RECOMMENDATION, TYPE_CONTAINERS, TYPE_FIELDS
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PAGES = REPO.parent / "shared" / "real-pages"
-PLACEHOLDERS = frozenset({"-", "N/A", "n/a", "NA", ".", "Not applicable."})
 #: Each record type's keys in the site's order (the order can differ on a page: the
 #: site's test host puts the title and the locations first) and its container key.
 ORDER: dict[str, tuple[str, ...]] = {
@@ -102,32 +105,13 @@ ORDER: dict[str, tuple[str, ...]] = {
         "information_source",
     ),
 }
-KEYS = {
-    "lesson": "lessons_learned",
-    "practice": "good_practices",
-    "recommendation": "recommendations",
-}
-#: The free-text fields of each type, and a recommendation's other own fields.
+#: Each type's container key, its free-text fields and a recommendation's coded fields:
+#: the reader's and the mapping's (``kg.record``, ``kg.linking``).
+KEYS = TYPE_CONTAINERS
 TEXTS = {
-    "lesson": (
-        "comments",
-        "challenges",
-        "success",
-        "context",
-        "description",
-        "administrative_issues",
-    ),
-    "practice": ("replication", "cause_effect", "context", "description", "links", "indicators"),
-    "recommendation": ("title", "comments", "action_plan"),
+    kind: tuple(f for f in fields if f not in CODED_FIELDS) for kind, fields in TYPE_FIELDS.items()
 }
-OTHER = (
-    "date",
-    "management_response",
-    "progress",
-    "admin_units",
-    "project_symbols",
-    "information_source",
-)
+OTHER = tuple(f for f in TYPE_FIELDS[RECOMMENDATION] if f in CODED_FIELDS)
 ALL_KEYS = frozenset(key for keys in ORDER.values() for key in keys)
 HEADER, NODASH_HEADER, FOOTER = "Back to index", "Go to ILO main website", "Skip to top"
 
@@ -205,6 +189,11 @@ def quantiles(values: list[float]) -> str:
     return f"{statistics.median(ordered):,.0f} / {p90:,.0f}"
 
 
+def placeholder(value: str) -> bool:
+    """Whether ``value`` means "no value" to the reader (``N/A``, ``-``…)."""
+    return value.strip().casefold() in FOLDED_PLACEHOLDERS
+
+
 def share(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "-"
 
@@ -215,9 +204,9 @@ def field_rows(pages: list[Page], kind: str) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for key in ("eval_title", *TEXTS[kind]):
         values = [v for p in pages for v in p.values(key)]
-        real = [v for v in values if v.strip() not in PLACEHOLDERS and v.strip()]
+        real = [v for v in values if not placeholder(v) and v.strip()]
         lengths = [float(len(v)) for v in real]
-        holders = Counter(v.strip() for v in values if v.strip() in PLACEHOLDERS or not v)
+        holders = Counter(v.strip() for v in values if placeholder(v) or not v)
         which = ", ".join(f"{k or 'empty'} {c}" for k, c in holders.most_common())
         cut = [float(p.cut_in[1]) for p in pages if p.cut_in and p.cut_in[0] == key]
         cut_text = f"{len(cut)} (>= {statistics.median(cut):,.0f})" if cut else "0"
@@ -289,7 +278,7 @@ def _pairs(values: list[float], p90: bool = True) -> str:
 def _texts(page: Page, kind: str) -> list[tuple[str, str]]:
     out = []
     for key in TEXTS[kind]:
-        out += [(key, v) for v in page.values(key) if v.strip() not in PLACEHOLDERS]
+        out += [(key, v) for v in page.values(key) if not placeholder(v)]
     return out
 
 
