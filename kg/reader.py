@@ -261,7 +261,7 @@ def _cut_tail(lines: list[str], last_key: int, record: Record) -> int:
     name = tail[1:].strip() if tail.startswith("-") else tail
     if len(tail) >= 4 and FOOTER.startswith(tail):
         what = "inside the footer"
-    elif name and re.fullmatch(r"[A-Za-z_]+", name) and _starts_a_key(name.lower()):
+    elif len(name) >= 3 and re.fullmatch(r"[A-Za-z_]+", name) and _starts_a_key(name.lower()):
         what = "inside a key name"
     else:
         return len(lines)

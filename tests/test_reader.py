@@ -393,3 +393,8 @@ def test_jsonl_good_practices_and_recommendations() -> None:
     assert second.kind == "recommendation" and second.heading == "T - Final evaluation"
     assert second.texts["title"] == "Recommendation 2: Keep the clubs."
     assert [(x.country, x.region) for x in second.locations] == [("Ghana", "Africa")]
+
+
+def test_a_short_last_line_of_a_cut_page_is_text_not_a_key() -> None:
+    rec = parse_page(page("- context:", "- The programme covered", "- a", footer=False))
+    assert rec.texts["context"] == "The programme covered\na"

@@ -209,3 +209,10 @@ def test_a_stated_region_that_contradicts_the_ilos_is_kept_with_a_warning(
 
             if ilo_region(country.alpha_3) not in (None, region_slug(loc.region)):
                 assert any(repr(loc.country) in w for w in warned), loc
+
+
+def test_the_real_pages_graph_conforms_to_the_shapes(real_store: EvalStore) -> None:
+    from kg.validate import validate
+
+    report = validate(real_store)
+    assert report.conforms, report.summary()
