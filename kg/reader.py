@@ -308,12 +308,19 @@ def _footer_index(lines: list[str]) -> int:
 def _read_preamble(record: Record, head: list[str], source: str) -> None:
     """The lines before the first key: the site's chrome and the heading."""
     rest = [(i, line) for i, line in enumerate(head) if line.strip()]
-    chrome = 0
-    while rest and rest[0][1].strip() in HEADERS:
-        chrome += 1
-        rest = rest[1:]
-    if not chrome:
+    back = next((n for n, (_, line) in enumerate(rest) if line.strip() == HEADER), None)
+    if back is None:
         record.warnings.append(f"{source}:1: no '{HEADER}' line")
+        while rest and rest[0][1].strip() in HEADERS:
+            rest = rest[1:]
+    else:  # the site's chrome ends with "Back to index"; anything else before it is kept
+        before = [(i, line) for i, line in rest[:back] if line.strip() not in HEADERS]
+        if before:
+            record.warnings.append(
+                f"{source}:{before[0][0] + 1}: unlabelled text before '{HEADER}'"
+            )
+            record.extra.append((_UNLABELLED, "\n".join(line for _, line in before)))
+        rest = rest[back + 1 :]
     if rest:
         record.heading = rest[0][1]
         rest = rest[1:]

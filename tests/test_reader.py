@@ -398,3 +398,10 @@ def test_jsonl_good_practices_and_recommendations() -> None:
 def test_a_short_last_line_of_a_cut_page_is_text_not_a_key() -> None:
     rec = parse_page(page("- context:", "- The programme covered", "- a", footer=False))
     assert rec.texts["context"] == "The programme covered\na"
+
+
+def test_unknown_chrome_before_back_to_index_is_kept_not_taken_for_the_heading() -> None:
+    data = b"Aller au site de l'OIT\nBack to index\n\nMy title\n\neval_number:\n12\n"
+    rec = parse_page(data)
+    assert rec.heading == "My title" and rec.eval_number == "12"
+    assert ("_unlabelled_text", "Aller au site de l'OIT") in rec.extra
