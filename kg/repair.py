@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 import ftfy
@@ -44,9 +43,11 @@ _CONFIG = ftfy.TextFixerConfig(
 _LONE_A = re.compile("Â([‚„…†‡‰‹‘’“”•–—˜™›])")
 # "¿" or "´" between letters, where an apostrophe was: "ILO¿s", "project´s".
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])[¿´](?=[^\W\d_])")
-_SUSPECT = re.compile(
-    "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
-)
+# What mojibake starts with (the lead byte of a UTF-8 sequence read as Windows-1252 or
+# Latin-1, a C1 control, a replacement character) and the stand-ins for an apostrophe:
+# text without any of them is left to the plain path (most Spanish and French text).
+_TOKEN = re.compile(r"\S+|\s+")
+_SUSPECT = re.compile("[\u0080-\u009f\u00c2\u00c3\u00c5\u00e2\u00bf\u00b4\ufffd]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class Repaired:
     text: str
     # (start in text, start in verbatim) of each run the two texts share, in order
     _anchors: tuple[tuple[int, int, int], ...] = field(default=())
+    _starts: tuple[int, ...] = field(default=())  # each anchor's start in text
 
     @property
     def changed(self) -> bool:
@@ -70,7 +72,7 @@ class Repaired:
 
     def _position(self, offset: int, *, left: bool) -> int:
         anchors = self._anchors
-        index = bisect_right([a for a, _, _ in anchors], offset) - 1
+        index = bisect_right(self._starts, offset) - 1
         if index < 0:
             return 0
         a, b, size = anchors[index]
@@ -85,19 +87,47 @@ class Repaired:
 
 @lru_cache(maxsize=4096)
 def repair(verbatim: str) -> Repaired:
-    """``verbatim`` with its mojibake repaired (see the module's docstring)."""
+    """``verbatim`` with its mojibake repaired (see the module's docstring).
+
+    Each run of non-space characters that holds a suspect character is repaired on its
+    own, so the work and the offset map stay linear in the text's length, and an
+    offset inside an unchanged run maps exactly."""
     if not _SUSPECT.search(verbatim):
         return Repaired(verbatim, verbatim)
-    text = ftfy.fix_text(verbatim, _CONFIG)
-    text = _LONE_A.sub(r"\1", text)
-    text = _APOSTROPHE.sub("’", text)
+    parts: list[str] = []
+    anchors: list[tuple[int, int, int]] = []
+    done = 0  # characters of the repaired text so far
+    for token in _TOKEN.finditer(verbatim):
+        piece = token.group()
+        if _SUSPECT.search(piece):
+            fixed = _APOSTROPHE.sub("’", _LONE_A.sub(r"\1", ftfy.fix_text(piece, _CONFIG)))
+        else:
+            fixed = piece
+        if fixed == piece:
+            anchors.append((done, token.start(), len(piece)))
+        else:  # the ends a repair leaves alone still map exactly
+            head = _shared(piece, fixed)
+            tail = _shared(piece[head:][::-1], fixed[head:][::-1])
+            if head:
+                anchors.append((done, token.start(), head))
+            if tail:
+                anchors.append((done + len(fixed) - tail, token.end() - tail, tail))
+        parts.append(fixed)
+        done += len(fixed)
+    text = "".join(parts)
     if text == verbatim:
         return Repaired(verbatim, verbatim)
-    matcher = SequenceMatcher(None, text, verbatim, autojunk=False)
-    anchors = tuple(
-        (block.a, block.b, block.size) for block in matcher.get_matching_blocks() if block.size
-    )
-    return Repaired(verbatim, text, anchors)
+    return Repaired(verbatim, text, tuple(anchors), tuple(a for a, _, _ in anchors))
+
+
+def _shared(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def repaired(verbatim: str) -> str:
