@@ -473,6 +473,10 @@ def _records_from_json(
     container = TYPE_CONTAINERS[kind] if kind is not None else None
     found = obj.get(container) if container is not None else None
     items = found if isinstance(found, list) else [found]
+    if not items:
+        message = f"'{container}' is an empty list: no record in this line"
+        yield Rejected(f"{source}:{number}", RecordError(message, path=source, line=number))
+        return
     digest = hashlib.sha256(raw).hexdigest()
     for index, item in enumerate(items):
         record = Record(source=source, line=number, sha256=digest, layout="json")

@@ -405,3 +405,10 @@ def test_unknown_chrome_before_back_to_index_is_kept_not_taken_for_the_heading()
     rec = parse_page(data)
     assert rec.heading == "My title" and rec.eval_number == "12"
     assert ("_unlabelled_text", "Aller au site de l'OIT") in rec.extra
+
+
+def test_an_empty_list_of_records_is_rejected_not_dropped() -> None:
+    data = b'{"eval_number": "5", "lessons_learned": []}\n'
+    (item,) = list(parse_jsonl(data, source="e.jsonl"))
+    assert isinstance(item, Rejected) and "empty list" in str(item.error)
+    assert item.error.line == 1
