@@ -202,7 +202,81 @@ def check(
     if kind == "update" and not allow_update:
         first = next((t for t in items if t.kind == "word"), Token("word", "?"))
         _refuse("updates write to the store", "--allow-update", first, source)
+    if not allow_service:
+        _check_parsed(text, kind, source)
     return kind
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_REACHING = re.compile("service|load", re.IGNORECASE)
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with SPARQL's ``\\uXXXX``/``\\UXXXXXXXX`` escapes decoded, as engines do
+    before they parse (a keyword may be written with them)."""
+
+    def code(found: re.Match[str]) -> str:
+        value = int(found.group(1) or found.group(2), 16)
+        return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else "\ufffd"
+
+    return _ESCAPE.sub(code, text)
+
+
+def _check_parsed(text: str, kind: str, source: str) -> None:
+    """The second reading: a request whose text holds the letters of ``SERVICE`` or
+    ``LOAD`` anywhere (escapes decoded) is parsed with rdflib's SPARQL 1.1 parser and its
+    parse tree searched for a ``SERVICE`` pattern or a ``LOAD``; one rdflib cannot parse
+    is refused, since evalkg cannot tell what the engine would do with it. The tokenizer
+    above (which reads keywords without word boundaries, as Oxigraph does) and this
+    parser must both find nothing."""
+    plain = _unescaped(text)
+    if not _REACHING.search(plain):
+        return
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseUpdate(plain) if kind == "update" else parseQuery(plain)
+    except Exception:  # pyparsing's and rdflib's errors alike: not readable with certainty
+        raise QueryRefused(
+            "names SERVICE or LOAD where evalkg's SPARQL parser cannot read the request; "
+            "refused (pass --allow-service to allow it)",
+            path=source,
+            value=_REACHING.search(plain).group(),  # type: ignore[union-attr]
+        ) from None
+    found = _reaching_node(tree)
+    if found == "SERVICE":
+        raise QueryRefused(
+            "SERVICE reaches another server; refused (pass --allow-service to allow it)",
+            path=source,
+            value="SERVICE",
+        )
+    if found == "LOAD":
+        raise QueryRefused(
+            "LOAD reads a file or a URL; refused (pass --allow-service to allow it)",
+            path=source,
+            value="LOAD",
+        )
+
+
+def _reaching_node(tree: object) -> str | None:
+    """``SERVICE`` or ``LOAD`` when rdflib's parse tree holds such a node."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return "SERVICE"
+            if node.name == "Load":
+                return "LOAD"
+            todo.extend(node.values())
+        elif isinstance(node, (ParseResults, list, tuple)):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            todo.extend(node.values())
+    return None
 
 
 def _check_graph(

@@ -3,6 +3,7 @@ hostile parameter values inert, and a deadline that stops a runaway query."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.server
 import threading
@@ -14,6 +15,8 @@ from typing import ClassVar
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.cli import main
 from kg.deadline import QueryTimeout
@@ -57,6 +60,13 @@ REFUSED = {
     "from the web": "SELECT * FROM <http://example.org/g.ttl> WHERE { ?s ?p ?o }",
     "from named": "SELECT * FROM NAMED <http://example.org/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
     "from a prefixed name": "PREFIX ex: <http://e.org/> SELECT * FROM ex:g WHERE { ?s ?p ?o }",
+    # a "<" operator before a string is no IRI: the tokenizer alone read <'x> as one
+    "service after a < operator": "SELECT ?a WHERE { ?s ?p ?o FILTER(?o<'x>y') "
+    "SERVICE <http://e.org/s> { ?a ?b ?c } FILTER(?o != 'z') } LIMIT 1",
+    "load after a < operator": "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o<'x>y') } ; "
+    "LOAD <http://e.org/data> ; INSERT DATA { <a:b> <a:c> 'z' }",
+    "service written with an escape": "SELECT * { ?s ?p ?o FILTER(?o<'x>y') "
+    "\\u0053ERVICE <http://e.org/s> { ?a ?b ?c } }",
 }
 
 INERT = {
@@ -151,6 +161,63 @@ def listener() -> Iterator[tuple[str, list[str]]]:
     yield f"http://127.0.0.1:{server.server_port}", hits
     server.shutdown()
     server.server_close()
+
+
+@pytest.mark.server
+def test_service_hidden_behind_a_less_than_operator_reaches_no_listener(
+    seed_store: EvalStore, listener: tuple[str, list[str]]
+) -> None:
+    """The bypass an adversarial run found: ``<'x>`` read as an IRI hid the SERVICE."""
+    url, hits = listener
+    text = (
+        f"SELECT ?a WHERE {{ ?s ?p ?o FILTER(?o<'x>y') SERVICE <{url}/sparql> "
+        "{ ?a ?b ?c } FILTER(?o != 'z') } LIMIT 1"
+    )
+    with pytest.raises(QueryRefused):
+        run_query(seed_store, text)
+    with pytest.raises(QueryRefused):
+        run_query(seed_store, text, allow_update=True)
+    assert hits == []
+
+
+QUOTES = st.sampled_from(
+    ["'x>y'", '"x>y"', "'''x>y'''", '"""x>y"""', "'\\'>'", '"a\\"<b"', "<'x>", '<"x>']
+)
+NOISE = st.sampled_from(
+    [
+        "?o<",
+        "?o>",
+        "?o <",
+        "(?o<",
+        "<http://e.org/p>",
+        "ex:p",
+        "# comment <\n",
+        "'SERVICE'",
+        "FILTER(?o != 'z')",
+        "FROM",
+        ".",
+        " ",
+    ]
+)
+
+
+@pytest.mark.server
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(before=st.lists(st.one_of(QUOTES, NOISE), max_size=6), after=st.lists(NOISE, max_size=3))
+def test_no_mix_of_strings_operators_and_comments_lets_a_service_reach_a_listener(
+    seed_store: EvalStore, listener: tuple[str, list[str]], before: list[str], after: list[str]
+) -> None:
+    url, hits = listener
+    text = (
+        "PREFIX ex: <http://e.org/> SELECT * WHERE { ?s ?p ?o FILTER(?o "
+        + " ".join(before)
+        + f" ) SERVICE <{url}/sparql> {{ ?a ?b ?c }} "
+        + " ".join(after)
+        + " }"
+    )
+    with contextlib.suppress(QueryError):
+        run_query(seed_store, text)
+    assert hits == [], text
 
 
 @pytest.mark.server
