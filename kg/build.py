@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import RecordError
+from .errors import RecordError, StoreError
+from .journal import BuildJournal
 from .lessonindex import LessonRow
 from .mapping import Mapper
 from .pipeline import Job, MappedRecord, RecordMapper, map_files
 from .reader import Rejected, iter_files, read_file
 from .record import Record
+from .recovery import recover, settle_index
 from .resources import ontology_file
 from .stats import refresh as refresh_statistics
 from .store import EvalStore
@@ -53,6 +56,10 @@ class BuildReport:
     by_type: dict[str, int] = field(default_factory=dict)
     #: Copies of a record read more than once: ``(kept, left out)`` sources.
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    #: What was repaired after an interrupted build (:mod:`kg.recovery`), if anything.
+    recovered: str | None = None
+    #: The build's time stamp (``prov:generatedAtTime``).
+    now: str = ""
 
     @property
     def read(self) -> int:
@@ -95,11 +102,55 @@ def build(
     called first)."""
     started = time.perf_counter()
     report = BuildReport()
+    journal = store.journal
+    recovered = recover(store, journal)
+    if recovered is not None:
+        report.recovered = recovered.describe()
+    journal.begin()
+    try:
+        _write(paths, store, report, on_progress, workers)
+        if compact and store.path is not None and (report.added or report.replaced or recovered):
+            if on_compact is not None:
+                on_compact()
+            begun = time.perf_counter()
+            store.compact()
+            report.compact_seconds = time.perf_counter() - begun
+        settle_index(store)
+        if on_count is not None:
+            on_count()
+        begun = time.perf_counter()
+        report.triples = refresh_statistics(store, now=report.now)
+        report.count_seconds = time.perf_counter() - begun
+    except BaseException as exc:
+        journal.close()
+        _roll_back(store, journal)
+        if isinstance(exc, (OSError, sqlite3.Error)):
+            where = getattr(exc, "filename", None) or str(store.path or "<memory>")
+            raise StoreError(
+                f"the build stopped ({exc}); the records it was writing were taken out of "
+                "the store, the next build puts them in",
+                path=where,
+            ) from exc
+        raise
+    journal.end()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(
+    paths: Iterable[str | os.PathLike[str]],
+    store: EvalStore,
+    report: BuildReport,
+    on_progress: Callable[[int, int], None] | None,
+    workers: int | None,
+) -> None:
+    """Read, map and load the records of ``paths`` (new ones in bulk, changed ones one by
+    one), after the ontology and reference data."""
     files = list(iter_files(paths))
     report.files = len(files)
     store.drop_statistics()  # an interrupted build leaves no counts rather than stale ones
     load_reference(store)
-    now = read_time()
+    report.now = now = read_time()
     job = Job(store.base_iri, now, MAPPING_VERSION, store.graph_digests())
     later: list[MappedRecord] = []
     results = map_files(files, job, workers=workers)
@@ -111,19 +162,19 @@ def build(
                 item = local.map_record(_reread(item), force=True)
             store.replace_record(store.iri(item.graph), item.triples(), item.shared, item.row)
     store.flush()
-    if compact and store.path is not None and (report.added or report.replaced):
-        if on_compact is not None:
-            on_compact()
-        begun = time.perf_counter()
-        store.compact()
-        report.compact_seconds = time.perf_counter() - begun
-    if on_count is not None:
-        on_count()
-    begun = time.perf_counter()
-    report.triples = refresh_statistics(store, now=now)
-    report.count_seconds = time.perf_counter() - begun
-    report.seconds = time.perf_counter() - started
-    return report
+
+
+def _roll_back(store: EvalStore, journal: BuildJournal) -> None:
+    """After a failed build: take out the records it was writing and count again, so that
+    the store is whole; when that fails too (a disk still full), the journal stays and the
+    next build does it."""
+    try:
+        recover(store, journal)
+        settle_index(store)
+        refresh_statistics(store)
+    except Exception:  # the first error is the one to report
+        return
+    journal.remove()
 
 
 def _new_graphs(

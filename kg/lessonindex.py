@@ -179,7 +179,7 @@ class LessonIndex:
             drop = "DROP TABLE IF EXISTS lesson; DROP TABLE IF EXISTS lesson_text;"
             self.db.executescript(drop + "DROP TABLE IF EXISTS lesson_fts;" + _SCHEMA)
             self.db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (VERSION,))
-            self._set_complete(False)  # the store's records have no rows in this one
+            self._set_complete(False, "version")  # the store's records have no rows here
         try:
             self.db.executescript(_FTS)
             self.fts = True
@@ -201,20 +201,34 @@ class LessonIndex:
         """Before the first row of a store: complete only if the store holds no record yet."""
         if self.db.execute("SELECT 1 FROM state WHERE key = 'complete'").fetchone() is None:
             self.db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (VERSION,))
-            self._set_complete(empty_store)
+            self._set_complete(empty_store, "" if empty_store else "earlier")
 
-    def invalidate(self) -> None:
-        """The store changed in a way the rows do not follow: stop using them."""
-        self._set_complete(False)
+    def invalidate(self, reason: str = "update") -> None:
+        """Stop using the rows: ``"update"``, the store changed in a way the rows do not
+        follow (they stay off); ``"build"``, a build is writing rows (complete again when
+        it ends with a row for every record, :func:`kg.recovery.settle_index`)."""
+        self._set_complete(False, reason)
+
+    @property
+    def off_reason(self) -> str | None:
+        """Why the index is off (``"update"``, ``"build"``, ``"version"``…; ``None``: on,
+        or no reason recorded)."""
+        found = self.db.execute("SELECT value FROM state WHERE key = 'reason'").fetchone()
+        return None if found is None or self.complete else str(found[0])
+
+    def graphs(self) -> set[str]:
+        """The record graphs that have a row."""
+        return {graph for (graph,) in self.db.execute("SELECT graph FROM lesson")}
 
     def mark_complete(self) -> None:
         """Every record of the store has its row again (after a load that began complete)."""
         self._set_complete(True)
 
-    def _set_complete(self, value: bool) -> None:
+    def _set_complete(self, value: bool, reason: str = "") -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO state VALUES ('complete', ?)", ("1" if value else "0",)
         )
+        self.db.execute("INSERT OR REPLACE INTO state VALUES ('reason', ?)", (reason,))
         self.db.commit()
 
     def add(self, graph: str, row: LessonRow) -> None:
@@ -257,6 +271,14 @@ class LessonIndex:
         else:
             self.add(graph, row)
             self._write()
+        self.db.commit()
+
+    def forget(self, graphs: list[str]) -> None:
+        """The rows of ``graphs`` go (records taken out after an interrupted build)."""
+        self.commit()
+        keys = [(graph,) for graph in graphs]
+        self._drop_texts(keys)
+        self.db.executemany("DELETE FROM lesson WHERE graph = ?", keys)
         self.db.commit()
 
     def commit(self) -> None:

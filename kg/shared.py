@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from hashlib import blake2b
 from pathlib import Path
 
@@ -88,6 +88,21 @@ class SharedCounts:
         ``(add to, remove from)`` the store, those no record stated before and those no
         record states now. Written at once."""
         self.commit()
+        added, removed = self._replace(graph, lines)
+        self.db.commit()
+        self._known = None
+        return added, removed
+
+    def forget(self, graphs: Iterable[str]) -> None:
+        """``graphs`` are gone (taken out after an interrupted build, :mod:`kg.recovery`):
+        their counts go, in one transaction. Their triples are left to the caller."""
+        self.commit()
+        for graph in graphs:
+            self._replace(graph, [])
+        self.db.commit()
+        self._known = None
+
+    def _replace(self, graph: str, lines: Iterable[bytes]) -> tuple[list[bytes], list[bytes]]:
         row = self.db.execute("SELECT hashes FROM producer WHERE graph = ?", (graph,)).fetchone()
         old = set(array("q", row[0])) if row else set()
         wanted = {digest(line): line for line in dict.fromkeys(lines)}
@@ -114,9 +129,12 @@ class SharedCounts:
             self.db.execute("INSERT OR REPLACE INTO producer VALUES (?, ?)", (graph, hashes))
         else:
             self.db.execute("DELETE FROM producer WHERE graph = ?", (graph,))
-        self.db.commit()
-        self._known = None
         return sorted(added), sorted(removed)
+
+    def triples(self) -> Iterator[bytes]:
+        """The N-Triples line (without `` .``) of every shared triple some record states."""
+        for (line,) in self.db.execute("SELECT triple FROM shared"):
+            yield bytes(line)
 
     def commit(self) -> None:
         """Write what :meth:`add` buffered."""

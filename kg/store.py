@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import StoreError
 from .iris import DEFAULT_BASE_IRI, check_base_iri
+from .journal import BuildJournal
 from .lessonindex import LessonIndex, LessonRow
 from .shared import SharedCounts
 from .vocab import EK
@@ -70,6 +71,8 @@ class EvalStore:
         self.statistics = ox.NamedNode(self.base_iri + "graph/statistics")
         self._shared: SharedCounts | None = None
         self._lessons: LessonIndex | None = None
+        #: The record graphs a build is writing (:mod:`kg.journal`).
+        self.journal = BuildJournal(None if read_only else path)
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, base_iri: str | None = None) -> EvalStore:
@@ -220,12 +223,14 @@ class EvalStore:
         shared, index = self.shared, self.lesson_index
         index.start(empty_store=not self._has_records())
         complete = index.complete
-        index.invalidate()  # until every row is written
+        index.invalidate("build")  # until every row is written
         tail = f" {self.entities} .\n".encode()
+        journal = self.journal
 
         def chunks() -> Iterator[bytes]:
             nonlocal complete
             for graph, nquads, lines, row in records:
+                journal.pending(graph)  # on disk before its batch is loaded
                 yield nquads
                 new = shared.add(graph, lines)
                 if new:
@@ -235,7 +240,7 @@ class EvalStore:
                 else:
                     index.add(graph, row)
 
-        self._bulk_load(chunks())
+        self._bulk_load(chunks(), before_batch=journal.sync)
         shared.commit()
         index.commit()
         if complete:
@@ -260,6 +265,8 @@ class EvalStore:
 
         triples = list(triples)
         self.drop_statistics()
+        self.journal.pending(graph.value)
+        self.journal.sync()
         self._replace_graph(graph, triples)
         index = self.lesson_index
         index.start(empty_store=False)
@@ -273,10 +280,11 @@ class EvalStore:
                 for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
                     change(ox.Quad(q.subject, q.predicate, q.object, self.entities))
 
-    def _bulk_load(self, chunks: Iterable[bytes]) -> None:
+    def _bulk_load(self, chunks: Iterable[bytes], *, before_batch: Any = None) -> None:
         """Feed ``chunks`` to the bulk loader in batches, loaded by a thread of their own
         (Oxigraph releases the GIL) while this one gathers the next batch; at most one
-        batch waits, so memory stays at about three batches."""
+        batch waits, so memory stays at about three batches. ``before_batch()`` is called
+        before a batch is handed over (the build syncs its journal)."""
         import queue
         import threading
 
@@ -305,9 +313,13 @@ class EvalStore:
                 batch.append(chunk)
                 size += len(chunk)
                 if size >= BATCH_BYTES:
+                    if before_batch is not None:
+                        before_batch()
                     batches.put(b"".join(batch))
                     batch, size = [], 0
             if batch and not failed:
+                if before_batch is not None:
+                    before_batch()
                 batches.put(b"".join(batch))
         finally:
             batches.put(None)

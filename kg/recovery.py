@@ -1,0 +1,104 @@
+"""Finishing what an interrupted build left: a store that the next build repairs to
+exactly what a fresh build gives.
+
+A build names the record graphs it is about to write in its journal
+(:mod:`kg.journal`). When a build starts and finds a journal, the previous one was killed,
+ran out of disk or failed: :func:`recover` then
+
+1. deletes the bulk loader's unfinished files (``bulk-*.sst``: the loader writes them,
+   then hands them to the database; a killed loader leaves them behind, never used);
+2. takes every journaled graph out of Oxigraph, the shared-triple counts and the lesson
+   index, whatever each had committed: the build that follows finds no digest for those
+   records and maps them again;
+3. makes the shared graph (``<base>graph/entities``) hold exactly the triples the counts
+   say some record states: the loader may have written shared triples whose counts were
+   never committed, or the counts may name triples a replacement had not yet added.
+
+The lesson index and the statistics are settled at the end of that build
+(:func:`settle_index`, :func:`kg.stats.refresh`), and the store is compacted again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .journal import BuildJournal
+from .store import EvalStore
+
+
+@dataclass
+class Recovery:
+    """What :func:`recover` repaired."""
+
+    graphs: int = 0
+    loader_files: int = 0
+    shared_added: int = 0
+    shared_removed: int = 0
+
+    def describe(self) -> str:
+        """One sentence for the user."""
+        return (
+            f"the last build was interrupted; {self.graphs} record graph(s) it was writing "
+            f"were taken out to be built again, {self.loader_files} unfinished loader file(s) "
+            f"deleted, the shared graph repaired (+{self.shared_added} / "
+            f"-{self.shared_removed} triples)"
+        )
+
+
+def recover(store: EvalStore, journal: BuildJournal) -> Recovery | None:
+    """Repair ``store`` after the build ``journal`` tells of; ``None`` when the last build
+    ended. Running it again after it was itself interrupted gives the same store."""
+    if not journal.interrupted:
+        return None
+    report = Recovery()
+    if store.database is not None:
+        for leftover in store.database.glob("bulk-*.sst"):
+            leftover.unlink()
+            report.loader_files += 1
+    store.drop_statistics()
+    index = store.lesson_index
+    index.start(empty_store=False)
+    graphs = journal.graphs()
+    for graph in graphs:
+        term = store.iri(graph)
+        if store.inner.contains_named_graph(term):
+            store.inner.remove_graph(term)
+    index.forget(graphs)
+    store.shared.forget(graphs)
+    report.graphs = len(graphs)
+    report.shared_added, report.shared_removed = _repair_shared(store)
+    store.flush()
+    return report
+
+
+def _repair_shared(store: EvalStore) -> tuple[int, int]:
+    """Make the shared graph hold exactly the triples the counts list: ``(added,
+    removed)``."""
+    import pyoxigraph as ox
+
+    lines = [line for line in store.shared.triples() if line]
+    data = b" .\n".join(lines) + b" .\n" if lines else b""
+    wanted = {q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)} if data else set()
+    held = {q.triple for q in store.inner.quads_for_pattern(None, None, None, store.entities)}
+    extra, missing = held - wanted, wanted - held
+    store.inner.extend(ox.Quad(s, p, o, store.entities) for s, p, o in missing)
+    for s, p, o in extra:
+        store.inner.remove(ox.Quad(s, p, o, store.entities))
+    return len(missing), len(extra)
+
+
+def settle_index(store: EvalStore) -> bool:
+    """At the end of a build: the lesson index is complete again when every record graph
+    of the store has its row and only builds turned it off (a SPARQL update keeps it
+    off). Returns whether it is complete."""
+    index = store.lesson_index
+    if index.complete:
+        return True
+    if index.off_reason != "build":  # an update, or rows of an earlier evalkg: stays off
+        return False
+    prefix = store.base_iri + "record/"
+    graphs = {g.value for g in store.inner.named_graphs() if g.value.startswith(prefix)}
+    if graphs == index.graphs():
+        index.mark_complete()
+        return True
+    return False
