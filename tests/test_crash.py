@@ -11,6 +11,7 @@ normally, and compared with a fresh build of the same records.
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import subprocess
@@ -267,3 +268,96 @@ def _renumber(page: Path) -> None:
     at = lines.index("- eval_number:") + 1
     lines[at] = "- 999999"
     page.write_text("\n".join(lines), encoding="utf-8")
+
+
+_FULL_DISK = textwrap.dedent(
+    """
+    import resource, signal, sys
+    from kg.cli import main
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
+    limit = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    main(sys.argv[2:])
+    """
+)
+
+
+@pytest.mark.parametrize("limit", [200_000, 2_000_000])
+def test_a_full_disk_is_an_error_naming_the_store_and_the_next_build_repairs(
+    corpus: Path,
+    fresh: dict[str, object],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    limit: int,
+) -> None:
+    """No file may grow past ``limit`` bytes (as on a full disk): ``evalkg build`` says
+    ``Error:`` with the store's path and exits 2, no traceback; once there is room, the
+    next build gives what a fresh build gives."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "store"
+    done = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, str(limit), "build", "-q", "-w", "1", str(corpus)]
+        + ["--store", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "EVALKG_STORE": str(folder)},
+    )
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert done.stderr.startswith("Error: ") and "Traceback" not in done.stderr
+    assert str(folder) in done.stderr
+    _build(corpus, folder)
+    _same(_state(folder), fresh)
+
+
+def test_a_failed_build_leaves_the_store_as_it_was(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in the middle of loading new records (here an OSError from the loader's
+    second batch): the records the build was writing are taken out and the statistics
+    counted again, so the store is what it was before the build."""
+    import kg.store
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    half = tmp_path / "half"
+    half.mkdir()
+    pages = sorted(corpus.iterdir())
+    for page in pages[: len(pages) // 2]:
+        (half / page.name).write_bytes(page.read_bytes())
+    folder = tmp_path / "store"
+    _build(half, folder)
+    before = _state(folder)
+    monkeypatch.setattr(kg.store, "BATCH_BYTES", 60_000)
+    message = _failing_build(corpus, folder)
+    assert "No space left on device" in message and str(folder) in message
+    gc.collect()  # the store is closed
+    assert _state(folder) == before
+
+
+def _failing_build(corpus: Path, folder: Path) -> str:
+    """Build ``corpus`` into ``folder`` with a loader whose second batch fails for want of
+    room; the error's text."""
+    import errno
+
+    import kg.store
+
+    store = EvalStore.create(folder)
+    real, calls = store.inner, [0]
+
+    class Failing:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def __iter__(self) -> object:
+            return iter(real)
+
+        def bulk_load(self, *args: object, **kwargs: object) -> None:
+            calls[0] += 1
+            if calls[0] == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real.bulk_load(*args, **kwargs)
+
+    store.inner = Failing()
+    with pytest.raises(kg.store.StoreError) as raised:
+        build([corpus], store=store, workers=1)
+    return str(raised.value)
