@@ -295,9 +295,9 @@ def test_a_full_disk_is_an_error_naming_the_store_and_the_next_build_repairs(
     next build gives what a fresh build gives."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     folder = tmp_path / "store"
+    command = ["build", "-q", "-w", "1", str(corpus), "--store", str(folder)]
     done = subprocess.run(
-        [sys.executable, "-c", _FULL_DISK, str(limit), "build", "-q", "-w", "1", str(corpus)]
-        + ["--store", str(folder)],
+        [sys.executable, "-c", _FULL_DISK, str(limit), *command],
         capture_output=True,
         text=True,
         timeout=300,
