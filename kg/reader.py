@@ -79,7 +79,17 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
         elif path.is_file():
             yield path
         else:
-            raise RecordError("no such file or folder", path=str(path))
+            raise RecordError("no such file or folder", path=shown_path(path))
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as text that can be printed and written: bytes of a name that are not
+    UTF-8 (kept by Python as lone surrogates) are shown as ``\\xNN``.
+
+    >>> shown_path(os.fsdecode(b"caf\\xe9.jsonl"))
+    'caf\\\\xe9.jsonl'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_file(path: str | Path) -> Iterator[Record | Rejected]:
@@ -88,6 +98,13 @@ def read_file(path: str | Path) -> Iterator[Record | Rejected]:
     Never raises for bad content: what is not a record is yielded as :class:`Rejected`.
     """
     name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = shown_path(name)
+        reason = "file name is not UTF-8 (rename the file); not read"
+        yield Rejected(shown, RecordError(reason, path=shown, value=os.fsencode(name)))
+        return
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -436,11 +453,59 @@ def finish(record: Record) -> Record:
 
 # --- JSON Lines ----------------------------------------------------------------------
 
+#: How deep a line may nest (a record nests four levels: the line, its container,
+#: ``themes``, a pair); a deeper line is rejected.
+MAX_DEPTH = 64
+#: Keys that hold one value: written twice in one object, the first is kept.
+_SINGLE = frozenset((*EVALUATION_FIELDS, *TEXT_FIELDS, "url", "heading"))
+
+
+class JsonNumber(str):
+    """A JSON number (or ``NaN``, ``Infinity``) as written: ``1e400`` stays ``1e400`` and
+    ``3642.0000000000000001`` keeps every digit; never converted to an int or a float.
+
+    >>> _loads('{"n": 1e400, "m": 3642.0000000000000001}')
+    {'n': '1e400', 'm': '3642.0000000000000001'}
+    """
+
+    __slots__ = ()
+
+
+class JsonObject(dict[str, object]):
+    """A JSON object: the first value of each key, and in :attr:`members` every member as
+    written, repeated keys included.
+
+    >>> _loads('{"a": 1, "a": 2}').members
+    [('a', '1'), ('a', '2')]
+    """
+
+    __slots__ = ("members",)
+
+    def __init__(self, members: list[tuple[str, object]]) -> None:
+        super().__init__(members)
+        if len(self) < len(members):  # a key repeated: its first value, not its last
+            for key, value in reversed(members):
+                self[key] = value
+        self.members = members
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=JsonObject,
+    parse_int=JsonNumber,
+    parse_float=JsonNumber,
+    parse_constant=JsonNumber,
+)
+
+
+def _loads(line: str) -> object:
+    return _DECODER.decode(line)
+
 
 def parse_jsonl(data: bytes, *, source: str = "<bytes>") -> Iterator[Record | Rejected]:
     """Records from JSON Lines: one JSON object per line, the page's field names and
     nesting (``lessons_learned`` → ``themes`` → ``theme``/``category``; ``location`` →
-    ``country``/``region``). A bad line is yielded as :class:`Rejected`, the rest goes on."""
+    ``country``/``region``). Values are kept as written (numbers too). A bad line is
+    yielded as :class:`Rejected`, the rest goes on."""
     try:
         text = decode(data, source=source)
     except RecordError as exc:
@@ -452,52 +517,160 @@ def parse_jsonl(data: bytes, *, source: str = "<bytes>") -> Iterator[Record | Re
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        raw = line.encode("utf-8")
         try:
-            obj = json.loads(line)
+            obj = _loads(line)
         except json.JSONDecodeError as exc:
             err = RecordError(f"not JSON ({exc.msg})", path=source, line=number, value=line)
             yield Rejected(f"{source}:{number}", err)
             continue
-        if not isinstance(obj, dict):
+        except RecursionError:  # the parser's own limit, far beyond MAX_DEPTH
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            err = RecordError(message, path=source, line=number, value=line)
+            yield Rejected(f"{source}:{number}", err)
+            continue
+        if not isinstance(obj, JsonObject):
             err = RecordError("not a JSON object", path=source, line=number, value=line)
             yield Rejected(f"{source}:{number}", err)
             continue
-        yield from _records_from_json(obj, raw, source, number)
+        problem = _unreadable(obj, line)
+        if problem is not None:
+            bad = line if problem[1] is None else problem[1]
+            err = RecordError(problem[0], path=source, line=number, value=bad)
+            yield Rejected(f"{source}:{number}", err)
+            continue
+        yield from _records_from_json(obj, line.encode("utf-8"), source, number)
+
+
+def _unreadable(obj: JsonObject, line: str) -> tuple[str, object] | None:
+    """Why the ``line`` read as ``obj`` cannot be kept as it was written, and the bad
+    part: it nests deeper than :data:`MAX_DEPTH`, or a key or a string holds a lone
+    surrogate (a ``\\uD800`` escape not in a pair), which is no text and could not be
+    written out."""
+    if "\\u" not in line and line.count("[") + line.count("{") <= MAX_DEPTH:
+        return None  # only an escape makes a surrogate; each level takes a bracket
+    stack: list[tuple[object, int, str]] = [(obj, 1, "")]
+    while stack:
+        value, depth, key = stack.pop()
+        inner: list[tuple[str, object]] = []
+        if isinstance(value, JsonObject):
+            inner = value.members
+        elif isinstance(value, list):
+            inner = [(key, item) for item in value]
+        elif isinstance(value, str) and not _is_text(value):
+            return f"a lone surrogate in the value of {key!r}: not text", value
+        if isinstance(value, (dict, list)) and depth > MAX_DEPTH:
+            return f"nested more than {MAX_DEPTH} levels deep", None
+        for name, item in inner:
+            if isinstance(value, JsonObject) and not _is_text(name):
+                return "a lone surrogate in a key: not text", name
+            stack.append((item, depth + 1, name))
+    return None
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, JsonNumber):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "a list"
+    return "null" if value is None else "an object"
+
+
+def _container_items(
+    obj: JsonObject, container: str | None, source: str, number: int
+) -> list[JsonObject | None]:
+    """The records a line holds: its container's object, or each object of its list (of
+    each, when the key is written twice); ``[None]`` for a line with no container or a
+    ``null`` one (the record is then the line's own fields). Raises :class:`RecordError`
+    when the container holds no record or something else than objects."""
+    if container is None:
+        return [None]
+    items: list[JsonObject | None] = []
+    for key, value in obj.members:
+        if key != container or value is None:
+            continue
+        if isinstance(value, JsonObject):
+            listed = [value]
+            if not value:
+                message = f"'{container}' is an empty object: no record in this line"
+                raise RecordError(message, path=source, line=number)
+        elif isinstance(value, list):
+            listed = value
+            if not value:
+                message = f"'{container}' is an empty list: no record in this line"
+                raise RecordError(message, path=source, line=number)
+        else:
+            message = f"'{container}' holds {_json_type(value)}, not an object or a list of them"
+            raise RecordError(message, path=source, line=number, value=value)
+        for n, item in enumerate(listed, start=1):
+            if not isinstance(item, JsonObject):
+                message = f"item {n} of '{container}' is {_json_type(item)}, not an object"
+                raise RecordError(message, path=source, line=number, value=_dump(item))
+            if not item:
+                message = f"item {n} of '{container}' is an empty object: no record in it"
+                raise RecordError(message, path=source, line=number)
+            items.append(item)
+    return items or [None]
+
+
+def _members(obj: JsonObject) -> list[tuple[str, object, bool]]:
+    """``(key, value, repeated)`` of each member of ``obj``, as written."""
+    if len(obj) == len(obj.members):
+        return [(key, value, False) for key, value in obj.members]
+    seen: set[str] = set()
+    out = []
+    for key, value in obj.members:
+        out.append((key, value, key in seen))
+        seen.add(key)
+    return out
 
 
 def _records_from_json(
-    obj: dict[str, object], raw: bytes, source: str, number: int
+    obj: JsonObject, raw: bytes, source: str, number: int
 ) -> Iterator[Record | Rejected]:
     kind = next((k for k, c in TYPE_CONTAINERS.items() if c in obj), None)
     container = TYPE_CONTAINERS[kind] if kind is not None else None
-    found = obj.get(container) if container is not None else None
-    items = found if isinstance(found, list) else [found]
-    if not items:
-        message = f"'{container}' is an empty list: no record in this line"
-        yield Rejected(f"{source}:{number}", RecordError(message, path=source, line=number))
+    try:
+        items = _container_items(obj, container, source, number)
+    except RecordError as exc:
+        yield Rejected(f"{source}:{number}", exc)
         return
+    times = sum(1 for key, _ in obj.members if key == container) if container else 0
     digest = hashlib.sha256(raw).hexdigest()
     for index, item in enumerate(items):
         record = Record(source=source, line=number, sha256=digest, layout="json")
         if len(items) > 1:
             record.sha256 = hashlib.sha256(raw + f"#{index}".encode()).hexdigest()
         record.kind = kind or LESSON
-        for key, value in obj.items():
+        if times > 1:
+            record.warnings.append(
+                f"{record.where}: key {container!r} written {times} times in one object; "
+                "the records of each are read"
+            )
+        for key, value, repeated in _members(obj):
             if key == container:
                 continue
             if key in TYPE_CONTAINERS.values():
                 record.warnings.append(
                     f"{record.where}: a second record type ({key!r}) in one line; kept as a field"
                 )
-                record.extra.append((key, json.dumps(value, ensure_ascii=False)))
+                record.extra.append((key, _dump(value)))
                 continue
-            _put_json(record, key, value, inside=False)
-        if isinstance(item, dict):
-            for key, value in item.items():
-                _put_json(record, key, value, inside=True)
-        elif item is not None and container is not None:
-            _put_json(record, container, item, inside=False)
+            _put_member(record, key, value, repeated=repeated, inside=False)
+        if item is not None:
+            for key, value, repeated in _members(item):
+                _put_member(record, key, value, repeated=repeated, inside=True)
         has_fields = any(
             (
                 record.heading,
@@ -526,32 +699,66 @@ def _records_from_json(
         yield finish(record)
 
 
+def _put_member(record: Record, key: str, value: object, *, repeated: bool, inside: bool) -> None:
+    """One member of an object. A key written twice in one object is warned of: a key
+    that holds several values (themes, locations, keys evalkg does not know) keeps both;
+    one that holds one value keeps the first, and the later one as an extra field."""
+    if not repeated:
+        _put_json(record, key, value, inside=inside)
+        return
+    twice = f"{record.where}: key {key!r} written twice in one object"
+    if key not in _SINGLE:
+        record.warnings.append(f"{twice}; both values kept")
+        _put_json(record, key, value, inside=inside)
+    elif value is None:
+        record.warnings.append(f"{twice}; the first value kept (the later one is null)")
+    else:
+        text = value if isinstance(value, str) else _dump(value)
+        record.warnings.append(
+            f"{twice}; the first value kept, the later one {_shown(text)} as an extra field"
+        )
+        record.extra.append((key, text))
+
+
 def _put_json(record: Record, key: str, value: object, *, inside: bool) -> None:
     """One JSON member. ``title`` is the heading, except inside a recommendation, where it
     is the recommendation's own text (as on the page)."""
     if key == "heading" or (key == "title" and not (inside and record.kind == RECOMMENDATION)):
-        record.heading = _scalar(value, record, key)
+        heading = _scalar(value, record, key)
+        if heading is not None and record.heading is not None:
+            record.warnings.append(
+                f"{record.where}: {key!r} gives a second heading; the first kept, "
+                f"{_shown(heading)} as an extra field"
+            )
+            record.extra.append((key, heading))
+        elif heading is not None:
+            record.heading = heading
     elif key in ("themes", "location"):
         items = value if isinstance(value, list) else [value]
         for item in items:
-            if isinstance(item, dict):
+            if isinstance(item, JsonObject):
                 if key == "themes":
                     pair: Any = ThemePair()
                     record.themes.append(pair)
                 else:
                     pair = LocationPair()
                     record.locations.append(pair)
-                for k, v in item.items():
-                    if k in PAIR_FIELDS and hasattr(pair, k):
+                for k, v, repeated in _members(item):
+                    if k in PAIR_FIELDS and hasattr(pair, k) and not repeated:
                         setattr(pair, k, _scalar(v, record, k))
                     else:
-                        _put_json(record, k, v, inside=inside)
+                        _put_member(record, k, v, repeated=repeated, inside=inside)
             elif item is not None:
                 inner = "theme" if key == "themes" else "country"
                 _put_json(record, inner, item, inside=inside)
+    elif key in TYPE_CONTAINERS.values():
+        record.warnings.append(
+            f"{record.where}: a record type ({key!r}) inside a record; kept as a field"
+        )
+        record.extra.append((key, value if isinstance(value, str) else _dump(value)))
     elif isinstance(value, (dict, list)):
         record.warnings.append(f"{record.where}: field '{key}' holds nested data; kept as JSON")
-        record.extra.append((key, json.dumps(value, ensure_ascii=False)))
+        record.extra.append((key, _dump(value)))
     elif key in PAIR_FIELDS:
         scalar = _scalar(value, record, key)
         if key in ("theme", "category"):
@@ -565,10 +772,34 @@ def _put_json(record: Record, key: str, value: object, *, inside: bool) -> None:
 def _scalar(value: object, record: Record, key: str) -> str | None:
     if value is None:
         return None
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = str(value) if isinstance(value, str) else _dump(value)
     if not text.strip():
         return None
     if text.strip().casefold() in PLACEHOLDERS:
         record.placeholders.setdefault(key, text)
         return None
     return text
+
+
+def _dump(value: object) -> str:
+    """``value`` as JSON: numbers as written, every member of an object, repeated keys
+    included.
+
+    >>> _dump(_loads('{"n": 1e400, "n": [true, null, "é"]}'))
+    '{"n": 1e400, "n": [true, null, "é"]}'
+    """
+    if isinstance(value, JsonNumber):
+        return str(value)
+    if isinstance(value, dict):
+        members = value.members if isinstance(value, JsonObject) else list(value.items())
+        inner = (f"{json.dumps(k, ensure_ascii=False)}: {_dump(v)}" for k, v in members)
+        return "{" + ", ".join(inner) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_dump(item) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _shown(value: object) -> str:
+    """``value`` for a message: its ``repr`` (escaped), cut at 80 characters."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

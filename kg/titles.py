@@ -13,6 +13,7 @@ English, Spanish or French, whether the page cut it with "...", and its year.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .geo import fold
@@ -92,3 +93,42 @@ def parse_title(title: str) -> TitleKind:
         truncated=project.rstrip().endswith(_TRUNCATED),
         year=years[-1] if years else None,
     )
+
+
+def conflicting_titles(items: Iterable[tuple[str, str | None, str | None]]) -> list[str]:
+    """Warnings for evaluations that records give different titles: ``items`` are
+    ``(where, evaluation number, title)`` of each record, in reading order. Each title
+    of a number that differs from the first one read gives one warning, naming the record
+    that first gave it and the record that gave the first title; records without a number
+    or a title are left aside (they do not share an evaluation by number).
+
+    >>> for warning in conflicting_titles([
+    ...     ("a.txt", "12", "Jobs - Final"),
+    ...     ("b.jsonl:3", "12", "Jobs - Midterm"),
+    ...     ("c.txt", "12", "Jobs - Midterm"),
+    ...     ("d.txt", "13", "Other"),
+    ... ]):
+    ...     print(warning)
+    b.jsonl:3: evaluation 12 is titled 'Jobs - Midterm' here, 'Jobs - Final' in a.txt
+    """
+    first: dict[str, tuple[str, str]] = {}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for where, number, title in items:
+        if number is None or title is None or (number, title) in seen:
+            continue
+        seen.add((number, title))
+        if number not in first:
+            first[number] = (where, title)
+            continue
+        where_first, title_first = first[number]
+        out.append(
+            f"{where}: evaluation {number} is titled {_shown(title)} here, "
+            f"{_shown(title_first)} in {where_first}"
+        )
+    return out
+
+
+def _shown(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 
 import pyoxigraph as ox
 import rdflib
@@ -15,9 +16,10 @@ from rdflib.compare import isomorphic
 from kg.errors import RecordError
 from kg.iris import is_valid_iri
 from kg.mapping import Mapper
-from kg.reader import parse_jsonl, parse_page
-from kg.record import TEXT_FIELDS, LocationPair, Record, ThemePair
-from kg.terms import rdflib_terms
+from kg.pipeline import to_nquads
+from kg.reader import PLACEHOLDERS, Rejected, parse_jsonl, parse_page
+from kg.record import KNOWN_FIELDS, TEXT_FIELDS, LocationPair, Record, ThemePair
+from kg.terms import ntriples_terms, rdflib_terms
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -84,7 +86,8 @@ value_line = st.text(
     max_size=60,
 ).filter(
     lambda s: (
-        s.strip() not in ("", "-", "Skip to top")
+        s.strip() not in ("", "Skip to top")
+        and s.strip().casefold() not in PLACEHOLDERS  # "NA", "-"...: no value
         and not s.startswith(("-", " ", "\t"))
         and "\x85" not in s
     )
@@ -141,3 +144,83 @@ def test_record_to_rdf_to_turtle_round_trip(
     assert isomorphic(rdflib.Graph().parse(data=data, format="turtle"), graph)
     strict = list(ox.parse(io.BytesIO(data), format=ox.RdfFormat.TURTLE))
     assert len(strict) == len(graph)
+
+
+# JSON Lines written by hand: any key (the reader's or not, with lone surrogates), any
+# value (numbers of any size, lone surrogates, nesting), keys repeated in one object.
+any_char = st.one_of(
+    st.characters(), st.sampled_from("\ud800\udbff\udc00\udfff")
+)  # lone surrogates too
+json_key = st.one_of(
+    st.sampled_from(sorted(KNOWN_FIELDS | {"heading"})),
+    st.text(max_size=8),
+    st.text(st.characters(exclude_categories=()), max_size=2),
+)
+json_number = st.one_of(
+    st.integers().map(str),
+    st.sampled_from(["1e400", "-0", "3642.0000000000000001", "NaN", "-Infinity"]),
+    st.integers(4299, 4302).map(lambda n: "9" * n),  # past Python's int-string limit
+)
+
+
+def _json_text(text: str) -> str:
+    """``text`` as a JSON string, lone surrogates as ``\\uXXXX`` escapes."""
+    return json.dumps(text)
+
+
+json_value = st.recursive(
+    st.one_of(
+        st.just("null"),
+        st.booleans().map(lambda b: "true" if b else "false"),
+        json_number,
+        st.text(max_size=12).map(_json_text),
+        st.text(any_char, max_size=4).map(_json_text),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.lists(st.tuples(json_key.map(_json_text), inner), max_size=4).map(
+            lambda kv: "{" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"
+        ),
+    ),
+    max_leaves=12,
+)
+json_line = st.lists(st.tuples(json_key.map(_json_text), json_value), max_size=6).map(
+    lambda kv: "{" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"
+)
+
+
+@FAST
+@given(st.lists(json_line, min_size=1, max_size=4))
+def test_any_json_line_is_a_record_that_maps_or_a_rejected_line(lines: list[str]) -> None:
+    items = list(parse_jsonl("\n".join(lines).encode(), source="h.jsonl"))
+    numbers = [item.line if isinstance(item, Record) else item.error.line for item in items]
+    assert set(numbers) == set(range(1, len(lines) + 1))  # every line: read or rejected
+    mapper = Mapper(read_time="2026-01-01T00:00:00Z", terms=ntriples_terms())
+    for item in items:
+        if isinstance(item, Rejected):
+            assert item.error.path == "h.jsonl"
+            str(item.error).encode("utf-8")  # a message that can be printed
+            continue
+        mapped = mapper.map(item)  # as the build maps and loads it
+        data = to_nquads(mapped.graph, mapped.triples)
+        assert len(list(ox.parse(data, format=ox.RdfFormat.N_QUADS))) == len(mapped.triples)
+
+
+single = st.sampled_from(["eval_number", "eval_title", "context", "description", "url"])
+text_value = st.text(min_size=1, max_size=20).filter(
+    lambda s: s.strip() and s.strip().casefold() not in PLACEHOLDERS
+)
+
+
+@FAST
+@given(st.lists(st.tuples(single, text_value), min_size=1, max_size=6))
+def test_keys_written_twice_lose_no_value(members: list[tuple[str, str]]) -> None:
+    inner = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in members)
+    line = '{"lessons_learned": {' + inner + "}}"
+    (record,) = parse_jsonl(line.encode(), source="d.jsonl")
+    assert isinstance(record, Record)
+    kept = [*record.texts.values(), *(v for _, v in record.extra)]
+    kept += [v for v in (record.eval_number, record.eval_title, record.url) if v is not None]
+    assert sorted(kept) == sorted(v for _, v in members)
+    repeats = len(members) - len({k for k, _ in members})
+    assert sum("written twice" in w for w in record.warnings) == repeats
