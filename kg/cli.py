@@ -74,6 +74,11 @@ def main() -> None:
     default=True,
     help="Compact the store after writing (default; queries are 2-4x faster after a big build).",
 )
+@click.option(
+    "--reindex",
+    is_flag=True,
+    help="Make the lesson index and the statistics again from the store (no PATHS read).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warning list.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
 @handle_errors
@@ -84,6 +89,7 @@ def build(
     base_iri: str | None,
     workers: int | None,
     compact: bool,
+    reindex: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -104,8 +110,13 @@ def build(
     from .store import EvalStore, store_path
 
     targets = [*paths, *([str(sample_dir())] if sample else [])]
+    if reindex:
+        if targets:
+            raise click.UsageError("--reindex reads the store only: give no PATHS")
+        _reindex(store)
+        return
     if not targets:
-        raise click.UsageError("give PATHS to build, or --sample")
+        raise click.UsageError("give PATHS to build, or --sample (or --reindex)")
     folder = store_path(store)
     target_store = EvalStore.create(folder, base_iri=base_iri)
 
@@ -127,6 +138,8 @@ def build(
             on_compact=compacting,
             on_count=counting,
         )
+    if report.recovered:
+        click.echo(f"Repaired: {report.recovered}.", err=True)
     types = ", ".join(
         f"{n} {TYPE_NAMES[kind] if n != 1 else TYPE_NAMES[kind].removesuffix('s')}"
         for kind in RECORD_TYPES
@@ -164,6 +177,21 @@ def build(
         for item in report.rejected:
             click.echo(f"  {item.error}", err=True)
         sys.exit(1)
+
+
+def _reindex(store: str | None) -> None:
+    """``build --reindex``: the lesson index and statistics made again from the store."""
+    from .recovery import reindex
+    from .store import EvalStore, store_path
+
+    folder = store_path(store)
+    if not (folder / "evalkg.json").is_file():
+        raise click.UsageError(f"no evalkg store at {folder} to reindex")
+    rows, triples = reindex(EvalStore.create(folder))
+    click.echo(
+        f"Store {folder}: the lesson index ({rows:,} rows) and the statistics "
+        f"({triples:,} triples counted) were made again from the store; no source was read."
+    )
 
 
 class _progress:
@@ -619,11 +647,17 @@ def note_statistics(store: Any) -> None:
 
 def note_lesson_index(store: Any) -> None:
     """Say on stderr when the store's lesson index is off: networks then read SPARQL."""
-    if not store.lesson_index.complete:
+    index = store.lesson_index
+    if not index.complete:
+        why = {
+            "build": "a build was interrupted or is running; the next build that ends "
+            "turns it on",
+            "update": "the store was changed by a SPARQL update",
+        }.get(index.off_reason or "", "the store was built by an earlier evalkg")
         click.echo(
-            "Note: this store's lesson index is off (the store was changed by a SPARQL "
-            "update, or built by an earlier evalkg), so networks are read from SPARQL: "
-            "the same result, slower on large stores. Build into a new folder to get it back.",
+            f"Note: this store's lesson index is off ({why}), so networks are read from "
+            "SPARQL: the same result, slower on large stores. 'evalkg build --reindex' "
+            "rebuilds it from the store.",
             err=True,
         )
 

@@ -273,6 +273,16 @@ class LessonIndex:
             self._write()
         self.db.commit()
 
+    def clear(self) -> None:
+        """Remove every row (before the index is made again from the store)."""
+        self.commit()
+        self.db.execute("DELETE FROM lesson")
+        self.db.execute("DELETE FROM lesson_text")
+        if self.fts:
+            self.db.execute("DELETE FROM lesson_fts")
+        self.db.commit()
+        self._next_id = None
+
     def forget(self, graphs: list[str]) -> None:
         """The rows of ``graphs`` go (records taken out after an interrupted build)."""
         self.commit()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from .journal import BuildJournal
 from .store import EvalStore
+from .vocab import EK
 
 
 @dataclass
@@ -102,3 +103,75 @@ def settle_index(store: EvalStore) -> bool:
         index.mark_complete()
         return True
     return False
+
+
+def rebuild_index(store: EvalStore) -> int:
+    """Make the lesson index again from the store alone (no source read): each record
+    graph's own triples, and its shared triples as the counts list them. Returns the rows
+    written; the index is then complete. A store changed by SPARQL updates gets rows for
+    what its graphs say now."""
+    import pyoxigraph as ox
+
+    from .lessonindex import lesson_row
+    from .mapping import TYPE_CLASSES, field_property
+    from .record import TEXT_FIELDS
+    from .vocab import DCT
+
+    kinds = {EK + cls: kind for kind, (cls, _) in TYPE_CLASSES.items()}
+    urls = {EK + "lessonUrl", EK + "pageUrl"}
+    index = store.lesson_index
+    index.invalidate("build")
+    index.clear()
+    prefix = store.base_iri + "record/"
+    graphs = sorted(g.value for g in store.inner.named_graphs() if g.value.startswith(prefix))
+    for graph in graphs:
+        quads = list(store.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        finding = next((q.subject for q in quads if q.predicate.value == EK + "record"), None)
+        if finding is None:
+            continue
+        own = [q for q in quads if q.subject == finding]
+        kind = next((kinds[q.object.value] for q in own if q.object.value in kinds), None)
+        if kind is None:
+            continue
+        values = {q.predicate.value: q.object.value for q in own}
+        found = ((name, values.get(field_property(kind, name))) for name in TEXT_FIELDS)
+        texts = [(field_property(kind, name), v) for name, v in found if v is not None]
+        first = (values.get(field_property(kind, n)) for n in ("title", "description", "context"))
+        lines = store.shared.lines_of(graph)
+        shared = [tuple(line.decode("utf-8").split(" ", 2)) for line in lines]
+        evaluation = values.get(EK + "evaluation")
+        title = None
+        for line in lines:
+            if line.startswith(f"<{evaluation}> <{DCT}title> ".encode()):
+                parsed = next(ox.parse(line + b" .\n", format=ox.RdfFormat.N_TRIPLES))
+                title = parsed.object.value
+        row = lesson_row(
+            str(finding),
+            [(str(q.subject), str(q.predicate), str(q.object)) for q in quads],
+            shared,  # type: ignore[arg-type]
+            url=next((values[p] for p in urls if p in values), None),
+            text=next((t for t in first if t is not None), None),
+            title=title,
+            texts=texts,
+        )
+        index.add(graph, row)
+    index.commit()
+    index.mark_complete()
+    return len(graphs)
+
+
+def reindex(store: EvalStore) -> tuple[int, int]:
+    """``evalkg build --reindex``: the lesson index (:func:`rebuild_index`) and the
+    statistics (:func:`kg.stats.refresh`) made again from ``store``; ``(rows, triples
+    counted)``. Refused after an interrupted build, which only a build with the sources
+    repairs (it takes out the records the build was writing)."""
+    from .errors import StoreError
+    from .stats import refresh
+
+    if store.journal.interrupted:
+        raise StoreError(
+            "the last build was interrupted; run 'evalkg build' with its sources to repair it",
+            path=str(store.path),
+        )
+    rows = rebuild_index(store)
+    return rows, refresh(store)

@@ -131,6 +131,17 @@ class SharedCounts:
             self.db.execute("DELETE FROM producer WHERE graph = ?", (graph,))
         return sorted(added), sorted(removed)
 
+    def lines_of(self, graph: str) -> list[bytes]:
+        """The shared triples ``graph`` states (N-Triples lines without `` .``)."""
+        self.commit()
+        row = self.db.execute("SELECT hashes FROM producer WHERE graph = ?", (graph,)).fetchone()
+        found = []
+        for h in array("q", row[0]) if row else ():
+            line = self.db.execute("SELECT triple FROM shared WHERE h = ?", (h,)).fetchone()
+            if line is not None:
+                found.append(bytes(line[0]))
+        return found
+
     def triples(self) -> Iterator[bytes]:
         """The N-Triples line (without `` .``) of every shared triple some record states."""
         for (line,) in self.db.execute("SELECT triple FROM shared"):

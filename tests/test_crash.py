@@ -135,6 +135,11 @@ def _state(folder: Path) -> dict[str, object]:
         ("shared.sqlite", "SELECT graph, hashes FROM producer"),
         ("lessons.sqlite", "SELECT * FROM lesson"),
         ("lessons.sqlite", "SELECT graph, lesson, property, unknown FROM lesson_text"),
+        (
+            "lessons.sqlite",
+            "SELECT t.graph, t.property, f.folded FROM lesson_fts AS f "
+            "JOIN lesson_text AS t ON t.id = f.rowid",
+        ),
         ("lessons.sqlite", "SELECT key, value FROM state"),
     ):
         with sqlite3.connect(folder / name) as db:
@@ -361,3 +366,28 @@ def _failing_build(corpus: Path, folder: Path) -> str:
     with pytest.raises(kg.store.StoreError) as raised:
         build([corpus], store=store, workers=1)
     return str(raised.value)
+
+
+def test_reindex_makes_the_index_and_statistics_again_from_the_store(
+    corpus: Path, fresh: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``evalkg build --reindex`` reads no source: the index it makes from the store's
+    graphs and shared counts has the rows a build wrote, and turns on an index that an
+    update (or an earlier evalkg) had turned off."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "store"
+    _build(corpus, folder)
+    with sqlite3.connect(folder / "lessons.sqlite") as db:
+        db.execute("DELETE FROM lesson WHERE rowid % 3 = 0")
+        db.execute("UPDATE state SET value = '0' WHERE key = 'complete'")
+        db.execute("INSERT OR REPLACE INTO state VALUES ('reason', 'update')")
+    assert not EvalStore.open(folder).lesson_index.complete
+    gc.collect()
+    result = CliRunner().invoke(main, ["build", "--reindex", "--store", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "no source was read" in result.output
+    _same(_state(folder), fresh)
