@@ -26,6 +26,7 @@ from .recovery import recover, settle_index
 from .resources import ontology_file
 from .stats import refresh as refresh_statistics
 from .store import EvalStore
+from .titles import conflicting_titles
 from .vocab import EK, PROV, RDF, XSD
 
 #: Bumped whenever the mapping changes the triples it makes for the same record, so that
@@ -188,12 +189,14 @@ def _new_graphs(
     """The records new to the store, as :meth:`EvalStore.load_records` takes them; changed
     and repeated ones go to ``later``."""
     seen: dict[str, MappedRecord] = {}
+    titles: list[tuple[str, str | None, str | None]] = []
     for done, items in enumerate(results, start=1):
         for item in items:
             if isinstance(item, Rejected):
                 report.rejected.append(item)
                 continue
             report.accepted += 1
+            titles.append((item.where, item.eval_number, item.title))
             report.by_type[item.kind] = report.by_type.get(item.kind, 0) + 1
             report.warnings.extend(item.warnings)
             for key in item.unknown_keys:
@@ -230,6 +233,7 @@ def _new_graphs(
                 yield item.graph, item.nquads, item.shared, item.row
         if on_progress is not None:
             on_progress(done, total)
+    report.warnings.extend(conflicting_titles(titles))
 
 
 def _reread(item: MappedRecord) -> Record:

@@ -48,6 +48,9 @@ class MappedRecord:
     #: Which of two copies of one record wins (the greater): a complete page, then more
     #: text, then the dash layout (it keeps line breaks), then the earlier file name.
     rank: tuple[bool, int, bool, str] = (False, 0, False, "")
+    #: The evaluation number and title the record gives (checked across records).
+    eval_number: str | None = None
+    title: str | None = None
 
     def triples(self) -> list[tuple[Any, Any, Any]]:
         """The record's triples, parsed back from :attr:`nquads`."""
@@ -123,6 +126,8 @@ class RecordMapper:
             unknown_keys=record.unknown_keys,
             kind=record.kind,
             rank=copy_rank(record),
+            eval_number=record.eval_number,
+            title=record.title,
         )
         if not force and self.job.known.get(graph) == (record.sha256, self.job.version):
             result.warnings = list(record.warnings)

@@ -100,13 +100,15 @@ def conflicting_titles(items: Iterable[tuple[str, str | None, str | None]]) -> l
     ``(where, evaluation number, title)`` of each record, in reading order. Each title
     of a number that differs from the first one read gives one warning, naming the record
     that first gave it and the record that gave the first title; records without a number
-    or a title are left aside (they do not share an evaluation by number).
+    or a title are left aside (they do not share an evaluation by number), and so is a
+    title that is the start of the other (a page cut in the middle of it).
 
     >>> for warning in conflicting_titles([
     ...     ("a.txt", "12", "Jobs - Final"),
     ...     ("b.jsonl:3", "12", "Jobs - Midterm"),
     ...     ("c.txt", "12", "Jobs - Midterm"),
     ...     ("d.txt", "13", "Other"),
+    ...     ("e.txt", "12", "Jobs - Fin"),
     ... ]):
     ...     print(warning)
     b.jsonl:3: evaluation 12 is titled 'Jobs - Midterm' here, 'Jobs - Final' in a.txt
@@ -122,6 +124,9 @@ def conflicting_titles(items: Iterable[tuple[str, str | None, str | None]]) -> l
             first[number] = (where, title)
             continue
         where_first, title_first = first[number]
+        short, long = sorted((" ".join(title.split()), " ".join(title_first.split())), key=len)
+        if long.startswith(short.rstrip(".…")):  # one is cut short (a page cut mid-title)
+            continue
         out.append(
             f"{where}: evaluation {number} is titled {_shown(title)} here, "
             f"{_shown(title_first)} in {where_first}"

@@ -223,3 +223,25 @@ def test_a_build_into_a_folder_compacts_the_store(tmp_path: Path, seed_path: Pat
     other = EvalStore.create(tmp_path / "t")
     assert build([seed_path], store=other, compact=False).compact_seconds == 0.0
     assert _without_blank_nodes(store) == _without_blank_nodes(other)
+
+
+def test_conflicting_titles_of_one_evaluation_are_a_warning_naming_both_records(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    rows = [
+        {
+            "eval_number": "77",
+            "eval_title": title,
+            "lessons_learned": [
+                {"description": f"Lesson {n}.", "url": f"https://example.org/lessons/{n}"}
+            ],
+        }
+        for n, title in ((1, "Jobs - Final Evaluation"), (2, "Jobs - Midterm Evaluation"))
+    ]
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    report = build([tmp_path], store=EvalStore())
+    found = [w for w in report.warnings if "titled" in w]
+    assert report.accepted == 2 and len(found) == 1
+    assert "a.jsonl:2: evaluation 77" in found[0] and "a.jsonl:1" in found[0]
