@@ -1,13 +1,18 @@
 """Remote SPARQL endpoints: run a query through SPARQLWrapper and send HTTP requests
-(used by :mod:`kg.push`) with credentials, a timeout and retries, turning every failure
-into an :class:`~kg.errors.EndpointError` that names the URL.
+(used by :mod:`kg.push`) with credentials, a deadline, a size limit and retries, turning
+every failure into an :class:`~kg.errors.EndpointError` that names the URL.
 
 Credentials come from the environment, never from the command line or the URL:
 ``$EVALKG_ENDPOINT_TOKEN`` (sent as ``Authorization: Bearer …``) or
 ``$EVALKG_ENDPOINT_USER`` and ``$EVALKG_ENDPOINT_PASSWORD`` (HTTP basic auth). Redirects
-are followed to http(s) URLs only, and the credentials only to the endpoint's own origin.
+are followed only within the endpoint's own origin (scheme, host and port), and never
+when they would drop the request's body (urllib turns a redirected POST into a GET).
 SPARQLWrapper builds each query request (GET, or POST for long queries); the answer is
 parsed by pyoxigraph, so remote rows hold the same terms as local ones.
+
+The timeout bounds the whole exchange (connecting, sending, redirects and every byte of
+the answer), not each read: a server that sends a byte now and then cannot hold evalkg.
+Answers larger than ``$EVALKG_ENDPOINT_MAX_BYTES`` (256 MiB; 0: no limit) are refused.
 
 Retries: connection failures (refused, reset) and HTTP 429, 502, 503 and 504 are tried
 again after 0.5 s, 1 s, 2 s… (``Retry-After`` is honoured up to 30 s); anything else
@@ -24,7 +29,9 @@ kg.errors.ConfigError: endpoint URL must start with http:// or https://: 'file:/
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
+import io
 import os
 import socket
 import time
@@ -33,7 +40,7 @@ import urllib.request
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ConfigError, EndpointError, QueryError
@@ -44,7 +51,10 @@ T = TypeVar("T")
 TOKEN_ENV = "EVALKG_ENDPOINT_TOKEN"
 USER_ENV = "EVALKG_ENDPOINT_USER"
 PASSWORD_ENV = "EVALKG_ENDPOINT_PASSWORD"
+MAX_BYTES_ENV = "EVALKG_ENDPOINT_MAX_BYTES"
 DEFAULT_TIMEOUT = 60.0
+#: The largest answer read (bytes), unless ``$EVALKG_ENDPOINT_MAX_BYTES`` says otherwise.
+DEFAULT_MAX_BYTES = 256 * 2**20
 DEFAULT_RETRIES = 3
 #: HTTP statuses worth another try: the server or a proxy says "not now".
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
@@ -52,6 +62,9 @@ TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 GET_LIMIT = 1500
 _MAX_WAIT = 30.0
 _EXCERPT = 160
+_READ_SIZE = 64 * 1024
+#: Media types of web pages: never what a SPARQL server's protocol answers with.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: What a query asks for: SPARQL results for SELECT and ASK, RDF for CONSTRUCT and
 #: DESCRIBE (the endpoint picks by the query form).
 ACCEPT = (
@@ -62,15 +75,17 @@ ACCEPT = (
 
 @dataclass(frozen=True)
 class Remote:
-    """Where and how to call a server: the URL, the seconds to wait for an answer
+    """Where and how to call a server: the URL, the seconds one exchange may take
     (``None``: no limit), how many times to retry a transient failure, the first backoff
-    delay, and the authentication headers (from :func:`auth_headers`)."""
+    delay, the authentication headers (from :func:`auth_headers`) and the largest answer
+    read, in bytes (``None``: no limit)."""
 
     url: str
     timeout: float | None = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     backoff: float = 0.5
     headers: dict[str, str] = field(default_factory=dict, repr=False)
+    max_bytes: int | None = DEFAULT_MAX_BYTES
 
     @classmethod
     def from_env(
@@ -80,19 +95,36 @@ class Remote:
         timeout: float | None = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
         backoff: float = 0.5,
+        max_bytes: int | None = None,
         env: Mapping[str, str] | None = None,
     ) -> Remote:
         """A :class:`Remote` for ``url`` with the credentials of ``env`` (default
-        ``os.environ``); a ``timeout`` of ``None`` or 0 means no limit."""
+        ``os.environ``); a ``timeout`` of ``None`` or 0 means no limit, and so does a
+        ``max_bytes`` of 0 (``None``: ``$EVALKG_ENDPOINT_MAX_BYTES``, else 256 MiB)."""
         if (timeout or 0) < 0 or retries < 0 or backoff < 0:
             raise ConfigError("timeout, retries and backoff must be >= 0", value=timeout)
+        env = os.environ if env is None else env
         return cls(
             check_url(url),
             timeout=timeout or None,
             retries=retries,
             backoff=backoff,
-            headers=auth_headers(os.environ if env is None else env),
+            headers=auth_headers(env),
+            max_bytes=_max_bytes(max_bytes, env),
         )
+
+
+def _max_bytes(given: int | None, env: Mapping[str, str]) -> int | None:
+    """The size limit: ``given``, else the environment's, else the default; 0: none."""
+    if given is None:
+        text = env.get(MAX_BYTES_ENV, "").strip()
+        if text and not text.isdigit():
+            message = f"${MAX_BYTES_ENV} must be a number of bytes (0: no limit)"
+            raise ConfigError(message, value=text)
+        given = int(text) if text else DEFAULT_MAX_BYTES
+    if given < 0:
+        raise ConfigError("the largest answer must be >= 0 bytes (0: no limit)", value=given)
+    return given or None
 
 
 def check_url(url: str) -> str:
@@ -135,32 +167,226 @@ def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
 # --- transport --------------------------------------------------------------------
 
 
-class _KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
-    """Follow http(s) redirects, but never carry the ``Authorization`` header to another
-    origin (urllib would send it anywhere a server redirects to)."""
+class Answer(NamedTuple):
+    """What a server answered: the body, its ``Content-Type`` and the HTTP status."""
+
+    body: bytes
+    content_type: str
+    status: int
+
+    @property
+    def media(self) -> str:
+        """The media type, in lower case, without its parameters."""
+        return _media(self.content_type)
+
+
+def open_url(remote: Remote, request: urllib.request.Request) -> Answer:
+    """Send ``request`` and read the whole answer within the remote's timeout and size
+    limit (urllib errors propagate, see :func:`with_retries`; an answer past the limit or
+    a redirect that is refused raises :class:`EndpointError`)."""
+    deadline = _Deadline(remote.timeout)
+    opener = urllib.request.build_opener(
+        _SameOrigin(remote.url), _TimedHTTPHandler(deadline), _TimedHTTPSHandler(deadline)
+    )
+    with opener.open(request, timeout=remote.timeout) as response:
+        body = _read_all(response, remote)
+        return Answer(body, str(response.headers.get("Content-Type", "")), response.status)
+
+
+def _read_all(response: Any, remote: Remote) -> bytes:
+    limit = remote.max_bytes
+    length = str(response.headers.get("Content-Length", "")).strip()
+    if limit is not None and length.isdigit() and int(length) > limit:
+        raise _too_large(remote.url, limit)
+    body = bytearray()
+    while chunk := response.read(_READ_SIZE):
+        body += chunk
+        if limit is not None and len(body) > limit:
+            raise _too_large(remote.url, limit)
+    return bytes(body)
+
+
+def _too_large(url: str, limit: int) -> EndpointError:
+    message = (
+        f"answer larger than {limit:,} bytes: not read to the end "
+        f"(set ${MAX_BYTES_ENV} to a larger number of bytes, 0 for no limit)"
+    )
+    return EndpointError(message, path=url)
+
+
+def unexpected_answer(answer: Answer, *, url: str, expected: str) -> EndpointError:
+    """The error for a successful answer that is not what the protocol returns (a login
+    page, a proxy's page…): it names the status, the content type and the body's start."""
+    media = answer.media or "without a content type"
+    message = (
+        f"the endpoint answered HTTP {answer.status} {media}, not {expected} "
+        "(a login page or a proxy? check the URL and the credentials)"
+    )
+    return EndpointError(message, path=url, value=_excerpt(answer.body) or None)
+
+
+def _media(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
+
+
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only within the endpoint's origin (the credentials and the query
+    go nowhere else), and none that would drop the request's body: urllib resends a
+    POST redirected by 301, 302 or 303 as a GET without its body, and a 307 or 308 not
+    at all."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__()
+        self.endpoint = endpoint
 
     def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> Any:
-        if urlsplit(newurl).scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl!r}", headers, fp)
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and _origin(newurl) != _origin(req.full_url):
-            new.remove_header("Authorization")
-        return new
+        target = urlunsplit(urlsplit(newurl)._replace(query="", fragment=""))
+        if _origin(newurl) != _origin(self.endpoint):
+            fp.close()
+            message = (
+                f"the endpoint redirects (HTTP {code}) to another origin, {target}; "
+                "evalkg follows redirects only within the endpoint's origin "
+                "(if that server is the endpoint, give its URL)"
+            )
+            raise EndpointError(message, path=self.endpoint)
+        if req.data is not None:
+            fp.close()
+            message = (
+                f"the endpoint redirects the {req.get_method()} (HTTP {code}) to {target}, "
+                "which would drop the request's body (give that URL as the endpoint)"
+            )
+            raise EndpointError(message, path=self.endpoint)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _origin(url: str) -> str:
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port (the default one if none is given)."""
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc.lower(), "", "", ""))
+    try:
+        port = parts.port
+    except ValueError:  # not a port: an origin no valid endpoint URL has
+        return ("", url, None)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return (parts.scheme.lower(), (parts.hostname or "").lower(), port or default)
 
 
-def open_url(remote: Remote, request: urllib.request.Request) -> tuple[bytes, str]:
-    """Send ``request`` with the remote's timeout: the body and content type of the
-    answer (``urllib`` errors propagate; see :func:`with_retries`)."""
-    opener = urllib.request.build_opener(_KeepCredentialsHome)
-    with opener.open(request, timeout=remote.timeout) as response:
-        return response.read(), str(response.headers.get("Content-Type", ""))
+# --- the deadline of one exchange -------------------------------------------------------
+#
+# A socket's timeout bounds each read, so a server that sends a byte a second would hold
+# urllib forever. Every connection below sets its socket's timeout to the time left before
+# the exchange's deadline, before connecting, before sending and before each read.
+
+
+class _Deadline:
+    """When one exchange must be over (``None``: never)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.end = None if seconds is None else time.monotonic() + seconds
+
+    def left(self) -> float | None:
+        """The seconds left (``None``: no limit); :class:`TimeoutError` when none are."""
+        if self.end is None:
+            return None
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the exchange's deadline passed")
+        return left
+
+
+class _TimedSocket:
+    """A connected socket (plain or TLS) whose sends and reads end by the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def wait(self) -> None:
+        """Let the next socket operation wait only for the time left."""
+        self._sock.settimeout(self._deadline.left())
+
+    def sendall(self, data: Any) -> None:
+        self.wait()  # sendall's timeout bounds the whole call
+        self._sock.sendall(data)
+
+    def makefile(self, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if mode != "rb":  # http.client reads its answers in "rb"
+            return self._sock.makefile(mode, *args, **kwargs)  # type: ignore[call-overload]
+        return io.BufferedReader(_TimedReader(self._sock.makefile("rb", buffering=0), self))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _TimedReader(io.RawIOBase):
+    """The raw reader of a :class:`_TimedSocket`: each read waits only for the time left."""
+
+    def __init__(self, raw: Any, sock: _TimedSocket) -> None:
+        super().__init__()
+        self._raw = raw
+        self._sock = sock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        self._sock.wait()
+        result: int | None = self._raw.readinto(buffer)
+        return result
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+class _TimedHTTP(http.client.HTTPConnection):
+    """An HTTP connection that connects, sends and reads by the deadline."""
+
+    def __init__(self, host: str, *, deadline: _Deadline | None = None, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.deadline = deadline or _Deadline(None)
+
+    def connect(self) -> None:
+        self.timeout = self.deadline.left()
+        super().connect()
+        self.sock = _TimedSocket(self.sock, self.deadline)
+
+
+class _TimedHTTPS(http.client.HTTPSConnection):
+    """An HTTPS connection that connects, shakes hands, sends and reads by the deadline."""
+
+    def __init__(self, host: str, *, deadline: _Deadline | None = None, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.deadline = deadline or _Deadline(None)
+
+    def connect(self) -> None:
+        self.timeout = self.deadline.left()
+        super().connect()  # the TLS handshake, too, ends by the socket's timeout
+        self.sock = _TimedSocket(self.sock, self.deadline)
+
+
+class _TimedHTTPHandler(urllib.request.HTTPHandler):
+    """urllib's HTTP handler, opening :class:`_TimedHTTP` connections."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_TimedHTTP, req, deadline=self.deadline)
+
+
+class _TimedHTTPSHandler(urllib.request.HTTPSHandler):
+    """urllib's HTTPS handler (default TLS context), opening :class:`_TimedHTTPS`."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_TimedHTTPS, req, deadline=self.deadline)
 
 
 # --- failures ---------------------------------------------------------------------
@@ -193,7 +419,7 @@ def _network_failure(reason: object, url: str, timeout: float | None) -> _Failur
         message = f"cannot reach the endpoint: unknown host {host!r}"
         return _Failure(EndpointError(message, path=url), transient=False)
     if isinstance(reason, TimeoutError):
-        message = f"no answer within {timeout or 0:g} s (raise --timeout?)"
+        message = f"no complete answer within {timeout or 0:g} s (raise --timeout?)"
         return _Failure(EndpointError(message, path=url), transient=False)
     if isinstance(reason, ConnectionRefusedError):
         message = f"cannot reach the endpoint: connection refused by {host}"
@@ -224,10 +450,14 @@ def _excerpt(data: bytes) -> str:
 
 
 def _read_body(exc: Any) -> str:
+    """The start of an HTTP error's body (it may never end), the connection closed."""
     try:
-        return _excerpt(exc.read())
+        return _excerpt(exc.read(_READ_SIZE))
     except (OSError, ValueError):
         return ""
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            exc.close()
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -302,11 +532,13 @@ def run_remote_query(
     wrapper = _wrapper(where, sparql)
     if wrapper.isSparqlUpdateRequest():  # SPARQLWrapper would send it as an update
         raise QueryError("not a query", path=source, value=str(wrapper.queryType))
-    # SPARQLWrapper builds the request (GET or POST, encoding, headers); it is sent by
-    # open_url, whose redirects keep credentials to the endpoint's own origin
+    # SPARQLWrapper builds the request (GET or POST, encoding, headers); open_url sends
+    # it, within the deadline and size limit, redirected only within the endpoint's origin
     request = wrapper._createRequest()
-    body, content_type = with_retries(where, lambda: open_url(where, request))
-    return parse_answer(body, content_type, url=where.url, limit=limit)
+    answer = with_retries(where, lambda: open_url(where, request))
+    return parse_answer(
+        answer.body, answer.content_type, url=where.url, limit=limit, status=answer.status
+    )
 
 
 def _query_form(sparql: str) -> str | None:
@@ -352,11 +584,11 @@ def _wrapper(remote: Remote, sparql: str) -> Any:
 
 
 def parse_answer(
-    body: bytes, content_type: str, *, url: str, limit: int | None = None
+    body: bytes, content_type: str, *, url: str, limit: int | None = None, status: int = 200
 ) -> QueryResult:
-    """An endpoint's answer (``body`` in ``content_type``): SPARQL results (JSON, XML,
-    TSV) or an RDF graph (N-Triples, Turtle, RDF/XML…) as a :class:`QueryResult`;
-    :class:`EndpointError` when it is neither or does not parse.
+    """An endpoint's answer (``body`` in ``content_type``, with HTTP ``status``): SPARQL
+    results (JSON, XML, TSV) or an RDF graph (N-Triples, Turtle, RDF/XML…) as a
+    :class:`QueryResult`; :class:`EndpointError` when it is neither or does not parse.
 
     >>> parse_answer(b'{"head": {}, "boolean": true}', "application/sparql-results+json",
     ...              url="http://example.org/sparql").boolean
@@ -366,7 +598,7 @@ def parse_answer(
 
     from .query import collect
 
-    media = content_type.split(";")[0].strip().lower()
+    media = _media(content_type)
     results = ox.QueryResultsFormat.from_media_type(media) if media else None
     graph = ox.RdfFormat.from_media_type(media) if media and results is None else None
     try:
@@ -377,5 +609,5 @@ def parse_answer(
             return QueryResult("graph", triples=triples[:limit] if limit else triples)
     except (SyntaxError, ValueError) as exc:
         raise EndpointError(f"malformed {media} results ({exc})", path=url) from None
-    message = "malformed results: not SPARQL results nor RDF"
-    raise EndpointError(message, path=url, value=media or _excerpt(body))
+    answer = Answer(body, content_type, status)
+    raise unexpected_answer(answer, url=url, expected="SPARQL results nor RDF")

@@ -19,6 +19,11 @@ last request (which may then exceed the chunk size): a blank node is never split
 nodes shared between a named graph and the default graph become distinct nodes remotely.
 A failure half-way raises :class:`~kg.errors.EndpointError` saying which graphs are
 complete, which one is partial and which were not pushed; pushing again repairs it.
+
+Success is a 2xx answer that is not a web page: both protocols leave the body of a
+success open, but a server that answers a write with HTML (a login page, a proxy's
+page) has not stored it. evalkg asks for a plain text or JSON acknowledgement (Fuseki
+sends its "Update succeeded" page as HTML otherwise).
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote
 
-from .endpoint import Remote, open_url, with_retries
+from .endpoint import HTML_TYPES, Remote, open_url, unexpected_answer, with_retries
 from .errors import ConfigError, EndpointError, StoreError
 from .store import EvalStore
 
 CHUNK_SIZE = 50_000
+#: The acknowledgements asked for: anything but a web page.
+ACCEPT = "text/plain, application/json;q=0.9, */*;q=0.1"
 DEFAULT = "default graph"
 Progress = Callable[[int, int], None]
 
@@ -186,9 +193,12 @@ def _ntriples(chunk: list[Any]) -> bytes:
 def _send(remote: Remote, url: str, verb: str, body: bytes, content_type: str) -> None:
     import urllib.request
 
-    headers = {**remote.headers, "Content-Type": content_type}
+    headers = {**remote.headers, "Content-Type": content_type, "Accept": ACCEPT}
     request = urllib.request.Request(url, data=body, method=verb, headers=headers)
-    with_retries(remote, lambda: open_url(remote, request))
+    answer = with_retries(remote, lambda: open_url(remote, request))
+    if answer.media in HTML_TYPES:
+        expected = "a SPARQL Update or Graph Store Protocol acknowledgement"
+        raise unexpected_answer(answer, url=remote.url, expected=expected)
 
 
 def _gsp(remote: Remote, graph: str | None, chunk: list[Any], first: bool) -> None:

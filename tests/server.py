@@ -1,7 +1,8 @@
 """Servers for the endpoint and push tests, all on 127.0.0.1: a real Oxigraph server (the
-``oxigraph`` binary of the PyPI package of that name, installed by the test extra) and a
-scripted HTTP server that answers from a list of canned responses; and the helpers both
-test modules use to compare the server with the store."""
+``oxigraph`` binary of the PyPI package of that name, installed by the test extra), a
+scripted HTTP server that answers from a list of canned responses, and a socket server
+that answers byte by byte as a test writes it (slow or endless answers); and the helpers
+the test modules use to compare the server with the store."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,8 +132,9 @@ class ScriptedServer:
                 self.send_header("Content-Length", str(len(canned.body)))
                 for name, value in canned.headers.items():
                     self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(canned.body)
+                with suppress(ConnectionError):  # a client that gave up (a test's deadline)
+                    self.end_headers()
+                    self.wfile.write(canned.body)
 
             do_GET = do_POST = do_PUT = _answer
 
@@ -144,12 +146,63 @@ class ScriptedServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sparql"
 
     def __enter__(self) -> ScriptedServer:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        serve = self.httpd.serve_forever
+        threading.Thread(target=serve, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+Answerer = Callable[[socket.socket, threading.Event], None]
+
+
+class SocketServer:
+    """Reads each request (headers and ``Content-Length`` body), counts it in
+    ``requests`` and hands the connection to ``answer(connection, stop)`` in a thread of
+    its own; ``stop`` is set when the server closes, for answers that never end."""
+
+    def __init__(self, answer: Answerer) -> None:
+        self.answer = answer
+        self.requests = 0
+        self.stop = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/sparql"
+
+    def __enter__(self) -> SocketServer:
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        with suppress(OSError):  # wakes the thread blocked in accept()
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        with connection, suppress(OSError):  # OSError: the client gave up
+            data = b""
+            while b"\r\n\r\n" not in data:
+                received = connection.recv(65536)
+                if not received:
+                    return
+                data += received
+            head, _, body = data.partition(b"\r\n\r\n")
+            fields = [line.partition(b":") for line in head.split(b"\r\n")[1:]]
+            size = next((int(v) for k, _, v in fields if k.lower() == b"content-length"), 0)
+            while len(body) < size:
+                body += connection.recv(65536)
+            self.requests += 1
+            self.answer(connection, self.stop)
 
 
 def to_rdflib(triples: list[Any]) -> rdflib.Graph:

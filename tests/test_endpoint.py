@@ -187,7 +187,7 @@ def test_unknown_host() -> None:
         (Canned(403, "text/html", b"<h1>Forbidden</h1>"), r"HTTP 403 Forbidden: '<h1>Forbidden"),
         (
             Canned(200, "text/html", b"<html>login</html>"),
-            r"not SPARQL results nor RDF: 'text/html'",
+            r"answered HTTP 200 text/html, not SPARQL results nor RDF .*: '<html>login",
         ),
         (Canned(200, body=b"{not json"), r"malformed application/sparql-results\+json"),
         (Canned(200, body=b'{"foo": 1}'), r"malformed .*'results' key"),
@@ -224,7 +224,7 @@ def test_persistent_503_gives_up() -> None:
 def test_timeout() -> None:
     with ScriptedServer([Canned(body=SELECT_JSON, delay=2.0)]) as fake:
         remote = Remote.from_env(fake.url, timeout=0.3, retries=2, backoff=0.01)
-        with pytest.raises(EndpointError, match=r"no answer within 0.3 s"):
+        with pytest.raises(EndpointError, match=r"no complete answer within 0.3 s"):
             run_remote_query(remote, "SELECT ?x WHERE {}")
     assert len(fake.seen) == 1
 
@@ -288,11 +288,12 @@ def test_redirects_keep_credentials_to_the_endpoints_origin() -> None:
             Canned(302, "text/plain", b"", {"Location": fake.url + "/moved"}),
             Canned(302, "text/plain", b"", {"Location": elsewhere.url + "?query=x"}),
         ]
-        result = run_remote_query(Remote.from_env(fake.url, env=env), "SELECT ?x WHERE {}")
-    assert result.rows == [(ox.Literal("1"),)]
+        with pytest.raises(EndpointError, match=r"redirects .* to another origin") as caught:
+            run_remote_query(Remote.from_env(fake.url, env=env), "SELECT ?x WHERE {}")
+    assert str(caught.value).startswith(fake.url + ": ")
     assert [s.headers.get("Authorization") for s in fake.seen] == ["Bearer t0ken"] * 2
     assert fake.seen[1].path.startswith("/sparql/moved")
-    assert [s.headers.get("Authorization") for s in elsewhere.seen] == [None]
+    assert elsewhere.seen == []  # neither the query nor the credentials went there
 
 
 def test_credentials_never_in_the_url() -> None:
