@@ -57,10 +57,9 @@ def counted(sparql: str) -> str:
     }
     <BLANKLINE>
     """
-    from kg.safety import tokens
+    from kg.safety import query_form
 
-    words = (t.text.upper() for t in tokens(sparql) if t.kind == "word")
-    if next((w for w in words if w not in ("PREFIX", "BASE")), None) != "SELECT":
+    if query_form(sparql) != "SELECT":
         raise ValueError("not a SELECT query")
     lines = sparql.splitlines(keepends=True)
     at = next(n for n, line in enumerate(lines) if line.lstrip().upper().startswith("SELECT"))

@@ -522,10 +522,10 @@ def run_remote_query(
     ``allow_service`` (see :mod:`kg.safety`). The endpoint's failures raise
     :class:`EndpointError`.
     """
-    from .safety import check, request_kind, tokens
+    from .safety import check, request_kind
 
     where = remote if isinstance(remote, Remote) else Remote.from_env(remote)
-    if request_kind(list(tokens(sparql))) == "update":
+    if request_kind(sparql) == "update":
         message = "updates are not sent to an endpoint (evalkg push uploads the graph)"
         raise QueryError(message, path=source)
     check(sparql, graphs=_AnyGraph(), allow_service=allow_service, source=source)
@@ -539,20 +539,6 @@ def run_remote_query(
     return parse_answer(
         answer.body, answer.content_type, url=where.url, limit=limit, status=answer.status
     )
-
-
-def _query_form(sparql: str) -> str | None:
-    """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the query's first keyword after
-    its ``PREFIX``/``BASE`` prologue (comments and strings skipped), else ``None``."""
-    from .safety import tokens
-
-    for token in tokens(sparql):
-        if token.kind == "word":
-            word = token.text.upper()
-            if word in ("PREFIX", "BASE"):
-                continue
-            return word if word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE") else None
-    return None
 
 
 def _wrapper(remote: Remote, sparql: str) -> Any:
@@ -570,8 +556,10 @@ def _wrapper(remote: Remote, sparql: str) -> Any:
         wrapper.setQuery(sparql)
     # SPARQLWrapper tells the form by a regular expression that comments can fool (a
     # header line "… addressed to …" read as ADD, an update): the form is the first
-    # keyword after the prologue, as evalkg's tokenizer reads it.
-    form = _query_form(sparql)
+    # form of the parse tree (kg.safety reads the query with rdflib's SPARQL parser).
+    from .safety import query_form
+
+    form = query_form(sparql)
     if form is not None:
         wrapper.queryType = form
     if len(sparql.encode("utf-8")) > GET_LIMIT:

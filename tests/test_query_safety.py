@@ -23,7 +23,7 @@ from kg.deadline import QueryTimeout
 from kg.errors import QueryError
 from kg.queries import bind, get_query, list_queries
 from kg.query import open_store, run_query
-from kg.safety import QueryRefused, check, tokens
+from kg.safety import QueryRefused, check, read
 from kg.store import EvalStore
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -112,13 +112,26 @@ def test_the_refusal_names_the_source_and_the_keyword() -> None:
     )
 
 
-def test_tokens_skip_strings_iris_and_comments() -> None:
-    text = 'PREFIX ex: <http://e.org/#x> SELECT ?a { ?a ex:b "c # d" } # SERVICE'
-    assert [(t.kind, t.text) for t in tokens(text)] == [
-        ("word", "PREFIX"), ("pname", "ex:"), ("iri", "<http://e.org/#x>"), ("word", "SELECT"),
-        ("var", "?a"), ("other", "{"), ("var", "?a"), ("pname", "ex:b"), ("string", '"c # d"'),
-        ("other", "}"),
-    ]  # fmt: skip
+def test_the_parser_reads_what_the_request_does() -> None:
+    text = (
+        "PREFIX ex: <http://e.org/#x> SELECT ?a FROM ex:g FROM NAMED <http://h> "
+        '{ ?a ex:b "c # SERVICE <x> {}" } # SERVICE <y> {}'
+    )
+    reading = read(text)
+    assert reading is not None
+    assert (reading.kind, reading.form, reading.service, reading.load) == (
+        "query", "SELECT", False, False,
+    )  # fmt: skip
+    assert reading.datasets == (("FROM", "http://e.org/#xg"), ("FROM", "http://h"))
+    update = read("WITH <http://g> INSERT { ?s ?p 1 } USING <http://u> WHERE { ?s ?p ?o }")
+    assert update is not None and (update.kind, update.updates) == ("update", ("INSERT",))
+    assert update.datasets == (("USING", "http://u"),)
+
+
+def test_a_request_the_parser_cannot_read_is_left_to_the_engine_unless_it_may_reach_out() -> None:
+    assert check("SELECT * WHERE { ?s ?p ?o", graphs=set()) == "query"
+    with pytest.raises(QueryRefused, match="cannot read the request"):
+        check("SELECT * WHERE { ?s ?p ?o . SeRvIcE", graphs=set())
 
 
 # --- on a store -----------------------------------------------------------------------
@@ -201,23 +214,58 @@ NOISE = st.sampled_from(
 )
 
 
+SERVICE = st.sampled_from(["SERVICE", "service", "SeRvIcE", "\\u0053ERVICE", "SERVICE SILENT"])
+LOAD = st.sampled_from(["LOAD", "load", "LOAD SILENT", "\\u004cOAD"])
+
+
 @pytest.mark.server
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
-@given(before=st.lists(st.one_of(QUOTES, NOISE), max_size=6), after=st.lists(NOISE, max_size=3))
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    before=st.lists(st.one_of(QUOTES, NOISE), max_size=6),
+    keyword=SERVICE,
+    after=st.lists(st.one_of(QUOTES, NOISE), max_size=3),
+)
 def test_no_mix_of_strings_operators_and_comments_lets_a_service_reach_a_listener(
-    seed_store: EvalStore, listener: tuple[str, list[str]], before: list[str], after: list[str]
+    seed_store: EvalStore,
+    listener: tuple[str, list[str]],
+    before: list[str],
+    keyword: str,
+    after: list[str],
 ) -> None:
     url, hits = listener
     text = (
         "PREFIX ex: <http://e.org/> SELECT * WHERE { ?s ?p ?o FILTER(?o "
         + " ".join(before)
-        + f" ) SERVICE <{url}/sparql> {{ ?a ?b ?c }} "
+        + f" ) {keyword} <{url}/sparql> {{ ?a ?b ?c }} "
         + " ".join(after)
         + " }"
     )
     with contextlib.suppress(QueryError):
         run_query(seed_store, text)
     assert hits == [], text
+
+
+@pytest.mark.server
+@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    before=st.lists(st.one_of(QUOTES, NOISE), max_size=6),
+    keyword=LOAD,
+    graph=st.sampled_from(["", " INTO GRAPH <http://e.org/g>", " INTO GRAPH ex:g"]),
+)
+def test_no_mix_lets_a_load_reach_a_listener_even_with_updates_allowed(
+    listener: tuple[str, list[str]], before: list[str], keyword: str, graph: str
+) -> None:
+    url, hits = listener
+    text = (
+        "PREFIX ex: <http://e.org/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o "
+        + " ".join(before)
+        + f" ) }} ; {keyword} <{url}/data.ttl>{graph} ; INSERT DATA {{ <a:b> <a:c> 'z' }}"
+    )
+    store = EvalStore()
+    with contextlib.suppress(QueryError):
+        run_query(store, text, allow_update=True)
+    assert hits == [], text
+    assert len(store) in (0, 1)  # refused: nothing; never the listener's triples
 
 
 @pytest.mark.server
