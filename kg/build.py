@@ -110,6 +110,7 @@ def build(
     journal.begin()
     try:
         _write(paths, store, report, on_progress, workers)
+        journal.committed()
         if compact and store.path is not None and (report.added or report.replaced or recovered):
             if on_compact is not None:
                 on_compact()

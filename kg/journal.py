@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 _BEGIN = b"# evalkg build journal: record graphs being written\n"
+_COMMITTED = b"# committed\n"
 
 
 class BuildJournal:
@@ -41,6 +42,7 @@ class BuildJournal:
         self._file: BinaryIO | None = None
         self._memory: list[str] | None = None
         self._active = False
+        self._done = False
 
     @property
     def interrupted(self) -> bool:
@@ -49,20 +51,32 @@ class BuildJournal:
             return False
         return self._memory is not None if self.path is None else self.path.exists()
 
-    def graphs(self) -> list[str]:
-        """The graph IRIs the interrupted build had begun to write, each once, in order.
-        A last line without its line break was never synced, so no write followed it."""
+    @property
+    def was_committed(self) -> bool:
+        """Whether the interrupted build had committed its records (:meth:`committed`)."""
         if self.path is None:
-            return list(dict.fromkeys(self._memory or []))
+            return self._done
+        return self.path.exists() and _COMMITTED in self.path.read_bytes()
+
+    def graphs(self) -> list[str]:
+        """The graph IRIs the interrupted build had begun to write, each once, in order;
+        none when it had committed them everywhere (:meth:`committed`). A last line
+        without its line break was never synced, so no write followed it."""
+        if self.path is None:
+            return [] if self._done else list(dict.fromkeys(self._memory or []))
         if not self.path.exists():
             return []
-        lines = self.path.read_bytes().split(b"\n")[:-1]
+        data = self.path.read_bytes()
+        if _COMMITTED in data:
+            return []
+        lines = data.split(b"\n")[:-1]
         found = (line.decode("utf-8", "replace") for line in lines if not line.startswith(b"#"))
         return list(dict.fromkeys(line for line in found if line))
 
     def begin(self) -> None:
         """Start the journal of a build (the previous one, if any, has been recovered)."""
         self._active = True
+        self._done = False
         if self.path is None:
             self._memory = []
             return
@@ -83,6 +97,15 @@ class BuildJournal:
         if self._file is not None:
             self._file.flush()
             os.fsync(self._file.fileno())
+
+    def committed(self) -> None:
+        """Every record the build wrote is committed in all three databases: what is
+        left (compaction, the statistics) an interrupted build finishes without taking
+        any record out."""
+        self._done = True
+        if self._file is not None:
+            self._file.write(_COMMITTED)
+            self.sync()
 
     def end(self) -> None:
         """The build is done and committed everywhere: remove the journal."""

@@ -33,11 +33,18 @@ class Recovery:
 
     graphs: int = 0
     loader_files: int = 0
+    #: The build had committed its records: only compaction and counts were left.
+    committed: bool = False
     shared_added: int = 0
     shared_removed: int = 0
 
     def describe(self) -> str:
         """One sentence for the user."""
+        if self.committed:
+            return (
+                "the last build was interrupted after its records were committed; its "
+                "compaction and counts are done now"
+            )
         return (
             f"the last build was interrupted; {self.graphs} record graph(s) it was writing "
             f"were taken out to be built again, {self.loader_files} unfinished loader file(s) "
@@ -59,7 +66,10 @@ def recover(store: EvalStore, journal: BuildJournal) -> Recovery | None:
     store.drop_statistics()
     index = store.lesson_index
     index.start(empty_store=False)
+    report.committed = journal.was_committed
     graphs = journal.graphs()
+    if report.committed:  # killed after every record was committed: compaction, counts left
+        return report
     for graph in graphs:
         term = store.iri(graph)
         if store.inner.contains_named_graph(term):

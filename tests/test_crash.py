@@ -215,6 +215,9 @@ def test_a_killed_first_build_is_repaired_by_the_next(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     recovered = _build(corpus, folder)
     assert recovered is not None and "interrupted" in recovered
+    # killed once every record was committed: nothing is taken out, the rest is finished
+    finished = point in ("compacting", "counting")
+    assert ("after its records were committed" in recovered) == finished, recovered
     _same(_state(folder), fresh)
     assert _build(corpus, folder) is None  # and the next build finds nothing to repair
     _same(_state(folder), fresh)
