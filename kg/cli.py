@@ -255,10 +255,17 @@ def stats(store: str | None, as_json: bool) -> None:
     "-f",
     "--format",
     "fmt",
-    default="table",
-    show_default=True,
+    default=None,
     type=click.Choice(["table", "csv", "tsv", "json", "md"]),
-    help="Output format (CONSTRUCT results are always Turtle).",
+    help="Output format (default: from -o's extension, else table; CONSTRUCT results "
+    "are always Turtle).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the answer to FILE (it appears once complete) instead of standard output.",
 )
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N rows.")
 @click.option(
@@ -275,7 +282,8 @@ def stats(store: str | None, as_json: bool) -> None:
     type=click.FloatRange(min=0),
     default=None,
     metavar="SECONDS",
-    help="Stop the query after this many seconds (default 60; 0: no limit).",
+    help="Stop the query, and writing its answer, after this many seconds (default 60; "
+    "0: no limit).",
 )
 @click.option(
     "--allow-service",
@@ -302,7 +310,8 @@ def stats(store: str | None, as_json: bool) -> None:
 def query(
     query: str | None,
     expression: str | None,
-    fmt: str,
+    fmt: str | None,
+    output: str | None,
     limit: int | None,
     params: tuple[str, ...],
     seconds: float | None,
@@ -317,7 +326,8 @@ def query(
 
     Parameters fill the query's 'VALUES ?name { UNDEF }' slots as RDF terms, never as
     text. SERVICE, LOAD, FROM of graphs the store does not hold and updates are refused
-    unless allowed; every query stops after --timeout seconds.
+    unless allowed; every query stops after --timeout seconds, the answer written or not.
+    Rows are written as they come; the table shows control characters as escapes.
 
     \b
     Examples:
@@ -325,6 +335,7 @@ def query(
       evalkg query lessons-by-country --param country=CHL
       evalkg query organization-profile --param actor="Cáritas" --format csv
       evalkg query my-question.rq --format json --timeout 10
+      evalkg query lessons-by-country -p country=CHL -o chile.csv
       evalkg query network/lesson-regions --limit 5
       evalkg query -e 'SELECT ?t WHERE { ?e <http://purl.org/dc/terms/title> ?t }'
       evalkg query stats --endpoint http://127.0.0.1:7878/query
@@ -332,21 +343,22 @@ def query(
     from .deadline import DEFAULT_TIMEOUT
     from .params import parse_params
     from .queries import load_request
-    from .query import open_store, run_query
+    from .query import open_store, stream_query
     from .safety import is_update
 
     if (query is None) == (expression is None):
         raise click.UsageError("give exactly one of QUERY or -e/--expression")
+    fmt = fmt or _format_of(output)
     given = parse_params(params)
     text, source = load_request(query, expression, given)
     if endpoint is not None:
-        _query_endpoint(endpoint, text, source, fmt, limit, seconds, retries, allow_service)
+        _query_endpoint(endpoint, text, source, fmt, output, limit, seconds, retries, allow_service)
         return
     opened = open_store(store, writable=allow_update and is_update(text))
     if expression is None:  # the same query, narrowed where the store's text index can
         text, source = load_request(query, None, given, opened)
     note_statistics(opened)
-    result = run_query(
+    with stream_query(
         opened,
         text,
         source=source,
@@ -354,10 +366,39 @@ def query(
         limit=limit,
         allow_service=allow_service,
         allow_update=allow_update,
-    )
-    if result.kind == "update":
-        click.echo("Update done.", err=True)
-    click.echo(result.serialize(fmt), nl=False)
+    ) as answer:
+        if answer.kind == "update":
+            click.echo("Update done.", err=True)
+        _write_answer(answer, fmt, output)
+
+
+def _format_of(output: str | None) -> str:
+    """The result format ``-o``'s extension names (``.csv``, ``.json``...), else ``table``."""
+    from .results import RESULT_FORMATS
+
+    suffix = "" if output is None else output.rpartition(".")[2].lower()
+    return suffix if suffix in RESULT_FORMATS else "table"
+
+
+def _write_answer(answer: Any, fmt: str, output: str | None) -> None:
+    """Write a query's answer to ``output`` or standard output as bytes, as it comes (not
+    through click.echo, which drops escape sequences when the output is not a terminal);
+    a reader that goes away (``| head``) ends the command quietly."""
+    from .results import write_result
+
+    if output is not None:
+        write_result(answer, output, fmt=fmt)
+        return
+    out = click.get_binary_stream("stdout")
+    try:
+        write_result(answer, out, fmt=fmt)
+        out.flush()
+    except BrokenPipeError:
+        # nothing more can be written: silence the flush at exit, as Python's docs advise
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 def _query_endpoint(
@@ -365,6 +406,7 @@ def _query_endpoint(
     text: str,
     source: str,
     fmt: str,
+    output: str | None,
     limit: int | None,
     seconds: float | None,
     retries: int,
@@ -377,7 +419,7 @@ def _query_endpoint(
     timeout = DEFAULT_TIMEOUT if seconds is None else seconds
     remote = Remote.from_env(url, timeout=timeout, retries=retries)
     result = run_remote_query(remote, text, source=source, limit=limit, allow_service=allow_service)
-    click.echo(result.serialize(fmt), nl=False)
+    _write_answer(result, fmt, output)
 
 
 @main.command()

@@ -12,7 +12,11 @@ pyoxigraph has no timeout and cannot cancel a running query, so:
   writing); Oxigraph applies an update in one transaction, so a process that exits at
   the deadline (the command line does) leaves the store as it was.
 
-A result crosses the process boundary as SPARQL 1.1 TSV results (CONSTRUCT: N-Triples).
+A result crosses the process boundary as SPARQL 1.1 TSV results (CONSTRUCT: N-Triples),
+through a pipe, as the child writes it: :func:`stream` gives the rows as they arrive (the
+child waits while the pipe is full), so a caller writes an answer of any size in bounded
+memory. The deadline covers reading the answer too: it is checked at every row, and a
+timer kills the child at the deadline if the caller is waiting on it.
 """
 
 from __future__ import annotations
@@ -20,18 +24,25 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from .errors import QueryError
-from .results import QueryResult
+from .results import QueryResult, ResultStream
 from .safety import names_dataset
 from .store import EvalStore
 
 #: Seconds a query may run on the command line unless ``--timeout`` says otherwise.
 DEFAULT_TIMEOUT = 60.0
+#: The child's exit status after it wrote a pyoxigraph error on its standard error
+#: (``kg/_worker.py`` says the same).
+ERROR_STATUS = 3
 
 
 class QueryTimeout(QueryError):
@@ -57,8 +68,35 @@ def execute(
     if not timeout:
         return run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
     if kind == "query" and store.database is not None:
-        return _in_child(store.database, sparql, timeout=timeout, limit=limit, source=source)
+        with _Child(store.database, sparql, timeout=timeout, limit=limit, source=source) as child:
+            return child.answer().collect()
     return _in_thread(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
+
+
+@contextmanager
+def stream(
+    store: EvalStore,
+    sparql: str,
+    *,
+    kind: str = "query",
+    timeout: float | None = None,
+    limit: int | None = None,
+    source: str = "<query>",
+) -> Iterator[ResultStream]:
+    """As :func:`execute`, the answer as a :class:`ResultStream` whose rows are read as
+    they come, until ``timeout`` seconds after the call: reading them is part of the
+    deadline. A query on a store in a folder streams from the child process, one
+    without a deadline from the store itself; on an in-memory store with a deadline,
+    and for an update, the whole answer is read first (see the module's notes). Leaving
+    the ``with`` block stops the query, read to the end or not."""
+    if kind == "query" and not timeout:
+        yield lazily(store.inner, sparql, limit=limit, source=source)
+    elif kind == "query" and timeout and store.database is not None:
+        with _Child(store.database, sparql, timeout=timeout, limit=limit, source=source) as child:
+            yield child.answer()
+    else:
+        whole = execute(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
+        yield whole.stream()
 
 
 def _update(store: EvalStore, sparql: str, *, timeout: float | None, source: str) -> QueryResult:
@@ -99,6 +137,31 @@ def run_here(
             return QueryResult("update")
         union = not names_dataset(sparql)
         return collect(inner.query(sparql, use_default_graph_as_union=union), limit=limit)
+    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
+        raise _error(type(exc).__name__, str(exc), source) from None
+
+
+def lazily(inner: Any, sparql: str, *, limit: int | None = None, source: str) -> ResultStream:
+    """As :func:`run_here`, the rows read from the store as the caller takes them."""
+    import pyoxigraph as ox
+
+    try:
+        answer = inner.query(sparql, use_default_graph_as_union=not names_dataset(sparql))
+    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
+        raise _error(type(exc).__name__, str(exc), source) from None
+    if isinstance(answer, ox.QueryBoolean):
+        return ResultStream("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return ResultStream("graph", triples=_guarded(islice(answer, limit), source))
+    variables = [v.value for v in answer.variables]
+    rows = _guarded((tuple(s) for s in islice(answer, limit)), source)
+    return ResultStream("select", variables=variables, rows=rows)
+
+
+def _guarded(items: Iterable[Any], source: str) -> Iterator[Any]:
+    """``items``, pyoxigraph's errors while they are read as :class:`QueryError`."""
+    try:
+        yield from items
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise _error(type(exc).__name__, str(exc), source) from None
 
@@ -159,40 +222,135 @@ def _in_thread(
     return result
 
 
-def _in_child(
-    database: Path, sparql: str, *, timeout: float, limit: int | None, source: str
-) -> QueryResult:
-    union = not names_dataset(sparql)
-    request = json.dumps({"db": str(database), "sparql": sparql, "limit": limit, "union": union})
-    worker = Path(__file__).resolve().parent / "_worker.py"
-    with subprocess.Popen(
-        [sys.executable, str(worker)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as child:
+class _Child:
+    """The child process of one query (``kg/_worker.py``) and its answer, parsed from its
+    standard output as it comes. A timer kills the child at the deadline (a parser
+    waiting on it then meets the end of the pipe), and the deadline is checked before
+    each row is handed on, so it also stops a reader that is slow to write the rows. A
+    row is handed on once the next one is parsed, or the child has ended well: the last
+    line of a killed child may be cut short. The child reports a failure on its
+    standard error (a file: it never blocks) and exits with :data:`ERROR_STATUS`."""
+
+    def __init__(
+        self, database: Path, sparql: str, *, timeout: float, limit: int | None, source: str
+    ) -> None:
+        self.timeout, self.source = timeout, source
+        self.deadline = time.monotonic() + timeout
+        self.expired = False
+        union = not names_dataset(sparql)
+        request = {"db": str(database), "sparql": sparql, "limit": limit, "union": union}
+        worker = Path(__file__).resolve().parent / "_worker.py"
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
         try:
-            out, err = child.communicate(request.encode("utf-8"), timeout=timeout)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.communicate()
-            raise _stopped(timeout, source) from None
-    return _decode(out, err, child.returncode, source)
+            self.process = subprocess.Popen(
+                [sys.executable, str(worker)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.errors,
+            )
+        except BaseException:
+            self.errors.close()
+            raise
+        self.output = cast(IO[bytes], self.process.stdout)  # stdout=PIPE: a file
+        self.timer = threading.Timer(timeout, self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+        pipe = self.process.stdin
+        try:
+            if pipe is not None:
+                with pipe:
+                    pipe.write(json.dumps(request).encode("utf-8"))
+        except OSError:
+            pass  # the child is gone (killed at the deadline, or failed): _ended() says which
 
+    def __enter__(self) -> _Child:
+        return self
 
-def _decode(out: bytes, err: bytes, status: int, source: str) -> QueryResult:
-    import pyoxigraph as ox
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        self._kill()
+        self.process.wait()
+        self.output.close()
+        self.errors.close()
 
-    kind, _, payload = out.partition(b"\n")
-    if status != 0 or kind not in (b"select", b"ask", b"graph", b"error"):
-        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        raise QueryError(f"query process failed (status {status}): {detail[0]}", path=source)
-    if kind == b"error":
-        error = json.loads(payload)
-        raise _error(error["kind"], error["message"], source)
-    if kind == b"ask":
-        return QueryResult("ask", boolean=payload == b"true")
-    if kind == b"graph":
-        triples = [q.triple for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)]
-        return QueryResult("graph", triples=triples)
-    return collect(ox.parse_query_results(payload, format=ox.QueryResultsFormat.TSV))
+    def _expire(self) -> None:
+        self.expired = True
+        self._kill()
+
+    def _kill(self) -> None:
+        if self.process.poll() is None:
+            with suppress(OSError):  # it ended meanwhile
+                self.process.kill()
+
+    def _check(self) -> None:
+        """:class:`QueryTimeout` past the deadline."""
+        if time.monotonic() >= self.deadline:
+            self._expire()
+        if self.expired:
+            raise _stopped(self.timeout, self.source)
+
+    def _ended(self) -> None:
+        """At the end of the output: nothing if the child exited well, else its error."""
+        status = self.process.wait()
+        if status == 0:
+            return
+        if self.expired:
+            raise _stopped(self.timeout, self.source)
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        if status == ERROR_STATUS and lines:
+            error = json.loads(lines[-1])
+            raise _error(error["kind"], error["message"], self.source)
+        detail = lines[-1] if lines else "no output"
+        raise QueryError(f"query process failed (status {status}): {detail}", path=self.source)
+
+    def answer(self) -> ResultStream:
+        """The answer: its kind (the first line) read now, its rows as they come."""
+        import pyoxigraph as ox
+
+        kind = self.output.readline().strip()  # the timer ends a child that keeps it waiting
+        try:
+            if kind == b"ask":
+                boolean = self.output.read() == b"true"
+                self._ended()
+                return ResultStream("ask", boolean=boolean)
+            if kind == b"graph":
+                quads = ox.parse(self.output, format=ox.RdfFormat.N_TRIPLES)
+                return ResultStream("graph", triples=self._held(quads, "triples"))
+            if kind == b"select":
+                parsed = ox.parse_query_results(self.output, format=ox.QueryResultsFormat.TSV)
+                if isinstance(parsed, ox.QuerySolutions):
+                    variables = [v.value for v in parsed.variables]
+                    return ResultStream("select", variables, self._held(parsed, "rows"))
+        except SyntaxError:
+            pass  # a header cut short
+        self._ended()  # the child's error, or the deadline
+        raise QueryError(f"query process answered {kind!r}, not a result", path=self.source)
+
+    def _held(self, parsed: Iterable[Any], noun: str) -> Iterator[Any]:
+        """The rows (tuples of terms) or triples of ``parsed``, each handed on once the
+        next is parsed (the last once the child has ended well); the deadline checked at
+        each."""
+        count, held, holding = 0, None, False
+        clock, deadline = time.monotonic, self.deadline
+        try:
+            try:
+                for item in parsed:
+                    if clock() >= deadline or self.expired:
+                        self._check()
+                    if holding:
+                        yield held
+                        count += 1
+                    held, holding = (item.triple if noun == "triples" else tuple(item)), True
+            except SyntaxError as exc:
+                self._ended()  # a line cut short: the deadline, or the child's error
+                message = f"query process failed: its answer does not parse ({exc})"
+                raise QueryError(message, path=self.source) from None
+            self._ended()
+        except QueryTimeout:
+            if not count:
+                raise
+            extra = f" with {count:,} {noun} read, the answer incomplete"
+            raise _stopped(self.timeout, self.source, extra) from None
+        if holding:
+            yield held

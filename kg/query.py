@@ -9,13 +9,14 @@ False
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
-from .deadline import collect, execute
-from .results import QueryResult
+from .deadline import collect, execute, stream
+from .results import QueryResult, ResultStream
 from .safety import check
 from .store import EvalStore
 
-__all__ = ["collect", "open_store", "run_query"]
+__all__ = ["collect", "open_store", "run_query", "stream_query"]
 
 
 def open_store(path: str | None = None, *, writable: bool = False) -> EvalStore:
@@ -59,6 +60,42 @@ def run_query(
         source=source,
     )
     return execute(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
+
+
+@contextmanager
+def stream_query(
+    store: EvalStore,
+    sparql: str,
+    *,
+    source: str = "<query>",
+    timeout: float | None = None,
+    limit: int | None = None,
+    allow_service: bool = False,
+    allow_update: bool = False,
+) -> Iterator[ResultStream]:
+    r"""As :func:`run_query`, the answer as a :class:`~kg.results.ResultStream` whose rows
+    come as the query gives them, to write an answer of any size in bounded memory
+    (:func:`kg.results.write_result`). The deadline covers reading the rows: past it,
+    the next row raises :class:`kg.deadline.QueryTimeout`. Leaving the ``with`` block
+    stops the query.
+
+    >>> from kg.results import write_result
+    >>> import io
+    >>> out = io.BytesIO()
+    >>> with stream_query(EvalStore(), "SELECT ?n { VALUES ?n { 1 2 } }") as answer:
+    ...     write_result(answer, out, fmt="csv")
+    >>> out.getvalue()
+    b'n\r\n1\r\n2\r\n'
+    """
+    kind = check(
+        sparql,
+        graphs=_GraphNames(store),
+        allow_service=allow_service,
+        allow_update=allow_update,
+        source=source,
+    )
+    with stream(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source) as answer:
+        yield answer
 
 
 class _GraphNames:

@@ -1,8 +1,14 @@
-"""Query results as plain data and their output formats: table, csv, tsv, json (SPARQL
+r"""Query results as plain data and their output formats: table, csv, tsv, json (SPARQL
 1.1 results JSON), md; CONSTRUCT/DESCRIBE results as Turtle.
 
 Terms are pyoxigraph terms (``NamedNode``, ``BlankNode``, ``Literal``) or ``None`` for
-an unbound variable.
+an unbound variable. A :class:`QueryResult` holds every row; a :class:`ResultStream`
+gives them as they come, and :func:`write_result` writes either one row at a time, so an
+answer of any size is written in bounded memory. csv, tsv, json and md keep the data as
+it is; the table, a display, shows record text through :func:`terminal_text`:
+
+>>> print(terminal_text("red \x1b[31mtext\x1b[0m\n\u202eend"))
+red \x1b[31mtext\x1b[0m \u202eend
 """
 
 from __future__ import annotations
@@ -10,14 +16,51 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+import os
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any, TextIO
 
 from .errors import ConfigError
 from .vocab import PREFIXES, XSD
 
 TABLE_WIDTH = 60
+#: Rows the table reads before it sizes its columns; a later row's cells are cut to fit.
+TABLE_LOOKAHEAD = 1000
+
+#: Characters a terminal acts on or hides, shown as escapes by :func:`terminal_text`: C0
+#: controls (but the white space a cell flattens: tab, line feed, vertical tab, form feed,
+#: carriage return), DEL, C1 controls, zero-width characters, line and paragraph
+#: separators, bidirectional embeddings, overrides and isolates.
+_INVISIBLE = {
+    code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    for code in [
+        *range(0x09),
+        *range(0x0E, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x200B, 0x2010),
+        *range(0x2028, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+}
+
+
+_ANY_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+
+
+def terminal_text(text: object, width: int = 0) -> str:
+    """Record text for one line of a terminal: each control, zero-width or bidirectional
+    character as a visible escape (``\\x1b``, ``\\u202e``; an ANSI sequence then shows
+    as text), white space (tabs, line breaks) as one space; cut to ``width`` characters
+    with ``…`` (0: whole)."""
+    text = str(text)
+    if _ANY_INVISIBLE.search(text):  # rare: the scan is 10x faster than the translation
+        text = text.translate(_INVISIBLE)
+    flat = " ".join(text.split())
+    return flat if not width or len(flat) <= width else flat[: width - 1] + "…"
 
 
 @dataclass
@@ -44,20 +87,84 @@ class QueryResult:
 
         return pd.DataFrame(self.values(), columns=self.variables)
 
+    def stream(self) -> ResultStream:
+        """The result as a :class:`ResultStream` (over the rows it holds)."""
+        return ResultStream(self.kind, self.variables, self.rows, self.boolean, self.triples)
+
     def serialize(self, fmt: str = "table") -> str:
-        """The result in ``fmt``: one of :data:`RESULT_FORMATS`."""
-        if self.kind == "update":
-            return ""
-        if self.kind == "graph":
-            return _graph_text(self.triples)
-        if self.kind == "ask":
-            if fmt == "json":
-                return json.dumps({"head": {}, "boolean": self.boolean}) + "\n"
-            return ("true" if self.boolean else "false") + "\n"
-        writer = RESULT_FORMATS.get(fmt)
-        if writer is None:
-            raise ConfigError(f"unknown result format (use {', '.join(RESULT_FORMATS)})", value=fmt)
-        return writer(self)
+        """The result in ``fmt``: one of :data:`RESULT_FORMATS` (a graph: Turtle)."""
+        out = io.BytesIO()
+        write_result(self, out, fmt=fmt)
+        return out.getvalue().decode("utf-8")
+
+
+@dataclass
+class ResultStream:
+    """A query's answer as it comes: ``rows`` (``select``) or ``triples`` (``graph``) are
+    read once, in order, as the query gives them; ``kind``, ``variables`` and ``boolean``
+    as in :class:`QueryResult`. Made by :func:`kg.query.stream_query`, which also says
+    how long the rows may be read."""
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: Iterable[tuple[Any, ...]] = ()
+    boolean: bool | None = None
+    triples: Iterable[Any] = ()
+
+    def collect(self) -> QueryResult:
+        """Every row (or triple) read into a :class:`QueryResult`."""
+        return QueryResult(
+            self.kind, list(self.variables), list(self.rows), self.boolean, list(self.triples)
+        )
+
+
+def write_result(
+    result: QueryResult | ResultStream,
+    out: IO[bytes] | str | os.PathLike[str],
+    *,
+    fmt: str = "table",
+) -> None:
+    """Write ``result`` in ``fmt`` (one of :data:`RESULT_FORMATS`; a graph is always
+    Turtle) as UTF-8 to the binary file ``out``, a row at a time, or to the file at the
+    path ``out``, which appears only once complete (a failure leaves no file: none, or
+    the one that was there)."""
+    if fmt not in RESULT_FORMATS:
+        raise ConfigError(f"unknown result format (use {', '.join(RESULT_FORMATS)})", value=fmt)
+    answer = result.stream() if isinstance(result, QueryResult) else result
+    if isinstance(out, (str, os.PathLike)):
+        _write_file(answer, Path(out), fmt)
+    elif answer.kind == "graph":
+        import pyoxigraph as ox
+
+        ox.serialize(answer.triples, output=out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    elif answer.kind in ("select", "ask"):
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        try:
+            if answer.kind == "ask":
+                _boolean(answer, text, fmt)
+            else:
+                RESULT_FORMATS[fmt](answer, text)
+        finally:
+            text.flush()
+            text.detach()
+
+
+def _write_file(answer: ResultStream, path: Path, fmt: str) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            write_result(answer, out, fmt=fmt)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _boolean(answer: ResultStream, out: TextIO, fmt: str) -> None:
+    if fmt == "json":
+        out.write(json.dumps({"head": {}, "boolean": answer.boolean}) + "\n")
+    else:
+        out.write(("true" if answer.boolean else "false") + "\n")
 
 
 def python_value(term: Any) -> Any:
@@ -90,59 +197,72 @@ def short_iri(value: str) -> str:
 
 
 def _cell(term: Any, width: int | None = None) -> str:
-    """A term as a cell: IRIs shortened with the known prefixes, literals on one line,
-    cut to ``width`` characters (the table view only)."""
+    """A term as a cell: IRIs shortened with the known prefixes, literals on one line.
+    With ``width`` (the table view only), for a terminal (:func:`terminal_text`), literals
+    cut to ``width`` characters."""
     if term is None:
         return ""
     kind = type(term).__name__
+    language = None
     if kind == "NamedNode":
-        return short_iri(term.value)
-    if kind == "BlankNode":
-        return f"_:{term.value}"
-    text = " ".join(term.value.split())
-    language = getattr(term, "language", None)
-    if width is not None and len(text) > width:
-        text = text[: width - 1] + "…"
+        text = short_iri(term.value)
+    elif kind == "BlankNode":
+        text = f"_:{term.value}"
+    else:
+        language = getattr(term, "language", None)
+        if width is not None:
+            text = terminal_text(term.value, width)
+            return f"{text} @{language}" if language else text
+        text = " ".join(term.value.split())
+    if width is not None:
+        text = terminal_text(text)
     return f"{text} @{language}" if language else text
 
 
-def _table(result: QueryResult) -> str:
-    cells = [[_cell(t, TABLE_WIDTH) for t in row] for row in result.rows]
-    widths = [
-        max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(result.variables)
-    ]
-    lines = [" | ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True))]
-    lines.append("-+-".join("-" * w for w in widths))
-    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+def _table(result: ResultStream, out: TextIO) -> None:
+    """Columns as wide as their longest cell in the first :data:`TABLE_LOOKAHEAD` rows;
+    a later row's longer cells are cut to that width."""
+    rows = iter(result.rows)
+    ahead = [[_cell(t, TABLE_WIDTH) for t in row] for row in islice(rows, TABLE_LOOKAHEAD)]
+    head = [terminal_text(v) for v in result.variables]
+    widths = [max([len(v)] + [len(row[i]) for row in ahead]) for i, v in enumerate(head)]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join([c.ljust(w) for c, w in zip(cells, widths, strict=True)]).rstrip()
+
+    out.write(line(head) + "\n" + "-+-".join("-" * w for w in widths) + "\n")
+    for cells in ahead:
+        out.write(line(cells) + "\n")
+    count = len(ahead)
+    for row in rows:
+        cells = [_cell(t, TABLE_WIDTH) for t in row]
+        cut = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(cells, widths, strict=True)]
+        out.write(line(cut) + "\n")
+        count += 1
+    out.write(f"({count} row{'s' if count != 1 else ''})\n")
 
 
-def _markdown(result: QueryResult) -> str:
+def _markdown(result: ResultStream, out: TextIO) -> None:
     def esc(text: str) -> str:
         return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(esc(v) for v in result.variables) + " |"]
-    lines.append("|" + "---|" * len(result.variables))
+    out.write("| " + " | ".join(esc(v) for v in result.variables) + " |\n")
+    out.write("|" + "---|" * len(result.variables) + "\n")
     for row in result.rows:
-        lines.append("| " + " | ".join(esc(_cell(t)) for t in row) + " |")
-    return "\n".join(lines) + "\n"
+        out.write("| " + " | ".join(esc(_cell(t)) for t in row) + " |\n")
 
 
-def _csv(result: QueryResult) -> str:
-    out = io.StringIO()
+def _csv(result: ResultStream, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:
         writer.writerow(["" if t is None else t.value for t in row])
-    return out.getvalue()
 
 
-def _tsv(result: QueryResult) -> str:
-    lines = ["\t".join("?" + v for v in result.variables)]
+def _tsv(result: ResultStream, out: TextIO) -> None:
+    out.write("\t".join("?" + v for v in result.variables) + "\n")
     for row in result.rows:
-        lines.append("\t".join("" if t is None else str(t) for t in row))
-    return "\n".join(lines) + "\n"
+        out.write("\t".join("" if t is None else str(t) for t in row) + "\n")
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -159,24 +279,21 @@ def _json_term(term: Any) -> dict[str, str]:
     return out
 
 
-def _json(result: QueryResult) -> str:
-    bindings = [
-        {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-        for row in result.rows
-    ]
-    doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-
-
-def _graph_text(triples: list[Any]) -> str:
-    import pyoxigraph as ox
-
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return data.decode("utf-8") if data else ""
+def _json(result: ResultStream, out: TextIO) -> None:
+    """SPARQL 1.1 results JSON, a binding a line."""
+    head = json.dumps({"vars": result.variables}, ensure_ascii=False)
+    out.write(f'{{"head": {head}, "results": {{"bindings": [')
+    separator = "\n"
+    for row in result.rows:
+        pairs = zip(result.variables, row, strict=True)
+        binding = {v: _json_term(t) for v, t in pairs if t is not None}
+        out.write(separator + json.dumps(binding, ensure_ascii=False))
+        separator = ",\n"
+    out.write("\n]}}\n")
 
 
 #: Result format name → writer.
-RESULT_FORMATS: dict[str, Callable[[QueryResult], str]] = {
+RESULT_FORMATS: dict[str, Callable[[ResultStream, TextIO], None]] = {
     "table": _table,
     "csv": _csv,
     "tsv": _tsv,

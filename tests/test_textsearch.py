@@ -223,14 +223,13 @@ def test_the_command_narrows_and_gives_the_same_rows(
     """``evalkg query`` on a store folder (through the timeout's child process) sends
     the narrowed text, and prints the rows of the plain query."""
     sent: list[str] = []
-    real = kg.deadline.execute
+    real = kg.deadline.stream  # the command streams the answer (kg.query.stream_query)
 
     def spy(store: EvalStore, sparql: str, **kwargs: object) -> object:
         sent.append(sparql)
         return real(store, sparql, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.deadline, "execute", spy)
-    monkeypatch.setattr(kg.query, "execute", spy)
+    monkeypatch.setattr(kg.query, "stream", spy)
     command = ["query", "keyword-search", "--param", "keyword=Migrantes", "--format", "json"]
     result = CliRunner().invoke(main, [*command, "--store", str(sample_folder)])
     assert result.exit_code == 0, result.output
