@@ -67,6 +67,7 @@ TYPE_CLASSES = {
     RECOMMENDATION: ("Recommendation", "hasRecommendation"),
 }
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_WEB = re.compile(r"https?://", re.IGNORECASE)
 # "Recommendation 3:", "Recomendación 8.", "Recommandation 2 :", "7)", "3." at the start.
 _REC_NUMBER = re.compile(
     r"\s*(?:(?:recommendations?|recomendaci[oó]n|recommandation|rec\.?)\s*(?:n[o°º]\.?\s*)?"
@@ -116,10 +117,25 @@ def content_key(record: Record) -> str:
     return "x-" + short_hash(basis)
 
 
+def web_address(value: str | None) -> bool:
+    """True for an absolute ``http:`` or ``https:`` IRI, the only addresses a record's
+    text becomes a link to (``foaf:page``); ``javascript:``, ``data:``, ``file:`` and the
+    rest stay text.
+
+    >>> web_address("https://webapps.ilo.org/lessons/1"), web_address("javascript:alert(1)")
+    (True, False)
+    """
+    if value is None or not _WEB.match(value):
+        return False
+    return is_valid_iri(value)
+
+
 def record_key(record: Record) -> str:
-    """The record's id: the last segment of its address (the same on every host of the
-    site), else :func:`content_key`."""
-    found = ADDRESS.search(record.url or "")
+    """The record's id: the last segment of its address when that is a web address (the
+    same on every host of the site), else :func:`content_key` (a ``javascript:…/lessons/1``
+    text does not take lesson 1's id)."""
+    url = record.url or ""
+    found = ADDRESS.search(url) if _WEB.match(url) else None
     if found is not None:
         return _safe_id(found.group(2))
     return content_key(record)
@@ -236,7 +252,7 @@ class Mapper:
         if record.url is not None:
             prop = "lessonUrl" if kind == LESSON else "pageUrl"
             add((finding, i(EK + prop), self.typed(record.url, "anyURI")))
-            if is_valid_iri(record.url) and record.url.startswith(("http://", "https://")):
+            if web_address(record.url):
                 page = self.t.iri(record.url)
                 add((finding, i(FOAF + "page"), page))
                 add((graph, i(PROV + "wasDerivedFrom"), page))
@@ -326,7 +342,7 @@ class Mapper:
             add((evaluation, i(EK + "evalNumber"), self.t.literal(number, None, None)))
         if record.eval_url is not None:
             add((evaluation, i(EK + "evalUrl"), self.typed(record.eval_url, "anyURI")))
-            if is_valid_iri(record.eval_url):
+            if web_address(record.eval_url):
                 add((evaluation, i(FOAF + "page"), self.t.iri(record.eval_url)))
         title = record.title
         if title is None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from kg.build import build
 from kg.export import FORMATS, export, guess_format
 from kg.store import EvalStore
 from kg.terms import to_rdflib
@@ -81,3 +84,33 @@ def test_every_format_is_tested() -> None:
 )
 def test_guess_format(name: str, fmt: str | None) -> None:
     assert guess_format(name) == fmt
+
+
+def test_only_web_addresses_become_links(tmp_path: Path) -> None:
+    """A record's ``javascript:`` or ``data:`` address stays text (its ek:lessonUrl,
+    verbatim) and is never an IRI (foaf:page, prov:wasDerivedFrom) of the export; nor
+    does it give the record the id of the lesson its text ends with."""
+    urls = {
+        "javascript:alert(1)": "data:text/html,<script>alert(2)</script>",
+        "javascript:x//lessons/242868": "vbscript:msgbox(3)",
+        "https://webapps.ilo.org/ievaldiscovery/lessons/9001": "https://www.ilo.org/e/9001",
+    }
+    lines = [
+        {"url": url, "eval_url": eval_url, "eval_number": str(n), "eval_title": f"T{n}",
+         "context": f"Text {n}"}
+        for n, (url, eval_url) in enumerate(urls.items())
+    ]  # fmt: skip
+    (tmp_path / "records.jsonl").write_text("\n".join(json.dumps(line) for line in lines))
+    store = EvalStore()
+    assert build([tmp_path], store=store).accepted == 3
+    turtle = exported(store, "turtle")
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
+    assert not {iri for iri in iris if iri.split(":")[0] not in ("http", "https", "urn")}
+    texts = {str(o) for o in graph.objects() if isinstance(o, rdflib.Literal)}
+    assert set(urls) | set(urls.values()) <= texts
+    assert b"<javascript:" not in turtle and b"<data:" not in turtle
+    web = {"https://webapps.ilo.org/ievaldiscovery/lessons/9001", "https://www.ilo.org/e/9001"}
+    assert web <= iris  # web addresses are still links
+    lessons = {iri.rsplit("/", 1)[1] for iri in iris if "/id/lesson/" in iri}
+    assert "242868" not in lessons and "9001" in lessons and len(lessons) == 3

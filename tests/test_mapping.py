@@ -11,7 +11,7 @@ from kg.mapping import Mapper, lesson_key
 from kg.reader import Rejected, parse_page
 from kg.resources import sample_dir
 from kg.store import EvalStore
-from kg.vocab import DCT, EK, FOAF, PROV, SKOS
+from kg.vocab import DCT, EK, FOAF, PROV, SKOS, XSD
 
 BASE = "https://w3id.org/evalkg/id/"
 
@@ -130,6 +130,18 @@ def test_unknown_field_becomes_an_extra_field() -> None:
 def test_lesson_key(url: str, key: str) -> None:
     record = parse_page(f"- url:\n- {url}\n".encode())
     assert lesson_key(record) == key
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:x//lessons/242868", "data:,/lessons/242868", "file:///lessons/242868"]
+)
+def test_only_a_web_address_gives_the_key(url: str) -> None:
+    """Another scheme's text that ends like a lesson's address does not take its id."""
+    record = parse_page(f"- url:\n- {url}\n- context:\n- Text\n".encode())
+    assert lesson_key(record).startswith("x-")
+    triples = Mapper(read_time="2026-01-01T00:00:00Z").map(record).triples
+    assert ox.Literal(url, datatype=ox.NamedNode(XSD + "anyURI")) in [o for _, _, o in triples]
+    assert not [o for _, p, o in triples if p.value in (FOAF + "page", PROV + "wasDerivedFrom")]
 
 
 def test_no_url_identifies_a_record_by_its_content() -> None:
