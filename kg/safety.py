@@ -98,19 +98,40 @@ def _unescaped(text: str) -> str:
 def read(text: str) -> Reading | None:
     """The :class:`Reading` of ``text``, or ``None`` when rdflib's SPARQL 1.1 parser reads
     it neither as a query nor as an update."""
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    plain = _unescaped(text)
-    try:
-        tree: Any = parseQuery(plain)
-        kind = "query"
-    except Exception:  # pyparsing's and rdflib's errors alike
-        try:
-            tree = parseUpdate(plain)
-        except Exception:
-            return None
-        kind = "update"
+    parsed = _parse(_unescaped(text))
+    if isinstance(parsed, str):
+        return None
+    tree, kind = parsed
     return _walk(tree, kind)
+
+
+def _parse(plain: str) -> tuple[Any, str] | str:
+    """``(parse tree, "query" | "update")``, or the parser's message when it reads
+    neither. The parser runs in a thread of its own: pyparsing keeps exceptions it
+    raised on its way in reference cycles, and their tracebacks would keep the caller's
+    frames (a store they hold open, above all) alive until Python's cycle collector
+    runs; a thread's frames stop at the thread."""
+    import threading
+
+    out: list[tuple[Any, str] | str] = []
+
+    def run() -> None:
+        from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+        try:
+            out.append((parseQuery(plain), "query"))
+            return
+        except Exception as exc:  # pyparsing's and rdflib's errors alike
+            message = " ".join(str(exc).split())[:160]
+        try:
+            out.append((parseUpdate(plain), "update"))
+        except Exception:
+            out.append(message)
+
+    worker = threading.Thread(target=run, name="evalkg-sparql-parser")
+    worker.start()
+    worker.join()
+    return out[0] if out else "the parser stopped"
 
 
 def _walk(tree: Any, kind: str) -> Reading | None:
@@ -240,13 +261,8 @@ def _check_unread(text: str, allow_service: bool, allow_update: bool, source: st
         found = _WRITING.search(plain)
     if found is None:
         return
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        parseQuery(plain)
-        reason = ""
-    except Exception as exc:  # pyparsing's message: where the text stops being SPARQL
-        reason = f" ({' '.join(str(exc).split())[:160]})"
+    parsed = _parse(plain)  # the parser's message: where the text stops being SPARQL
+    reason = f" ({parsed})" if isinstance(parsed, str) else ""
     raise QueryRefused(
         f"evalkg's SPARQL parser cannot read the request{reason}, and its text holds "
         f"{found.group().upper()}; refused (pass --allow-service and --allow-update to leave "

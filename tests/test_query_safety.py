@@ -434,3 +434,29 @@ def test_in_memory_the_caller_stops_waiting() -> None:
     with pytest.raises(QueryTimeout, match="in memory it cannot be interrupted"):
         run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }", timeout=0.2)
     assert time.monotonic() - started < 1.5
+
+
+def test_reading_a_request_keeps_no_frame_of_its_caller_alive() -> None:
+    """pyparsing keeps exceptions in reference cycles; parsed here, their tracebacks
+    would keep the caller's frames, and a store they hold open, until a garbage
+    collection (an update's writable store then blocked the next command)."""
+    import gc
+    import weakref
+
+    from kg.safety import is_update
+
+    class Held:
+        pass
+
+    def caller(text: str) -> weakref.ref[Held]:
+        held = Held()
+        is_update(text)
+        return weakref.ref(held)
+
+    gc.disable()
+    try:
+        for text in ("SELECT * { ?s ?p ?o }", "INSERT DATA { <a:b> <a:c> 'd' }", "SELECT {"):
+            read.cache_clear()
+            assert caller(text)() is None, text
+    finally:
+        gc.enable()
