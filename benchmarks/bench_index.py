@@ -21,6 +21,7 @@ from bench_build import add_profile_argument, say
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kg.build import MAPPING_VERSION
     from kg.lessonindex import LessonIndex
     from kg.pipeline import Job, RecordMapper, index_row
     from kg.reader import read_file
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = Path(tmp) / "corpus"
         write_corpus(corpus, args.records, profile=args.profile)
         records = [r for path in sorted(corpus.rglob("*.txt")) for r in read_file(path)]
-        job = Job("https://w3id.org/evalkg/id/", "2026-01-01T00:00:00Z", "3", {})
+        job = Job("https://w3id.org/evalkg/id/", "2026-01-01T00:00:00Z", MAPPING_VERSION, {})
         mapper = RecordMapper(job).mapper
         times: dict[str, list[float]] = {"map": [], "row": [], "write": []}
         for k in range(args.repeat):

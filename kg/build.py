@@ -31,7 +31,7 @@ from .vocab import EK, PROV, RDF, XSD
 
 #: Bumped whenever the mapping changes the triples it makes for the same record, so that
 #: a rebuild refreshes records built by an older evalkg.
-MAPPING_VERSION = "3"
+MAPPING_VERSION = "4"
 #: Reference files of ``ontology/`` loaded into the store, each into a graph of its own.
 REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl")
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
+from .terminal import terminal_text
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -188,17 +189,6 @@ def _bridges_regions(graph: nx.Graph, node: str) -> bool:
 
 
 SORT_KEYS = ("betweenness", "weighted_degree", "degree", "community", "label")
-#: Control, line-separator and bidirectional-override characters, kept off the terminal.
-_CONTROL = dict.fromkeys(
-    [
-        *range(0x20),
-        *range(0x7F, 0xA0),
-        *range(0x200B, 0x2010),
-        *range(0x2028, 0x202F),
-        *range(0x2066, 0x206A),
-    ],
-    " ",
-)
 
 
 @dataclass
@@ -277,18 +267,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def _plain(text: object, width: int = 0) -> str:
-    """Record text for a terminal: control characters become spaces; cut to ``width``."""
-    flat = " ".join(str(text).translate(_CONTROL).split())
-    return flat if not width or len(flat) <= width else flat[: width - 1] + "…"
-
-
 def _table(report: MetricsReport, rows: list[dict[str, Any]]) -> str:
     head = ("label", "type", "degree", "weighted", "betweenness", "community", "broker")
     cells = [
         (
-            _plain(r["label"], 48),
-            _plain(r["kind"] or r["type"]),
+            terminal_text(r["label"], 48),
+            terminal_text(r["kind"] or r["type"]),
             str(r["degree"]),
             f"{r['weighted_degree']:g}",
             f"{r['betweenness']:.4f}",

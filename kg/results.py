@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -25,42 +24,13 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from .errors import ConfigError
+from .terminal import terminal_text
 from .vocab import PREFIXES, XSD
 
 TABLE_WIDTH = 60
 #: Rows the table reads before it sizes its columns; a later row's cells are cut to fit.
 TABLE_LOOKAHEAD = 1000
 
-#: Characters a terminal acts on or hides, shown as escapes by :func:`terminal_text`: C0
-#: controls (but the white space a cell flattens: tab, line feed, vertical tab, form feed,
-#: carriage return), DEL, C1 controls, zero-width characters, line and paragraph
-#: separators, bidirectional embeddings, overrides and isolates.
-_INVISIBLE = {
-    code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    for code in [
-        *range(0x09),
-        *range(0x0E, 0x20),
-        *range(0x7F, 0xA0),
-        *range(0x200B, 0x2010),
-        *range(0x2028, 0x202F),
-        *range(0x2066, 0x206A),
-    ]
-}
-
-
-_ANY_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
-
-
-def terminal_text(text: object, width: int = 0) -> str:
-    """Record text for one line of a terminal: each control, zero-width or bidirectional
-    character as a visible escape (``\\x1b``, ``\\u202e``; an ANSI sequence then shows
-    as text), white space (tabs, line breaks) as one space; cut to ``width`` characters
-    with ``…`` (0: whole)."""
-    text = str(text)
-    if _ANY_INVISIBLE.search(text):  # rare: the scan is 10x faster than the translation
-        text = text.translate(_INVISIBLE)
-    flat = " ".join(text.split())
-    return flat if not width or len(flat) <= width else flat[: width - 1] + "…"
 
 
 @dataclass
