@@ -676,6 +676,13 @@ def note_statistics(store: Any) -> None:
     :mod:`kg.stats`): the queries that read it then count nothing."""
     from .stats import has_statistics
 
+    if store.build_interrupted:
+        click.echo(
+            "Note: the last build of this store did not end (killed, or out of disk), so "
+            "records it was writing may be missing. Run 'evalkg build' with the same "
+            "sources: it repairs the store.",
+            err=True,
+        )
     if next(iter(store.inner.named_graphs()), None) is not None and not has_statistics(store):
         click.echo(
             "Note: this store has no statistics graph of this evalkg (it was built by an "

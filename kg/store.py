@@ -127,6 +127,12 @@ class EvalStore:
         return cls(base_iri=meta["base_iri"], _inner=inner, path=folder, read_only=True)
 
     @property
+    def build_interrupted(self) -> bool:
+        """Whether the last build of this store folder did not end (:mod:`kg.journal`): the
+        next build repairs it; until then records it was writing may be missing."""
+        return self.path is not None and (self.path / BuildJournal.NAME).exists()
+
+    @property
     def database(self) -> Path | None:
         """The Oxigraph database folder inside the store folder (``None`` in memory)."""
         return None if self.path is None else self.path / _DB

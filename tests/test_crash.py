@@ -212,6 +212,14 @@ def test_a_killed_first_build_is_repaired_by_the_next(
 ) -> None:
     folder = tmp_path / "store"
     _killed_build(corpus, folder, point, nth)
+    if point == "loaded":  # the store is read as it is, with a note that says so
+        from click.testing import CliRunner
+
+        from kg.cli import main
+
+        said = CliRunner().invoke(main, ["stats", "--store", str(folder)])
+        assert said.exit_code == 0 and "the last build of this store did not end" in said.output
+        gc.collect()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     recovered = _build(corpus, folder)
     assert recovered is not None and "interrupted" in recovered
