@@ -7,8 +7,9 @@ ontology and reference data have graphs of their own. No triple is in two graphs
 SPARQL runs on their union as its default graph and sees each fact once, and
 ``GRAPH ?g`` tells where it came from. The folder holds ``oxigraph/`` (the database),
 ``shared.sqlite`` (the counts of shared triples), ``lessons.sqlite`` (the lesson index
-the network views read, :mod:`kg.lessonindex`) and ``evalkg.json`` (the store format
-and the base IRI it was built with).
+the network views read, :mod:`kg.lessonindex`), ``evalkg.json`` (the store format
+and the base IRI it was built with) and, while a build runs or after one that did not
+end, ``build.journal`` (:mod:`kg.journal`).
 """
 
 from __future__ import annotations
