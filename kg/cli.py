@@ -522,32 +522,54 @@ def validate(store: str | None, limit: int) -> None:
     default=None,
     help="Folder the gold file's source paths are relative to.",
 )
+@click.option(
+    "--real-pages",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The crawl's real pages, for the real-pages gold set (default ../shared/real-pages "
+    "beside a source checkout).",
+)
 @click.option("--errors", is_flag=True, help="List every false positive and negative.")
 @handle_errors
-def score(gold: str | None, root: str | None, errors: bool) -> None:
-    """Precision, recall and F1 of the actor and place recognizer on a gold set.
+def score(gold: str | None, root: str | None, real_pages: str | None, errors: bool) -> None:
+    """Precision, recall and F1 of the actor and place recognizer on gold sets.
 
-    GOLD is a JSON Lines file of annotated records (default: the project's gold set,
-    tests/gold/gold.jsonl, in a source checkout).
+    GOLD is a JSON Lines file of annotated records. Without it, both of the project's
+    gold sets are scored, each on its own: the team's (tests/gold/gold.jsonl, pages the
+    team wrote) and the real pages' (tests/gold/real.jsonl, annotations of the crawl's
+    pages, read from --real-pages), in a source checkout.
 
     \b
     Example:
-      evalkg score tests/gold/gold.jsonl --errors
+      evalkg score --errors
+      evalkg score tests/gold/gold.jsonl
     """
     from pathlib import Path
 
     from .scoring import score as run_score
 
-    path = Path(gold) if gold else Path(__file__).resolve().parent.parent / "tests/gold/gold.jsonl"
-    if not path.is_file():
+    checkout = Path(__file__).resolve().parent.parent
+    sets: list[tuple[str, Path, str | None]] = []
+    if gold:
+        sets.append(("gold", Path(gold), root))
+    else:
+        sets.append(("team gold", checkout / "tests/gold/gold.jsonl", root))
+        pages = Path(real_pages) if real_pages else checkout.parent / "shared" / "real-pages"
+        real = checkout / "tests/gold/real.jsonl"
+        if real.is_file() and pages.is_dir():
+            sets.append(("real-pages gold", real, str(pages)))
+        elif real.is_file():
+            click.echo(f"Real-pages gold skipped: no pages at {pages} (--real-pages DIR)", err=True)
+    if not sets[0][1].is_file():
         raise click.UsageError("give the GOLD file (the default is in a source checkout only)")
-    result = run_score(path, root=root)
-    click.echo(result.table(), nl=False)
-    if errors:
-        for line in result.organizations.errors:
-            click.echo(f"organization {line}")
-        for line in result.places.errors:
-            click.echo(f"place {line}")
+    for n, (title, path, base) in enumerate(sets):
+        result = run_score(path, root=base)
+        click.echo(("\n" if n else "") + result.table(title), nl=False)
+        if errors:
+            for line in result.organizations.errors:
+                click.echo(f"organization {line}")
+            for line in result.places.errors:
+                click.echo(f"place {line}")
 
 
 def network_options(func: F) -> F:

@@ -9,6 +9,7 @@ countries a record is about, so "Santiago" in a Chile record is Santiago de Chil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,11 @@ from .textscan import PhraseTable, Token, folded_words, strip_accents
 
 _MAX_WORDS = 5
 _MIN_POPULATION = 5000
+#: GeoNames' other names of a city of this many letters or fewer are not looked for: most
+#: are short forms in other languages that are common words in evaluation prose.
+_MIN_ALTERNATE = 4
+#: An acronym's plural ("COs", "NGOs"): never a place name.
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
 # Words that are place names somewhere but mostly something else in evaluation prose.
 _NOT_PLACES = frozenset(
     [
@@ -155,9 +161,12 @@ def _index_cities(index: PhraseTable, code: str, cities: list[dict[str, object]]
             geonames_id=str(city["geonameid"]),
             population=int(str(city["population"])),
         )
+        main = str(city["name"])
         names = city.get("alternatenames") or []
         # dict.fromkeys: once per distinct name, in order
-        for name in dict.fromkeys([str(city["name"]), *map(str, names)]):  # type: ignore[call-overload]
+        for name in dict.fromkeys([main, *map(str, names)]):  # type: ignore[call-overload]
+            if name != main and len(strip_accents(name)) <= _MIN_ALTERNATE:
+                continue  # "Cos" (Jos), "Agro" (Agra), "Para" (Belém): other languages' words
             _put(index, _usable(name), place)
 
 
@@ -259,7 +268,8 @@ def find_places(toks: list[Token], countries: Iterable[str]) -> list[PlaceMatch]
     found: list[PlaceMatch] = []
     i = 0
     while i < len(toks):
-        if not toks[i].capitalized or toks[i].all_caps:
+        tok = toks[i]
+        if not tok.capitalized or tok.all_caps or _ACRONYM_PLURAL.fullmatch(tok.text):
             i += 1
             continue
         hits = [ix.longest(toks, i) for ix in indexes]

@@ -56,7 +56,7 @@ def recognize(recognizer: Any, record: Record, languages: dict[str, str | None])
     repairs = {name: repair(text) for name, text, _ in fields}
     found: Recognition = recognizer.recognize(
         [(name, repairs[name].text, language) for name, _, language in fields],
-        record_countries(record),
+        recognition_countries(record),
     )
     for mention in found.mentions:
         fixed = repairs.get(mention.field)
@@ -83,6 +83,19 @@ def record_countries(record: Record) -> list[str]:
         if country is not None and country.alpha_3 not in codes:
             codes.append(country.alpha_3)
     return codes
+
+
+def recognition_countries(record: Record) -> list[str]:
+    """The countries a record's text is read in: its location countries, else (a page
+    without a location, or only regions) those its evaluation's title names ("… in
+    Myanmar - Final Evaluation"): acronyms such as MOLES or CETU are told apart by them."""
+    codes = record_countries(record)
+    if codes or not record.title:
+        return codes
+    from .gazetteer import find_countries
+    from .textscan import tokens
+
+    return list(dict.fromkeys(code for _, _, code in find_countries(tokens(record.title))))
 
 
 def link_triples(

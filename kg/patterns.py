@@ -112,6 +112,35 @@ _LISTING_HEADS = _words(
     "ministry ministerio ministere federation federacion secretaria secretariat department"
 )
 _MAX_TOKENS = 12
+# Last words of names that are laws, plans or programmes, not bodies ("Organization
+# Registration Law", "Department Strategy").
+_NOT_ORG_TAILS = _words(
+    "law laws act acts code decree decrees regulation regulations convention conventions "
+    "policy policies strategy strategies plan plans programme programmes program programs "
+    "project projects framework guidelines manual report declaration agenda"
+)
+# Heads that may close an English name whose words come first ("Project Steering
+# Committee", "Community Child Labour Committees", "Victim Support Unit"); with an "s",
+# the plural names several bodies of one kind.
+_LAST_HEADS = _words(
+    "committee council board commission forum network secretariat society unit team "
+    "federation confederation association union congress chamber authority agency office "
+    "institute university foundation cooperative alliance coalition platform assembly "
+    "taskforce bank company corporation group"
+)
+# Capitalized words that start English sentences or phrases and are never the first word
+# of a name.
+_NOT_FIRST = _words(
+    "the a an this that these those its their our his her each every all some any no both "
+    "in on at for with by from to of as into under over through during after before when "
+    "while where if however also such other another most many several new"
+)
+# Words that, alone before a head, make a kind of body, not a name ("Trade Unions",
+# "Civil Society", "High Commission", "Local Authority").
+_GENERIC_MODIFIERS = _words(
+    "trade civil high local private public government national international regional "
+    "other main key relevant respective sectoral tripartite bipartite technical"
+)
 _ACRONYM = re.compile(r"\s*\(([A-ZÀ-Ý][A-ZÀ-Ýa-z0-9&-]{1,11})\)")
 
 
@@ -251,22 +280,68 @@ def find_spans(
             continue
         is_org, is_init = word in ORG_HEADS, word in INITIATIVE_HEADS
         if not (is_org or is_init):
+            closing = _head_last(text, toks, i, blocked) if language in ("en", None) else None
+            if closing is not None:
+                orgs.append(closing)
             i += 1
             continue
         last = extend_name(text, toks, i, language, blocked)
         named = [t for t in toks[i + 1 : last + 1] if t.folded not in CONNECTORS]
+        english = language in ("en", None)
         if not named or (not any(t.capitalized for t in named) and language != "fr"):
+            closing = _head_last(text, toks, i, blocked) if english else None
+            if closing is not None:
+                orgs.append(closing)
             i += 1
             continue
-        english = language in ("en", None)
         first = extend_left(text, toks, i, blocked) if english and is_org else i
         words = [t.folded for t in toks[first : last + 1]]
-        if is_org:
+        closing_head = _head_of(toks[last].folded) if english and last > i else None
+        if is_init and closing_head is not None:  # "Project Advisory Committee": a body
+            kind = ORG_HEADS.get(closing_head, "OtherOrganization")
+            first = extend_left(text, toks, i, blocked)
+            words = [t.folded for t in toks[first : last + 1]]
+            orgs.append(Span(first, last, org_kind(kind, words)))
+        elif is_org and toks[last].folded not in _NOT_ORG_TAILS:
             orgs.append(Span(first, last, org_kind(ORG_HEADS[word], words)))
-        else:
+        elif not is_org:
             initiatives.append(Span(first, last, "Initiative"))
         i = last + 1
     return orgs, initiatives
+
+
+def _head_of(word: str) -> str | None:
+    """The head ``word`` is, singular or plural ("committees"), among :data:`_LAST_HEADS`."""
+    if word in _LAST_HEADS:
+        return word
+    single = word[:-1] if word.endswith("s") else ""
+    return single if single in _LAST_HEADS else None
+
+
+def _head_last(text: str, toks: list[Token], head: int, blocked: set[int]) -> Span | None:
+    """An English name whose head closes it: capitalized words before the head, joined
+    by spaces (a sentence's first word too, unless it is one of :data:`_NOT_FIRST`)."""
+    word = _head_of(toks[head].folded)
+    if word is None:
+        return None
+    first = head
+    while first > 0:
+        prev = toks[first - 1]
+        if (
+            first - 1 in blocked
+            or not prev.capitalized
+            or prev.all_caps
+            or prev.folded in CONNECTORS
+            or not _joinable(text, prev, toks[first])
+        ):
+            break
+        first -= 1
+    while first < head and toks[first].folded in _NOT_FIRST:
+        first += 1
+    if first == head or (first == head - 1 and toks[first].folded in _GENERIC_MODIFIERS):
+        return None
+    kind = ORG_HEADS.get(word) or ORG_HEADS.get(toks[head].folded) or "OtherOrganization"
+    return Span(first, head, org_kind(kind, [t.folded for t in toks[first : head + 1]]))
 
 
 def acronym_after(text: str, end: int) -> tuple[str, int, int] | None:

@@ -19,7 +19,7 @@ from typing import Any
 from .actors import Actor
 from .errors import RecordError
 from .gazetteer import Place
-from .linking import record_countries, record_fields
+from .linking import field_languages, recognize
 from .reader import Rejected, read_file
 from .recognize import Recognizer
 from .record import Record
@@ -57,9 +57,9 @@ class Score:
     organizations: Tally = field(default_factory=Tally)
     places: Tally = field(default_factory=Tally)
 
-    def table(self) -> str:
+    def table(self, title: str = "") -> str:
         lines = [
-            f"Gold records: {self.records}",
+            f"{title + ': ' if title else ''}{self.records} gold records",
             f"{'':14} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}",
         ]
         for name, t in (("organizations", self.organizations), ("places", self.places)):
@@ -120,7 +120,7 @@ def score(gold_path: str | Path, *, root: str | Path | None = None) -> Score:
     result = Score()
     for entry, record in _load(path, base):
         result.records += 1
-        found = recognizer.recognize(record_fields(record), record_countries(record))
+        found = recognize(recognizer, record, field_languages(record)[1])  # as a build does
         orgs: dict[str, set[str]] = {}
         places: dict[str, set[str]] = {}
         for m in found.mentions:
