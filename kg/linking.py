@@ -14,7 +14,7 @@ from .geo import resolve_country
 from .recognize import Initiative, Recognition, entity_key
 from .record import TEXT_FIELDS, Record
 from .repair import repair
-from .vocab import EK, GEO, RDF, SKOS
+from .vocab import EK, GEO, ORG, RDF, SKOS
 
 #: Fields whose values are codes, not prose: what they name is mapped from the field itself
 #: (``kg.mapping``), not looked for by the recognizer.
@@ -154,6 +154,8 @@ def _describe(
             return
         add((node, a, i(EK + entity.kind)))
         add((node, i(SKOS + "prefLabel"), t.literal(entity.label, None, None)))
+        if entity.kind == "IloUnit":  # an office or department of the ILO the list lacks
+            add((node, i(ORG + "unitOf"), i(mapper.base + "org/ilo")))
         if entity.country:
             _country_link(mapper, node, "country", entity.country, add)
         return

@@ -157,7 +157,28 @@ class Recognizer:
         }
         org_spans, init_spans = find_spans(text, toks, language, hard)
         covered: set[int] = set()
+        ilo = {m.first: m for m in refs if m.actor.key == ILO}
+        for match in refs:  # "ILO ROAP", "ILO-IPEC", "ILO’s EVAL": one mention of the unit
+            owner = _owner_before(text, toks, match.first, ilo)
+            if match.actor.kind == UNIT and owner is not None:
+                add(owner, match.last, match.actor, match.method)
+                covered.update(range(owner, match.last + 1))
         for span in org_spans:
+            if any(k in covered for k in range(span.first, span.last + 1)):
+                continue
+            owner = _owner_before(text, toks, span.first, ilo)
+            words = {t.folded for t in toks[span.first : span.last + 1]}
+            last = span.last
+            if owner is not None and toks[last].folded in _UNIT_HEADS and not words - _GENERIC:
+                last = _seat_after(text, toks, last)  # "ILO Country Office in Dhaka"
+            if owner is not None and toks[span.last].folded in _UNIT_HEADS and last > span.last:
+                words.add(toks[last].folded)
+            if owner is not None and toks[span.last].folded in _UNIT_HEADS and words - _GENERIC:
+                unit = self._unit_for(text, toks, span.first, last)
+                add(owner, last, unit, unit_method(unit))
+                covered.update(range(owner, last + 1))
+                self._learn_pair(text, toks, last, unit)
+                continue
             if _part_of_known(toks, span.first, span.last, hard):
                 continue
             pair = acronym_after(text, toks[span.last].end)
@@ -181,6 +202,7 @@ class Recognizer:
             self._learn_pair(text, toks, match.last, match.actor)
         self._pairs_without_head(text, toks, covered, countries, add)
         self._bare_acronyms(toks, covered, countries, add)
+        self._governments(text, toks, covered, countries, add)
         for place in find_places(toks, countries):
             if hard & set(range(place.first, place.last + 1)) or _inside_name(text, toks, place):
                 continue
@@ -229,6 +251,17 @@ class Recognizer:
         key = "org/" + slug(name) + (f"-{home.lower()}" if home else "")
         return self.found.setdefault(key, Actor(key, name, kind, home, reference=False))
 
+    def _unit_for(self, text: str, toks: list[Token], first: int, last: int) -> Actor:
+        """The ILO unit "ILO’s Evaluation Office" names: a known one, else a new unit of
+        the ILO (never an organization of its own)."""
+        name = text[toks[first].start : toks[last].end]
+        known = [a for a in self.lexicon.lookup_name(name) if a.kind == UNIT]
+        known += [a for a in self.lexicon.lookup_name("ILO " + name) if a.kind == UNIT]
+        if known:
+            return known[0]
+        key = "unit/" + slug(name)
+        return self.found.setdefault(key, Actor(key, "ILO " + name, UNIT, None, reference=False))
+
     def _learn_pair(self, text: str, toks: list[Token], last: int, actor: Actor) -> None:
         pair = acronym_after(text, toks[last].end)
         if pair is None:
@@ -268,6 +301,105 @@ class Recognizer:
             if actor is not None:
                 add(i, i, actor, "AcronymMethod")
                 covered.add(i)
+
+
+    def _governments(
+        self, text: str, toks: list[Token], covered: set[int], countries: list[str], add: Any
+    ) -> None:
+        """ "GoB", "GoN", "GoSL": the government of the record's country whose name has
+        those initials, the actor "Government of Bangladesh" would be."""
+        for i, tok in enumerate(toks):
+            if i in covered or not _GOVERNMENT.fullmatch(tok.text):
+                continue
+            country = next((c for c in countries if _initials(c) == tok.text[2:]), None)
+            if country is None:
+                continue
+            name = f"Government of {_country_name(country)}"
+            key = "org/" + slug(name) + f"-{country.lower()}"
+            actor = self.found.setdefault(key, Actor(key, name, "GovernmentBody", country, False))
+            add(i, i, actor, "AcronymMethod")
+            covered.add(i)
+
+
+_GOVERNMENT = re.compile(r"Go[A-Z]{1,3}")
+
+
+@lru_cache(maxsize=512)
+def _country_name(code: str) -> str:
+    """The short English name of a country ("Bangladesh", "Sri Lanka", "Viet Nam")."""
+    import pycountry
+
+    country: Any = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name).split(",")[0]
+
+
+@lru_cache(maxsize=512)
+def _initials(code: str) -> str:
+    """The capitals a government's acronym takes from its country: B, SL, TL, RM."""
+    words = re.findall(r"[A-Za-z]+", _country_name(code).replace("-", " "))
+    return "".join(w[0].upper() for w in words if w[0].isupper())
+
+
+ILO = "org/ilo"
+#: The kind (ek: class) of the ILO's own offices, departments and programmes.
+UNIT = "IloUnit"
+#: Last words of a name that, after "ILO" or "ILO’s", make it one of the ILO's units.
+_UNIT_HEADS = frozenset(
+    (
+        *("department", "departments", "branch", "unit", "office", "offices", "bureau"),
+        *("service", "section", "division", "team", "teams", "programme", "secretariat"),
+    )
+)
+
+
+#: Words that name a kind of ILO office, not one office: "ILO Country Office", "the ILO
+#: project team" are the ILO.
+_GENERIC = _UNIT_HEADS | frozenset(
+    (
+        *("country", "regional", "subregional", "sub", "field", "project", "national"),
+        *("local", "liaison", "technical", "the", "its", "headquarters", "hq"),
+    )
+)
+
+
+def _seat_after(text: str, toks: list[Token], last: int) -> int:
+    """The last token of " in Dhaka" / " for Bangladesh" after an office's name (``last``
+    when none follows)."""
+    j = last + 1
+    if not (j + 1 < len(toks) and toks[j].folded in ("in", "for") and toks[j + 1].capitalized):
+        return last
+    if text[toks[last].end : toks[j + 1].start] != f" {toks[j].text} ":
+        return last
+    end = j + 1
+    while end + 1 < len(toks) and toks[end + 1].capitalized and not toks[end + 1].all_caps:
+        if text[toks[end].end : toks[end + 1].start] != " ":
+            break
+        end += 1
+    return end
+
+
+def unit_method(actor: Actor) -> str:
+    return "ReferenceListMethod" if actor.reference else "PatternMethod"
+
+
+def _owner_before(text: str, toks: list[Token], first: int, ilo: dict[int, Any]) -> int | None:
+    """The first token of an ILO mention just before token ``first`` ("ILO ", "ILO-",
+    "ILO’s ", "ILOs "), else ``None``."""
+    for start, match in ilo.items():
+        end = match.last
+        between = text[toks[end].end : toks[first].start] if end < first else None
+        if end == first - 1 and between in (" ", "-", "/", " - "):
+            return int(start)
+        if (
+            end == first - 2
+            and toks[first - 1].text == "s"
+            and text[toks[end].end : toks[first - 1].start] in ("’", "'", "¿", "´")
+            and text[toks[first - 1].end : toks[first].start] == " "
+        ):
+            return int(start)
+    return None
 
 
 def _strip_country(name: str) -> str:
