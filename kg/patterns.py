@@ -58,6 +58,8 @@ ORG_WORDS = _words(
     "organization organisation organizacion office national nacional nationale"
 )
 _AND = _words("y e and et")
+# Bodies named by one word, which "and" never joins to another name.
+_BODIES = _words("parliament parlamento parlement senate senado senat assembly asamblea assemblee")
 _ARTICLES = _words("la el los las the les le l un una a")
 # Words that start a clause: a French name never runs over them.
 _FR_STOP = _words(
@@ -112,6 +114,11 @@ _LISTING_HEADS = _words(
     "ministry ministerio ministere federation federacion secretaria secretariat department"
 )
 _MAX_TOKENS = 12
+#: After "and", a word that starts another body ("… and Parliament", "… and Ministry of …").
+_JOINS_NOTHING = _BODIES | _words(
+    "ministry ministerio ministere department departamento departement government gobierno "
+    "gouvernement municipality municipalidad"
+)
 # Last words of names that are laws, plans or programmes, not bodies ("Organization
 # Registration Law", "Department Strategy").
 _NOT_ORG_TAILS = _words(
@@ -178,9 +185,14 @@ def extend_name(
         if (
             word in _AND
             and j + 1 < len(toks)
-            and (toks[j + 1].folded in _ARTICLES or toks[j + 1].all_caps or j + 1 in blocked)
+            and (
+                toks[j + 1].folded in _ARTICLES
+                or toks[j + 1].all_caps
+                or j + 1 in blocked
+                or (toks[j + 1].capitalized and toks[j + 1].folded in _JOINS_NOTHING)
+            )
         ):
-            break
+            break  # "Council of Ministers and Parliament": two bodies
         if j == head + 1 and word in _NOT_AFTER_HEAD:
             break
         if tok.capitalized or tok.text[:1].isdigit():

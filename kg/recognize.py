@@ -179,7 +179,7 @@ class Recognizer:
                 covered.update(range(owner, last + 1))
                 self._learn_pair(text, toks, last, unit)
                 continue
-            if _part_of_known(toks, span.first, span.last, hard):
+            if _part_of_known(text, toks, span.first, span.last, hard):
                 continue
             pair = acronym_after(text, toks[span.last].end)
             named = pick(self.lexicon.acronyms.get(pair[0], ()), countries) if pair else None
@@ -439,9 +439,12 @@ def _inside_name(text: str, toks: list[Token], place: Any) -> bool:
     return False
 
 
-def _part_of_known(toks: list[Token], first: int, last: int, hard: set[int]) -> bool:
-    """A unit of a known organization: "ILO Country Office", "Oficina de País de la OIT"."""
-    if first - 1 in hard:
+def _part_of_known(
+    text: str, toks: list[Token], first: int, last: int, hard: set[int]
+) -> bool:
+    """A unit of a known organization: "ILO Country Office", "Oficina de País de la OIT"
+    (not a name after a known one and a comma: "(MOLES), Ministry of Education")."""
+    if first - 1 in hard and text[toks[first - 1].end : toks[first].start] in (" ", "-", "/"):
         return True
     j = last + 1
     while j < len(toks) and toks[j].folded in POSSESSIVE:
