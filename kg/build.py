@@ -33,7 +33,7 @@ from .vocab import EK, PROV, RDF, XSD
 #: a rebuild refreshes records built by an older evalkg.
 MAPPING_VERSION = "4"
 #: Reference files of ``ontology/`` loaded into the store, each into a graph of its own.
-REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl")
+REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl", "ilo-units.ttl")
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import lang
+from .actors import ilo_unit, notations
 from .followup import response_concept, split_values
 from .geo import Country, ilo_region, region_slug, regional_scope, resolve_country, scope_of
 from .iris import DEFAULT_BASE_IRI, check_base_iri, is_valid_iri, short_hash, slug
@@ -320,11 +321,23 @@ class Mapper:
                 add((node, i(EK + prop), i(EK + concept)))
         ilo = i(self.base + "org/ilo")
         for unit_name in split_values(texts.get("admin_units")):
-            unit = i(f"{self.base}unit/{slug(unit_name)}")
+            code = self.t.literal(unit_name, None, None)
+            known = ilo_unit(unit_name)  # the node the recognizer gives the unit in text
+            if known is not None:  # its reference graph describes it: only a new code is kept
+                unit = i(self.base + known.key)
+                if unit_name not in notations(known):
+                    share((unit, i(SKOS + "notation"), code))
+            else:
+                record.warnings.append(
+                    f"{record.where}: admin_units {unit_name!r} is not an ILO unit evalkg "
+                    "knows (ontology/ilo-units.ttl); kept as a unit of its own"
+                )
+                unit = i(f"{self.base}unit/{slug(unit_name)}")
+                share((unit, a, i(EK + "IloUnit")))
+                share((unit, i(SKOS + "prefLabel"), code))
+                share((unit, i(SKOS + "notation"), code))
+                share((unit, i(ORG + "unitOf"), ilo))
             add((node, i(EK + "addressedTo"), unit))
-            share((unit, a, i(EK + "IloUnit")))
-            share((unit, i(SKOS + "prefLabel"), self.t.literal(unit_name, None, None)))
-            share((unit, i(ORG + "unitOf"), ilo))
         for symbol in split_values(texts.get("project_symbols")):
             project = i(f"{self.base}project/{slug(symbol)}")
             add((node, i(EK + "project"), project))
