@@ -25,7 +25,7 @@ from .textscan import tokens as tokenize
 from .vocab import DCT, EK, ORG, RDF, SKOS
 
 #: The reference files of known actors in ``ontology/``, read together.
-ACTOR_FILES = ("actors.ttl", "ilo-units.ttl")
+ACTOR_FILES = ("actors.ttl", "ilo-units.ttl", "constituents.ttl")
 
 KINDS = (
     "UNAgency",
@@ -232,12 +232,24 @@ def _below_base(props: _Props, prop: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def seat_places() -> frozenset[str]:
+    """The place keys (``place/geonames-…``) of the seats of the ILO, its training centre
+    and its offices (``org:hasSite``/``schema:containedInPlace``): reports name them
+    whatever country a record is about ("ILO Geneva", "the Bangkok office")."""
+    contained = "https://schema.org/containedInPlace"
+    return frozenset(
+        place for props in _reference().values() for place in _below_base(props, contained)
+    )
+
+
+@lru_cache(maxsize=1)
 def _reference_actors() -> dict[str, Actor]:
     """Key → actor: every ``org/`` subject, and every subject typed with a kind (units)."""
     actors = {}
     for key, props in _reference().items():
-        kinds = [v[len(EK) :] for v in _values(props, RDF + "type") if v[len(EK) :] in KINDS]
-        if not kinds and not key.startswith("org/"):
+        types = _values(props, RDF + "type")
+        kinds = [v[len(EK) :] for v in types if v[len(EK) :] in KINDS]
+        if (not kinds and not key.startswith("org/")) or ORG + "Site" in types:
             continue  # a unit's site, a place: not an actor
         kind = kinds[0] if kinds else "OtherOrganization"
         labels = {lang: v for v, lang in props.get(SKOS + "prefLabel", [])}

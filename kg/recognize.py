@@ -166,7 +166,7 @@ class Recognizer:
         for span in org_spans:
             if any(k in covered for k in range(span.first, span.last + 1)):
                 continue
-            owner = _owner_before(text, toks, span.first, ilo)
+            owner = _owner_before(text, toks, span.first, ilo, slash=False)  # not "ILO/Lab"
             words = {t.folded for t in toks[span.first : span.last + 1]}
             last = span.last
             if owner is not None and toks[last].folded in _UNIT_HEADS and not words - _GENERIC:
@@ -204,7 +204,7 @@ class Recognizer:
         self._bare_acronyms(toks, covered, countries, add)
         self._governments(text, toks, covered, countries, add)
         for place in find_places(toks, countries):
-            if hard & set(range(place.first, place.last + 1)) or _inside_name(text, toks, place):
+            if _inside_name(text, toks, place):
                 continue
             last = place.last
             if last + 1 < len(toks) and toks[last + 1].folded in _ADMIN_WORDS:
@@ -384,13 +384,16 @@ def unit_method(actor: Actor) -> str:
     return "ReferenceListMethod" if actor.reference else "PatternMethod"
 
 
-def _owner_before(text: str, toks: list[Token], first: int, ilo: dict[int, Any]) -> int | None:
+def _owner_before(
+    text: str, toks: list[Token], first: int, ilo: dict[int, Any], *, slash: bool = True
+) -> int | None:
     """The first token of an ILO mention just before token ``first`` ("ILO ", "ILO-",
-    "ILO’s ", "ILOs "), else ``None``."""
+    "ILO’s ", and with ``slash`` "ILO/"), else ``None``."""
+    joiners = (" ", "-", " - ", "/") if slash else (" ", "-", " - ")
     for start, match in ilo.items():
         end = match.last
         between = text[toks[end].end : toks[first].start] if end < first else None
-        if end == first - 1 and between in (" ", "-", "/", " - "):
+        if end == first - 1 and between in joiners:
             return int(start)
         if (
             end == first - 2
