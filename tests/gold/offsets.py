@@ -84,7 +84,8 @@ def check(entry: dict[str, Any], pages: Path, errors: list[str]) -> None:
             for m in entity.get("mentions", []):
                 text = fields.get(m["field"], "")[m["start"] : m["end"]]
                 if text not in forms:
-                    errors.append(f"{entry['id']}: {group} {entity['name']!r}: offset {m} reads {text!r}")
+                    name = entity["name"]
+                    errors.append(f"{entry['id']}: {group} {name!r}: offset {m} reads {text!r}")
 
 
 def main() -> int:
