@@ -14,7 +14,8 @@ takes milliseconds).
   (Brandes-Pich), and :data:`graph.graph["metrics"]` says so.
 - ``community``: Louvain communities maximizing weighted modularity (igraph's
   multilevel algorithm with a seeded random generator, so the result is the same every
-  run), numbered 0, 1, … from the largest.
+  run), numbered 0, 1, … from the largest; the ILO's units (``IloUnit``) are then put
+  in the ILO's community, when the ILO is in the network.
 - ``broker``: a node that ties parts of the network together. It is a broker *between
   communities* when its ties reach at least two communities (at least one tie leaves
   its own) and its betweenness is among the top tenth of the graph (and above 0); it is
@@ -85,6 +86,7 @@ def compute_metrics(
     inner = ig.Graph(n=len(nodes), edges=ends)
     between, how = _betweenness(inner, weights, seed=seed, budget=budget)
     community, modularity = _communities(inner, weights, nodes, seed=seed)
+    community, modularity = _units_with_the_ilo(graph, inner, weights, nodes, community, modularity)
     strength = inner.strength(weights=weights) if ends else [0.0] * len(nodes)
     result: dict[str, dict[str, Any]] = {}
     for i, node in enumerate(nodes):
@@ -147,6 +149,28 @@ def _communities(
         clustering = inner.community_multilevel(weights=weights)
     membership = _renumber(list(clustering.membership), nodes)
     return membership, float(inner.modularity(membership, weights=weights))
+
+
+def _units_with_the_ilo(
+    graph: nx.Graph,
+    inner: Any,
+    weights: list[float],
+    nodes: list[str],
+    membership: list[int],
+    modularity: float,
+) -> tuple[list[int], float]:
+    """The ILO's units (offices, departments: ``org:unitOf`` the ILO) put in the ILO's
+    community, when the ILO is in the graph: a unit is part of the ILO, whoever else its
+    findings name. The modularity is that of the communities returned."""
+    ilo = next((i for i, node in enumerate(nodes) if str(node).endswith("/org/ilo")), None)
+    units = [i for i, node in enumerate(nodes) if graph.nodes[node].get("kind") == "IloUnit"]
+    if ilo is None or not units or all(membership[i] == membership[ilo] for i in units):
+        return membership, modularity
+    moved = list(membership)
+    for i in units:
+        moved[i] = membership[ilo]
+    moved = _renumber(moved, nodes)
+    return moved, float(inner.modularity(moved, weights=weights)) if inner.ecount() else 0.0
 
 
 def _renumber(membership: list[int], nodes: list[str]) -> list[int]:

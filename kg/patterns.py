@@ -133,7 +133,7 @@ _LAST_HEADS = _words(
     "committee council board commission forum network secretariat society unit team "
     "federation confederation association union congress chamber authority agency office "
     "institute university foundation cooperative alliance coalition platform assembly "
-    "taskforce bank company corporation group department branch division"
+    "taskforce bank company corporation group department branch division municipality"
 )
 # Capitalized words that start English sentences or phrases and are never the first word
 # of a name.

@@ -108,6 +108,7 @@ class Recognizer:
         self.lexicon = copy_lexicon(lexicon or reference_lexicon())
         self.learned: dict[str, list[Actor]] = {}
         self._home: str | None = None
+        self._own: list[str] = []
         self.found: dict[str, Actor] = {}
 
     def recognize(
@@ -116,6 +117,7 @@ class Recognizer:
         """``fields`` are ``(name, text, language)``; ``countries`` the record's ISO
         alpha-3 codes (countries named in the text are added)."""
         result = Recognition()
+        countries = list(countries)
         self.learned, self.found = {}, {}
         texts = []
         for name, text, language in fields:
@@ -126,6 +128,7 @@ class Recognizer:
         for *_, in_text in texts:
             wanted.update(dict.fromkeys(sorted(code for _, _, code in in_text)))
         self._home = next(iter(wanted), None)
+        self._own = list(dict.fromkeys(countries))  # the record's own, not those of its text
         for name, text, language, toks, in_text in texts:
             self._field(result, name, text, language, toks, list(wanted), in_text)
         return result
@@ -182,9 +185,12 @@ class Recognizer:
             if _part_of_known(text, toks, span.first, span.last, hard):
                 continue
             pair = acronym_after(text, toks[span.last].end)
-            named = pick(self.lexicon.acronyms.get(pair[0], ()), countries) if pair else None
+            # of the record's countries, the one its sentence names first, if any
+            near = _sentence_countries(text, toks, span.first, in_text, self._own)
+            candidates = self.lexicon.acronyms.get(pair[0], ()) if pair else ()
+            named = pick(candidates, near) or pick(candidates, countries) if pair else None
             actor = named or self._actor_for(
-                text, toks, span.first, span.last, span.kind, countries
+                text, toks, span.first, span.last, span.kind, near + countries
             )
             add(
                 span.first,
@@ -203,6 +209,8 @@ class Recognizer:
         self._pairs_without_head(text, toks, covered, countries, add)
         self._bare_acronyms(toks, covered, countries, add)
         self._governments(text, toks, covered, countries, add)
+        if refs and any(m.actor.key == ILO for m in refs):
+            _unit_lists(text, toks, covered, add)
         for place in find_places(toks, countries):
             if _inside_name(text, toks, place):
                 continue
@@ -241,13 +249,16 @@ class Recognizer:
     def _actor_for(
         self, text: str, toks: list[Token], first: int, last: int, kind: str, countries: list[str]
     ) -> Actor:
-        """The actor a pattern-found name denotes: a known one, else a new one."""
+        """The actor a pattern-found name denotes: a known one, else a new one, of the
+        country its name says, else of the first of ``countries`` (the sentence's, then
+        the record's)."""
         name = text[toks[first].start : toks[last].end]
         known = pick(self.lexicon.lookup_name(name), countries)
         if known is not None:
             return known
         name = _strip_country(name) if kind == "Municipality" else name
-        home = _home_country(name) or self._home
+        home = _home_country(name) or (kind == "Municipality" and _city_country(name, countries))
+        home = home or (countries[0] if countries else self._home)
         key = "org/" + slug(name) + (f"-{home.lower()}" if home else "")
         return self.found.setdefault(key, Actor(key, name, kind, home, reference=False))
 
@@ -301,7 +312,6 @@ class Recognizer:
             if actor is not None:
                 add(i, i, actor, "AcronymMethod")
                 covered.add(i)
-
 
     def _governments(
         self, text: str, toks: list[Token], covered: set[int], countries: list[str], add: Any
@@ -364,6 +374,57 @@ _GENERIC = _UNIT_HEADS | frozenset(
 )
 
 
+def _sentence_countries(
+    text: str, toks: list[Token], at: int, in_text: list[tuple[int, int, str]], countries: list[str]
+) -> list[str]:
+    """The record's ``countries`` that the sentence of token ``at`` names ("… and with the
+    Ministry of Labour … in Lebanon"): the nearest after the token first, then before."""
+    start = max(text.rfind(". ", 0, toks[at].start), text.rfind("\n", 0, toks[at].start))
+    end = min(
+        (k for k in (text.find(". ", toks[at].end), text.find("\n", toks[at].end)) if k >= 0),
+        default=len(text),
+    )
+    here = toks[at].start
+    after = sorted((toks[f].start - here, c) for f, _, c in in_text if here < toks[f].start < end)
+    before = sorted(
+        (here - toks[f].start, c) for f, _, c in in_text if start < toks[f].start < here
+    )
+    found = [code for _, code in after + before]  # the nearest after it, then before it
+    return [code for code in dict.fromkeys(found) if code in countries]
+
+
+def _unit_lists(text: str, toks: list[Token], covered: set[int], add: Any) -> None:
+    """In a record that names the ILO, a list of capitalized words two or more of which
+    are the codes of headquarters units ("colleagues in Fundamentals, Evaluation,
+    Skills and Research"): those are the units."""
+    from .actors import ilo_unit
+
+    i = 0
+    while i < len(toks):
+        items: list[tuple[int, int]] = []
+        j = i
+        while j < len(toks) and toks[j].capitalized and not toks[j].all_caps:
+            end = j + 1 if j + 1 < len(toks) and _glued(text, toks[j], toks[j + 1]) else j
+            items.append((j, end))
+            k = end + 1
+            between = text[toks[end].end : toks[k].start] if k < len(toks) else ""
+            if between not in (", ", " and ", ", and "):
+                break
+            j = k
+        units = [(a, b, ilo_unit(text[toks[a].start : toks[b].end].upper())) for a, b in items]
+        known = [(a, b, u) for a, b, u in units if u is not None and not covered & {a, b}]
+        if len(known) >= 2:
+            for a, b, unit in known:
+                add(a, b, unit, "ReferenceListMethod")
+                covered.update(range(a, b + 1))
+        i = max(j, i) + 1
+
+
+def _glued(text: str, left: Token, right: Token) -> bool:
+    """Two capitalized words of one list item ("Labour Law")."""
+    return right.capitalized and not right.all_caps and text[left.end : right.start] == " "
+
+
 def _seat_after(text: str, toks: list[Token], last: int) -> int:
     """The last token of " in Dhaka" / " for Bangladesh" after an office's name (``last``
     when none follows)."""
@@ -405,6 +466,14 @@ def _owner_before(
     return None
 
 
+def _city_country(name: str, countries: list[str]) -> str | None:
+    """The country, of ``countries``, of the place a municipality's name names
+    ("Municipalidad de Lima": Peru, in a record about Colombia, Ecuador and Peru)."""
+    toks = tokens(name)
+    found = find_places(toks, list(dict.fromkeys(countries)))
+    return found[0].place.country if found and found[0].place.country in countries else None
+
+
 def _strip_country(name: str) -> str:
     """ "Municipalidad de Santiago de Chile" → "Municipalidad de Santiago"."""
     head, sep, tail = name.rpartition(" de ")
@@ -442,14 +511,14 @@ def _inside_name(text: str, toks: list[Token], place: Any) -> bool:
     return False
 
 
-def _part_of_known(
-    text: str, toks: list[Token], first: int, last: int, hard: set[int]
-) -> bool:
+def _part_of_known(text: str, toks: list[Token], first: int, last: int, hard: set[int]) -> bool:
     """A unit of a known organization: "ILO Country Office", "Oficina de País de la OIT"
     (not a name after a known one and a comma: "(MOLES), Ministry of Education")."""
     if first - 1 in hard and text[toks[first - 1].end : toks[first].start] in (" ", "-", "/"):
         return True
     j = last + 1
+    if j < len(toks) and text[toks[last].end : toks[j].start] != " ":
+        return False  # "Ministry of Labour, the Council for …": not "… of the …"
     while j < len(toks) and toks[j].folded in POSSESSIVE:
         j += 1
     return j > last + 1 and j in hard

@@ -210,3 +210,16 @@ def test_cli_errors(sample_folder: Path, args: list[str], message: str) -> None:
 def test_cli_missing_store(tmp_path: Path) -> None:
     code, out = cli("metrics", "--store", str(tmp_path / "none"))
     assert code == 2 and "Error:" in out
+
+
+def test_ilo_units_are_in_the_ilos_community(sample_store: EvalStore) -> None:
+    """Issue 18: the actors view shows the ILO's offices and departments inside the ILO's
+    community, whoever else their findings name."""
+    from kg.network import project
+
+    graph = project(sample_store, "actors")
+    compute_metrics(graph)
+    ilo = graph.nodes["https://w3id.org/evalkg/id/org/ilo"]["community"]
+    units = [n for n, kind in graph.nodes(data="kind") if kind == "IloUnit"]
+    assert len(units) >= 3
+    assert {graph.nodes[n]["community"] for n in units} == {ilo}
