@@ -319,6 +319,20 @@ def notations(actor: Actor) -> list[str]:
     return _values(_reference().get(actor.key, {}), SKOS + "notation")
 
 
+def ilo_unit_starting(words: str) -> Actor | None:
+    """The one reference ILO unit whose English name starts with ``words`` ("Evaluation":
+    the Evaluation Office; "Labour Law": the Labour Law and Reform Unit), else ``None``;
+    for a list of units named by their first words (:mod:`kg.recognize`)."""
+    key = " ".join(folded_words(words))
+    found = [
+        actor
+        for actor in _reference_actors().values()
+        if actor.kind == "IloUnit"
+        and " ".join(folded_words(actor.label.removeprefix("ILO "))).startswith(key + " ")
+    ]
+    return found[0] if len(found) == 1 and key else None
+
+
 def ilo_unit(value: str) -> Actor | None:
     """The reference ILO unit an ``admin_units`` value names: by its code (skos:notation or
     ek:acronym: "CO-Dhaka", "FUNDAMENTALS"), else by a name or acronym of the lexicon that

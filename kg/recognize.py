@@ -397,7 +397,7 @@ def _unit_lists(text: str, toks: list[Token], covered: set[int], add: Any) -> No
     """In a record that names the ILO, a list of capitalized words two or more of which
     are the codes of headquarters units ("colleagues in Fundamentals, Evaluation,
     Skills and Research"): those are the units."""
-    from .actors import ilo_unit
+    from .actors import ilo_unit, ilo_unit_starting
 
     i = 0
     while i < len(toks):
@@ -413,7 +413,12 @@ def _unit_lists(text: str, toks: list[Token], covered: set[int], add: Any) -> No
             j = k
         units = [(a, b, ilo_unit(text[toks[a].start : toks[b].end].upper())) for a, b in items]
         known = [(a, b, u) for a, b, u in units if u is not None and not covered & {a, b}]
-        if len(known) >= 2:
+        if len(known) >= 2:  # a list of units: its other items may name units by their start
+            named = {(a, b) for a, b, _ in known}
+            for a, b in items:
+                start = ilo_unit_starting(text[toks[a].start : toks[b].end])
+                if (a, b) not in named and start is not None and not covered & {a, b}:
+                    known.append((a, b, start))
             for a, b, unit in known:
                 add(a, b, unit, "ReferenceListMethod")
                 covered.update(range(a, b + 1))

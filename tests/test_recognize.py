@@ -239,4 +239,4 @@ def test_every_ilo_unit_the_real_pages_name_is_one_node_of_the_ilo() -> None:
             if not hits:
                 missed.append((entry["id"], unit["name"]))
             assert all(k.startswith("unit/") for k in hits), (entry["id"], unit, hits)
-    assert len(missed) <= 6, missed  # bare common words ("Evaluation", "Cabinet"): see README
+    assert len(missed) <= 4, missed  # bare common words ("Cabinet", "Statistics"): see README
