@@ -166,6 +166,7 @@ class Recognizer:
             if match.actor.kind == UNIT and owner is not None:
                 add(owner, match.last, match.actor, match.method)
                 covered.update(range(owner, match.last + 1))
+        _lower_case_units(text, toks, covered, add, ilo)
         for span in org_spans:
             if any(k in covered for k in range(span.first, span.last + 1)):
                 continue
@@ -209,8 +210,8 @@ class Recognizer:
         self._pairs_without_head(text, toks, covered, countries, add)
         self._bare_acronyms(toks, covered, countries, add)
         self._governments(text, toks, covered, countries, add)
-        if refs and any(m.actor.key == ILO for m in refs):
-            _unit_lists(text, toks, covered, add)
+        if ilo:
+            _unit_lists(text, toks, covered, add, {m.last for m in ilo.values()})
         for place in find_places(toks, countries):
             if _inside_name(text, toks, place):
                 continue
@@ -393,10 +394,14 @@ def _sentence_countries(
     return [code for code in dict.fromkeys(found) if code in countries]
 
 
-def _unit_lists(text: str, toks: list[Token], covered: set[int], add: Any) -> None:
-    """In a record that names the ILO, a list of capitalized words two or more of which
+def _unit_lists(
+    text: str, toks: list[Token], covered: set[int], add: Any, ilo_ends: set[int]
+) -> None:
+    """In a field that names the ILO, a list of capitalized words two or more of which
     are the codes of headquarters units ("colleagues in Fundamentals, Evaluation,
-    Skills and Research"): those are the units."""
+    Skills and Research"), or one in brackets just after the ILO ("ILO Geneva
+    (Statistics and …)"): those are the units, and so are the items a unit's name
+    starts with."""
     from .actors import ilo_unit, ilo_unit_starting
 
     i = 0
@@ -407,13 +412,20 @@ def _unit_lists(text: str, toks: list[Token], covered: set[int], add: Any) -> No
             end = j + 1 if j + 1 < len(toks) and _glued(text, toks[j], toks[j + 1]) else j
             items.append((j, end))
             k = end + 1
+            if k + 1 < len(toks) and toks[k].folded in ("and", "y", "et"):
+                k += 1  # ", and X" / " and X": the word is a token of its own
             between = text[toks[end].end : toks[k].start] if k < len(toks) else ""
-            if between not in (", ", " and ", ", and "):
+            if between not in (", ", " and ", ", and ", " y ", " et "):
                 break
             j = k
         units = [(a, b, ilo_unit(text[toks[a].start : toks[b].end].upper())) for a, b in items]
         known = [(a, b, u) for a, b, u in units if u is not None and not covered & {a, b}]
-        if len(known) >= 2:  # a list of units: its other items may name units by their start
+        bracketed = (
+            i > 0
+            and text[toks[i - 1].end : toks[i].start] == " ("
+            and bool(ilo_ends & {i - 1, i - 2})
+        )
+        if len(known) >= (1 if bracketed else 2):  # its other items: units by their start
             named = {(a, b) for a, b, _ in known}
             for a, b in items:
                 start = ilo_unit_starting(text[toks[a].start : toks[b].end])
@@ -423,6 +435,29 @@ def _unit_lists(text: str, toks: list[Token], covered: set[int], add: Any) -> No
                 add(a, b, unit, "ReferenceListMethod")
                 covered.update(range(a, b + 1))
         i = max(j, i) + 1
+
+
+def _lower_case_units(
+    text: str, toks: list[Token], covered: set[int], add: Any, ilo: dict[int, Any]
+) -> None:
+    """ "ILO Multi department": the ILO, a unit's code or first words, a unit word in
+    lower case."""
+    from .actors import ilo_unit, ilo_unit_starting
+
+    for start, match in ilo.items():
+        first = match.last + 1
+        head = first + 1
+        if head >= len(toks) or covered & {start, first, head}:
+            continue
+        word, after = toks[first], toks[head]
+        if not (word.capitalized and after.text in _UNIT_HEADS) or not (
+            text[toks[match.last].end : word.start] == " " == text[word.end : after.start]
+        ):
+            continue
+        unit = ilo_unit(word.text.upper()) or ilo_unit_starting(word.text)
+        if unit is not None:
+            add(start, head, unit, "ReferenceListMethod")
+            covered.update(range(start, head + 1))
 
 
 def _glued(text: str, left: Token, right: Token) -> bool:
