@@ -9,7 +9,7 @@ side by side in one run.
 2. The package and reference data of REV (default: the last commit before issue 18's
    reference lists and rules) are extracted with ``git archive``.
 3. R rounds, alternately, each in a fresh process: read every record, then time
-   ``kg.linking.recognize`` over them all (the lexicons and gazetteers loaded first, not
+   ``kg.recordtext.recognize`` over them all (the lexicons and gazetteers loaded first, not
    timed), once with the checkout's ``kg``, once with REV's. Prints the median
    milliseconds per record of each and their ratio. It asserts nothing.
 """
@@ -35,7 +35,7 @@ BASELINE = "c6412f7"
 
 _CHILD = """
 import json, sys, time
-from kg.linking import field_languages, recognize
+from kg.recordtext import field_languages, recognize
 from kg.reader import iter_files, read_file
 from kg.record import Record
 from kg.recognize import Recognizer

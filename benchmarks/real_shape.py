@@ -35,9 +35,9 @@ from typing import Any
 
 from bench_build import say
 
-from kg.linking import CODED_FIELDS
 from kg.reader import PLACEHOLDERS as FOLDED_PLACEHOLDERS
 from kg.record import RECOMMENDATION, TYPE_CONTAINERS, TYPE_FIELDS
+from kg.recordtext import CODED_FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PAGES = REPO.parent / "shared" / "real-pages"

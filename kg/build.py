@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .clock import read_time
 from .errors import RecordError, StoreError
 from .journal import BuildJournal
 from .lessonindex import LessonRow
@@ -22,7 +23,7 @@ from .mapping import Mapper
 from .pipeline import Job, MappedRecord, RecordMapper, map_files
 from .reader import Rejected, iter_files, read_file
 from .record import Record
-from .recovery import recover, settle_index
+from .recovery import rebuild_index, recover, settle_index
 from .resources import ontology_file
 from .stats import refresh as refresh_statistics
 from .store import EvalStore
@@ -71,14 +72,6 @@ class BuildReport:
     def ok(self) -> bool:
         """True when nothing was rejected."""
         return not self.rejected
-
-
-def read_time() -> str:
-    """Now as ``xsd:dateTime`` (UTC, seconds); ``$SOURCE_DATE_EPOCH`` when set, for
-    reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 def build(
@@ -286,3 +279,17 @@ def load_reference(store: EvalStore) -> None:
     for graph, digest, triples in reference_graphs(store.base_iri, read_time()):
         if store.graph_digest(graph) != (digest, MAPPING_VERSION):
             store.replace_graph(graph, [(t[0], t[1], t[2]) for t in triples])
+
+
+def reindex(store: EvalStore) -> tuple[int, int]:
+    """``evalkg build --reindex``: the lesson index (:func:`kg.recovery.rebuild_index`)
+    and the statistics (:func:`kg.stats.refresh`) made again from ``store``; ``(rows,
+    triples counted)``. Refused after an interrupted build, which only a build with the
+    sources repairs (it takes out the records the build was writing)."""
+    if store.journal.interrupted:
+        raise StoreError(
+            "the last build was interrupted; run 'evalkg build' with its sources to repair it",
+            path=str(store.path),
+        )
+    rows = rebuild_index(store)
+    return rows, refresh_statistics(store)

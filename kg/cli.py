@@ -181,7 +181,7 @@ def build(
 
 def _reindex(store: str | None) -> None:
     """``build --reindex``: the lesson index and statistics made again from the store."""
-    from .recovery import reindex
+    from .build import reindex
     from .store import EvalStore, store_path
 
     folder = store_path(store)

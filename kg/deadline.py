@@ -60,9 +60,9 @@ def execute(
 ) -> QueryResult:
     """Run ``sparql`` (``kind`` ``query`` or ``update``) on ``store``, at most ``limit``
     rows, stopped after ``timeout`` seconds (``None`` or 0: no deadline) with
-    :class:`QueryTimeout`. An update leaves the store's lesson index unused
-    (:meth:`EvalStore.changed`); once done, a store that had a statistics graph has it
-    counted again (:func:`kg.stats.refresh`, not under the deadline)."""
+    :class:`QueryTimeout`. An update leaves the store's lesson index unused and drops its
+    statistics graph (:meth:`EvalStore.changed`); counting them again is the caller's
+    (:func:`kg.query.run_query` does)."""
     if kind == "update":
         return _update(store, sparql, timeout=timeout, source=source)
     if not timeout:
@@ -100,30 +100,12 @@ def stream(
 
 
 def _update(store: EvalStore, sparql: str, *, timeout: float | None, source: str) -> QueryResult:
-    """An update; the statistics graph, if the store has one, is dropped first and counted
-    again after, also after an update that failed (Oxigraph applied none of it), but not
-    after one stopped at its deadline: it may still be running (in memory) or be killed
-    with the process, and a store without counts says so where stale counts would not."""
-    from .stats import has_statistics, refresh
-
-    counted = has_statistics(store)
+    """An update; the store's lesson index and statistics graph are dropped first
+    (:meth:`EvalStore.changed`)."""
     store.changed()  # drops the statistics
-    try:
-        if not timeout:
-            result = run_here(store.inner, sparql, kind="update", source=source)
-        else:
-            result = _in_thread(
-                store, sparql, kind="update", timeout=timeout, limit=None, source=source
-            )
-    except QueryTimeout:
-        raise
-    except BaseException:
-        if counted:
-            refresh(store)
-        raise
-    if counted:
-        refresh(store)
-    return result
+    if not timeout:
+        return run_here(store.inner, sparql, kind="update", source=source)
+    return _in_thread(store, sparql, kind="update", timeout=timeout, limit=None, source=source)
 
 
 def run_here(

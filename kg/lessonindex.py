@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from .textfold import folded_text
 from .vocab import DCT, EK
 
 #: The lesson → entity properties the network queries read (``queries/network/full.rq``).
@@ -100,7 +101,7 @@ class LessonRow(NamedTuple):
     evaluation_title: str | None
     evaluation_year: str | None
     evaluation_kinds: tuple[str, ...]
-    #: ``(property IRI, folded text)`` of each text (:func:`kg.textsearch.folded_text`;
+    #: ``(property IRI, folded text)`` of each text (:func:`kg.textfold.folded_text`;
     #: ``None``: a character it cannot vouch for); empty as read back by :meth:`rows`.
     texts: tuple[tuple[str, str | None], ...] = ()
 
@@ -120,8 +121,6 @@ def lesson_row(
     is the record's evaluation title, verbatim (the ``dct:title`` the triples hold);
     ``texts`` the ``(property IRI, text)`` of each of its texts, verbatim (every one: the
     keyword search trusts a complete index to hold them all)."""
-    from .textsearch import folded_text
-
     found: dict[str, set[str]] = {}
     for s, p, o in triples:
         name = _LINKS.get(p) if s == lesson else None
@@ -320,7 +319,7 @@ class LessonIndex:
 
     def text_candidates(self, key: str, limit: int) -> list[tuple[str, str]] | None:
         """The ``(lesson, property)`` IRIs of the texts whose folded form contains
-        ``key`` (:func:`kg.textsearch.fold`, at least three characters), and of the texts
+        ``key`` (:func:`kg.textfold.fold`, at least three characters), and of the texts
         not folded; ``None`` when the index cannot say (incomplete, no FTS5) or more than
         ``limit`` texts are candidates."""
         if not self.fts or not self.complete:

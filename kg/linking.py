@@ -7,95 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import lang
 from .actors import Actor
 from .gazetteer import Place
 from .geo import resolve_country
 from .recognize import Initiative, Recognition, entity_key
-from .record import TEXT_FIELDS, Record
-from .repair import repair
+
+# What a record's text names, read as a build reads it (kg.recordtext): importable from
+# here too, as before that module was split off.
+from .recordtext import CODED_FIELDS as CODED_FIELDS
+from .recordtext import field_languages as field_languages
+from .recordtext import recognize as recognize
+from .recordtext import record_fields as record_fields
 from .vocab import EK, GEO, ORG, RDF, SKOS
 
-#: Fields whose values are codes, not prose: what they name is mapped from the field itself
-#: (``kg.mapping``), not looked for by the recognizer.
-CODED_FIELDS = frozenset(
-    (
-        "date",
-        "management_response",
-        "progress",
-        "admin_units",
-        "project_symbols",
-        "information_source",
-    )
-)
-
 _LINK = {Actor: "mentionsOrganization", Place: "mentionsPlace", Initiative: "mentionsInitiative"}
-
-
-def record_fields(
-    record: Record,
-    languages: dict[str, str | None] | None = None,
-) -> list[tuple[str, str, str | None]]:
-    """The free-text fields of a record to search: ``(field, text, language)``, the known
-    text fields first, then the fields evalkg does not know."""
-    langs = languages if languages is not None else field_languages(record)[1]
-    fields = [
-        (name, record.texts[name], langs.get(name))
-        for name in TEXT_FIELDS
-        if name in record.texts and name not in CODED_FIELDS
-    ]
-    fields += [(key, value, langs.get(key)) for key, value in record.extra]
-    return fields
-
-
-def recognize(recognizer: Any, record: Record, languages: dict[str, str | None]) -> Recognition:
-    """What ``recognizer`` finds in the record's free text, read with its mojibake
-    repaired (:mod:`kg.repair`); each mention's offsets and matched text point into the
-    verbatim text the graph keeps."""
-    fields = record_fields(record, languages)
-    repairs = {name: repair(text) for name, text, _ in fields}
-    found: Recognition = recognizer.recognize(
-        [(name, repairs[name].text, language) for name, _, language in fields],
-        recognition_countries(record),
-    )
-    for mention in found.mentions:
-        fixed = repairs.get(mention.field)
-        if fixed is not None and fixed.changed:
-            mention.start, mention.end = fixed.original(mention.start, mention.end)
-            mention.text = fixed.verbatim[mention.start : mention.end]
-    return found
-
-
-def field_languages(record: Record) -> tuple[str | None, dict[str, str | None]]:
-    """The record's language and each text field's (detected; the record's when a field
-    does not tell)."""
-    sample = " ".join(record.texts.values())[:2000] or (record.title or "")
-    record_lang = lang.detect(sample) if sample else None
-    fields = {**record.texts, **dict(record.extra)}
-    return record_lang, {name: lang.detect(text, record_lang) for name, text in fields.items()}
-
-
-def record_countries(record: Record) -> list[str]:
-    """ISO alpha-3 codes of the record's location countries."""
-    codes = []
-    for pair in record.locations:
-        country = resolve_country(pair.country) if pair.country else None
-        if country is not None and country.alpha_3 not in codes:
-            codes.append(country.alpha_3)
-    return codes
-
-
-def recognition_countries(record: Record) -> list[str]:
-    """The countries a record's text is read in: its location countries, else (a page
-    without a location, or only regions) those its evaluation's title names ("… in
-    Myanmar - Final Evaluation"): acronyms such as MOLES or CETU are told apart by them."""
-    codes = record_countries(record)
-    if codes or not record.title:
-        return codes
-    from .gazetteer import find_countries
-    from .textscan import tokens
-
-    return list(dict.fromkeys(code for _, _, code in find_countries(tokens(record.title))))
 
 
 def link_triples(

@@ -16,10 +16,11 @@ from .actors import ilo_unit, notations
 from .followup import response_concept, split_values
 from .geo import Country, ilo_region, region_slug, regional_scope, resolve_country, scope_of
 from .iris import DEFAULT_BASE_IRI, check_base_iri, is_valid_iri, short_hash, slug
-from .linking import field_languages, link_triples, recognize
+from .linking import link_triples
 from .reader import ADDRESS
 from .recognize import Recognizer
 from .record import LESSON, PRACTICE, RECOMMENDATION, RECORD_TYPES, TEXT_FIELDS, Record
+from .recordtext import field_languages, recognize
 from .repair import repaired
 from .terms import Terms, oxigraph_terms
 from .titles import parse_title

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .deadline import collect, execute, stream
+from .deadline import QueryTimeout, collect, execute, stream
 from .results import QueryResult, ResultStream
 from .safety import check
+from .stats import has_statistics, refresh
 from .store import EvalStore
 
 __all__ = ["collect", "open_store", "run_query", "stream_query"]
@@ -50,7 +51,8 @@ def run_query(
     seconds (``None`` or 0: no deadline; see :mod:`kg.deadline` for what stopping means
     on an in-memory store). At most ``limit`` rows. Parameters are bound beforehand with
     :func:`kg.queries.bind`. Raises :class:`kg.errors.QueryError` naming ``source`` for a
-    malformed query.
+    malformed query. After an update, a store that had a statistics graph has it counted
+    again (:func:`_update`).
     """
     kind = check(
         sparql,
@@ -59,6 +61,8 @@ def run_query(
         allow_update=allow_update,
         source=source,
     )
+    if kind == "update":
+        return _update(store, sparql, timeout=timeout, source=source)
     return execute(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
 
 
@@ -94,8 +98,32 @@ def stream_query(
         allow_update=allow_update,
         source=source,
     )
+    if kind == "update":
+        yield _update(store, sparql, timeout=timeout, source=source).stream()
+        return
     with stream(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source) as answer:
         yield answer
+
+
+def _update(store: EvalStore, sparql: str, *, timeout: float | None, source: str) -> QueryResult:
+    """Run an update; the statistics graph, if the store has one, is dropped first
+    (:meth:`EvalStore.changed`) and counted again after (:func:`kg.stats.refresh`, not
+    under the deadline), also after an update that failed (Oxigraph applied none of it),
+    but not after one stopped at its deadline: it may still be running (in memory) or be
+    killed with the process, and a store without counts says so where stale counts
+    would not."""
+    counted = has_statistics(store)
+    try:
+        result = execute(store, sparql, kind="update", timeout=timeout, source=source)
+    except QueryTimeout:
+        raise
+    except BaseException:
+        if counted:
+            refresh(store)
+        raise
+    if counted:
+        refresh(store)
+    return result
 
 
 class _GraphNames:

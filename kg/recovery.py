@@ -15,7 +15,8 @@ ran out of disk or failed: :func:`recover` then
    never committed, or the counts may name triples a replacement had not yet added.
 
 The lesson index and the statistics are settled at the end of that build
-(:func:`settle_index`, :func:`kg.stats.refresh`), and the store is compacted again.
+(:func:`settle_index`, :func:`kg.stats.refresh`), and the store is compacted again;
+``evalkg build --reindex`` makes both again from the store (:func:`kg.build.reindex`).
 """
 
 from __future__ import annotations
@@ -169,19 +170,3 @@ def rebuild_index(store: EvalStore) -> int:
     index.mark_complete()
     return len(graphs)
 
-
-def reindex(store: EvalStore) -> tuple[int, int]:
-    """``evalkg build --reindex``: the lesson index (:func:`rebuild_index`) and the
-    statistics (:func:`kg.stats.refresh`) made again from ``store``; ``(rows, triples
-    counted)``. Refused after an interrupted build, which only a build with the sources
-    repairs (it takes out the records the build was writing)."""
-    from .errors import StoreError
-    from .stats import refresh
-
-    if store.journal.interrupted:
-        raise StoreError(
-            "the last build was interrupted; run 'evalkg build' with its sources to repair it",
-            path=str(store.path),
-        )
-    rows = rebuild_index(store)
-    return rows, refresh(store)

@@ -19,10 +19,10 @@ from typing import Any
 from .actors import Actor
 from .errors import RecordError
 from .gazetteer import Place
-from .linking import field_languages, recognize
 from .reader import Rejected, read_file
 from .recognize import Recognizer
 from .record import Record
+from .recordtext import field_languages, recognize
 from .textscan import fold
 
 

@@ -34,8 +34,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .clock import read_time
+from .deadline import execute
 from .queries import bind, get_query, list_queries
-from .query import run_query
 from .resources import data_dir
 from .store import EvalStore
 from .vocab import EK, PROV, XSD
@@ -81,7 +82,7 @@ def _version() -> Any:
 def refresh(store: EvalStore, *, now: str | None = None) -> int:
     """Count again: replace ``store``'s statistics graph with the triples of the queries
     of ``queries/statistics/``, run over every other graph; ``now`` (an
-    ``xsd:dateTime``, default the build's clock, :func:`kg.build.read_time`) is when.
+    ``xsd:dateTime``, default the build's clock, :func:`kg.clock.read_time`) is when.
     Returns the triples counted (those of every graph but the statistics graph).
 
     ``dataset.rq`` counts the other graphs first; the other queries read data
@@ -94,8 +95,6 @@ def refresh(store: EvalStore, *, now: str | None = None) -> int:
     import pyoxigraph as ox
 
     if now is None:
-        from .build import read_time
-
         now = read_time()
     store.drop_statistics()
     dataset = store.base_iri + DATASET
@@ -144,6 +143,6 @@ def stats(store: EvalStore) -> dict[str, int]:
     "categories": …, "organizations": …, "places": …, "initiatives": …, "triples": …}``
     (every figure from the statistics graph: 0 without one)."""
     query = get_query("stats")
-    result = run_query(store, query.text, source=str(query.path))
+    result = execute(store, query.text, source=str(query.path))
     row = result.values()[0]
     return {key: int(value or 0) for key, value in row.items()}

@@ -13,17 +13,7 @@ the texts that hold the folded value of ``PARAM``. The query still applies its o
 never the matches themselves; the rows are the same with or without it (the tests run
 both ways).
 
-Why a superset. The query folds with ``LCASE`` and a chain of ``REPLACE`` (à…ü, ç, ñ,
-curly apostrophes). :func:`fold` lowers the same way (Python's ``str.lower``) and then
-maps one character at a time, more coarsely than the query: every accent off
-(decomposed, the combining marks dropped), curly apostrophes straight, case-folded; so
-it equals a per-character mapping of the query's fold (the tests check that on random
-text). Containment survives a per-character mapping: a text whose SPARQL fold contains
-the keyword's has a Python fold that contains the keyword's too. The two ``lower`` agree
-on every character both Unicode databases know (the final sigma, written by context, is
-undone by ``casefold``); a text with a character this Python's database does not know
-is kept out of the FTS table and always offered as a candidate, and such a keyword is
-not narrowed.
+Why a superset: see :mod:`kg.textfold`, the fold the index keeps.
 
 Not narrowed (the query reads every text, as without an index): a store whose lesson
 index is incomplete (:attr:`kg.lessonindex.LessonIndex.complete`), an SQLite without
@@ -32,8 +22,6 @@ keyword that more than :data:`MAX_CANDIDATES` texts hold (the gain shrinks as th
 ``VALUES`` grows: at 100,000 records, 20,691 candidates took 3.4 s against 8.2 s reading
 every text, 45,569 took 7.8 s against 10.7 s).
 
->>> fold("Educación TÉCNICA, ÇA’")
-"educacion tecnica, ca'"
 >>> narrow_slot("SELECT * { VALUES (?lesson ?property) { (UNDEF UNDEF) } }", [])
 'SELECT * { VALUES (?lesson ?property) { } }'
 """
@@ -43,11 +31,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from .textfold import fold, known
 
 if TYPE_CHECKING:
-    from .queries import NamedQuery
     from .store import EvalStore
 
 #: The shortest folded keyword the trigram index can look up.
@@ -55,46 +43,19 @@ MIN_KEY = 3
 #: Above this many candidate texts the query reads every text instead.
 MAX_CANDIDATES = 50_000
 
-#: The combining marks :func:`fold` drops after decomposing (every accent the query
-#: removes is one of them: à = a + U+0300, ç = c + U+0327, ñ = n + U+0303).
-_MARKS = re.compile("[\u0300-\u036f]")
+
+class Narrowable(Protocol):
+    """A query that may say ``# narrow: PARAM`` (:class:`kg.queries.NamedQuery`)."""
+
+    @property
+    def narrow(self) -> str | None:
+        """The parameter whose folded value the text index looks up, if any."""
+
+
 _SLOT = re.compile(
     r"VALUES\s*\(\s*[?$]lesson\s+[?$]property\s*\)\s*\{\s*\(\s*UNDEF\s+UNDEF\s*\)\s*\}",
     re.IGNORECASE,
 )
-
-
-@lru_cache(maxsize=4096)
-def _unknown(char: str) -> bool:
-    return unicodedata.category(char) == "Cn"
-
-
-def known(text: str) -> bool:
-    """Whether every character of ``text`` is assigned in this Python's Unicode
-    database (so :func:`fold` lowers it as the SPARQL engine does)."""
-    if text.isascii():
-        return True
-    try:
-        text.encode("cp1252")  # every character of that code page is assigned
-        return True
-    except UnicodeEncodeError:
-        return not any(_unknown(c) for c in set(text) if c > "\x7f")
-
-
-def fold(text: str) -> str:
-    """``text`` in lower case, its accents off and curly apostrophes straight, case-folded:
-    what the text index holds and looks up (coarser than the query's fold)."""
-    lower = text.lower()
-    if lower.isascii():
-        return lower
-    plain = _MARKS.sub("", unicodedata.normalize("NFD", lower))
-    return plain.replace("’", "'").replace("‘", "'").casefold()
-
-
-def folded_text(text: str) -> str | None:
-    """What the text index keeps of a lesson text: :func:`fold`, or ``None`` when the
-    text holds a character :func:`known` does not vouch for (always a candidate)."""
-    return fold(text) if known(text) else None
 
 
 def narrow_slot(sparql: str, pairs: Sequence[tuple[str, str]]) -> str:
@@ -107,7 +68,7 @@ def narrow_slot(sparql: str, pairs: Sequence[tuple[str, str]]) -> str:
     return _SLOT.sub(lambda _: filled, sparql, count=1)
 
 
-def narrow(store: EvalStore, query: NamedQuery, sparql: str, params: Mapping[str, str]) -> str:
+def narrow(store: EvalStore, query: Narrowable, sparql: str, params: Mapping[str, str]) -> str:
     """The bound ``sparql`` of ``query``, its text slot filled from the store's text
     index when the query says ``# narrow: PARAM`` and the index can (see the module's
     text); else ``sparql`` unchanged."""
