@@ -1,0 +1,198 @@
+"""The layers of kg/: every module imports only modules of its own layer or of the layers
+below it, and no import cycle runs through the package.
+
+The layers follow the data: pages are read into records (ingest), their text is scanned
+for what it names (extract), mapped to RDF (rdf), kept in the store (store), asked with
+SPARQL (sparql), loaded by a build (load), projected as networks (network), drawn
+(views), published (publish), and driven from the command line (cli). Helpers that know
+nothing of that flow (errors, data folders, namespaces, IRIs, the clock) are the base,
+which every layer may import.
+
+Every import of a kg module counts: at module level, inside a function, and under
+``if TYPE_CHECKING:`` (a type-only import still ties the two modules' designs). The
+checks read the source with :mod:`ast`; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from itertools import pairwise
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "kg"
+
+#: Each layer and its modules, lowest first.
+LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (name, frozenset(modules.split()))
+    for name, modules in (
+        ("base", "errors resources vocab iris clock terminal gcpause"),
+        ("ingest", "record reader repair synthetic"),
+        (
+            "extract",
+            "textscan lang geo gazetteer actors patterns titles recognize recordtext scoring",
+        ),
+        ("rdf", "terms followup linking mapping"),
+        ("store", "textfold shared journal lessonindex store recovery"),
+        (
+            "sparql",
+            "params safety results queries textsearch deadline _worker stats query endpoint",
+        ),
+        ("load", "pipeline build"),
+        ("network", "netdata network metrics"),
+        ("views", "layout viewdata view"),
+        ("publish", "export validate push"),
+        ("cli", "cli __init__"),
+    )
+)
+#: Module → the rank of its layer (0: base).
+RANK = {module: rank for rank, (_, modules) in enumerate(LAYERS) for module in modules}
+LAYER_NAME = {module: LAYERS[rank][0] for module, rank in RANK.items()}
+
+
+def module_name(path: Path, package: Path = PACKAGE) -> str:
+    """``store`` for kg/store.py, ``__init__`` for kg/__init__.py (``a.b`` for a module of
+    a sub-package, ``a`` for its ``__init__``)."""
+    parts = path.relative_to(package).with_suffix("").parts
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def imports_of(
+    path: Path, modules: frozenset[str], package: Path = PACKAGE
+) -> Iterator[tuple[int, str]]:
+    """``(line, module)`` of every import of a kg module in ``path``, wherever it is."""
+    here = module_name(path, package)
+    # the package a relative import of this module starts from ("" for kg itself)
+    base = [] if here == "__init__" else here.split(".")
+    if path.name != "__init__.py":
+        base = base[:-1]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "kg" or alias.name.startswith("kg."):
+                    yield node.lineno, _known(alias.name.split(".")[1:], modules)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                up = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                target = [*up, *(node.module.split(".") if node.module else [])]
+            elif node.module and (node.module == "kg" or node.module.startswith("kg.")):
+                target = node.module.split(".")[1:]
+            else:
+                continue
+            for alias in node.names:  # ``from . import lang``: the module lang
+                yield node.lineno, _known([*target, alias.name], modules)
+
+
+def _known(parts: list[str], modules: frozenset[str]) -> str:
+    """The longest prefix of ``parts`` that names a module (``__init__``: the package)."""
+    for end in range(len(parts), 0, -1):
+        name = ".".join(parts[:end])
+        if name in modules:
+            return name
+    return "__init__"
+
+
+def import_graph(package: Path = PACKAGE) -> dict[str, dict[str, int]]:
+    """Module → {module it imports: the line of the first such import}."""
+    paths = sorted(package.rglob("*.py"))
+    modules = frozenset(module_name(p, package) for p in paths)
+    graph: dict[str, dict[str, int]] = {}
+    for path in paths:
+        here = module_name(path, package)
+        edges = graph.setdefault(here, {})
+        for line, target in imports_of(path, modules, package):
+            if target != here:
+                edges.setdefault(target, line)
+    return graph
+
+
+def find_cycle(graph: Mapping[str, Mapping[str, int]]) -> list[str] | None:
+    """One import cycle as ``[a, b, …, a]``, or ``None`` (a depth-first search).
+
+    >>> find_cycle({"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}})
+    ['a', 'b', 'c', 'a']
+    >>> find_cycle({"a": {"b": 1}, "b": {}, "c": {"a": 1, "b": 1}}) is None
+    True
+    """
+    done: set[str] = set()
+    for start in sorted(graph):
+        if start in done:
+            continue
+        path: list[str] = [start]
+        on_path = {start}
+        stack = [iter(sorted(graph.get(start, {})))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
+                continue
+            if nxt in on_path:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                stack.append(iter(sorted(graph.get(nxt, {}))))
+    return None
+
+
+def test_every_module_has_a_layer() -> None:
+    modules = set(import_graph())
+    unknown = sorted(modules - set(RANK))
+    gone = sorted(set(RANK) - modules)
+    assert not unknown, f"modules in no layer of LAYERS (add them): {unknown}"
+    assert not gone, f"LAYERS names modules kg/ no longer has: {gone}"
+    twice = [m for m in RANK if sum(m in mods for _, mods in LAYERS) > 1]
+    assert not twice, f"modules in two layers: {twice}"
+
+
+def test_no_import_cycle() -> None:
+    graph = import_graph()
+    cycle = find_cycle(graph)
+    steps = pairwise(cycle or [])
+    where = "; ".join(f"kg/{a}.py:{graph[a][b]} imports {b}" for a, b in steps)
+    assert cycle is None, f"import cycle in kg/: {' → '.join(cycle or [])} ({where})"
+
+
+def test_no_import_runs_up_the_layers() -> None:
+    upward = [
+        f"kg/{module}.py:{line} imports {target} "
+        f"({LAYER_NAME[module]} imports {LAYER_NAME[target]}, a layer above it)"
+        for module, edges in sorted(import_graph().items())
+        for target, line in sorted(edges.items())
+        if module in RANK and target in RANK and RANK[target] > RANK[module]
+    ]
+    assert not upward, "imports that run up the layers:\n" + "\n".join(upward)
+
+
+def test_the_checks_see_every_kind_of_import(tmp_path: Path) -> None:
+    """Module-level, relative, absolute, ``from . import``, function-level and
+    type-only imports are all edges; an import of something outside kg is none."""
+    package = tmp_path / "kg"
+    (package / "sub").mkdir(parents=True)
+    sources = {
+        "__init__.py": "from .a import f\n",
+        "a.py": "import json\nfrom . import b\n",
+        "b.py": "def g():\n    import kg.c\n",
+        "c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from kg.sub import d\n",
+        "sub/__init__.py": "",
+        "sub/d.py": "from ..a import f\nfrom . import e\n",
+        "sub/e.py": "from kg import errors\n",
+    }
+    for name, text in sources.items():
+        (package / name).write_text(text, encoding="utf-8")
+    graph = import_graph(package)
+    assert {m: sorted(e) for m, e in graph.items()} == {
+        "__init__": ["a"],
+        "a": ["b"],
+        "b": ["c"],
+        "c": ["sub.d"],
+        "sub": [],
+        "sub.d": ["a", "sub.e"],
+        "sub.e": ["__init__"],
+    }
+    assert find_cycle(graph) == ["a", "b", "c", "sub.d", "a"]
