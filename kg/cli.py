@@ -118,7 +118,6 @@ def build(
     if not targets:
         raise click.UsageError("give PATHS to build, or --sample (or --reindex)")
     folder = store_path(store)
-    target_store = EvalStore.create(folder, base_iri=base_iri)
 
     def compacting() -> None:  # minutes on a big store: say so on a terminal
         if not quiet and sys.stderr.isatty():
@@ -128,7 +127,10 @@ def build(
         if not quiet and sys.stderr.isatty():
             click.echo("Counting the statistics graph...", err=True)
 
-    with _progress(enabled=not quiet) as on_progress:
+    with (
+        EvalStore.create(folder, base_iri=base_iri) as target_store,
+        _progress(enabled=not quiet) as on_progress,
+    ):
         report = run_build(
             targets,
             store=target_store,
@@ -187,7 +189,8 @@ def _reindex(store: str | None) -> None:
     folder = store_path(store)
     if not (folder / "evalkg.json").is_file():
         raise click.UsageError(f"no evalkg store at {folder} to reindex")
-    rows, triples = reindex(EvalStore.create(folder))
+    with EvalStore.create(folder) as opened:
+        rows, triples = reindex(opened)
     click.echo(
         f"Store {folder}: the lesson index ({rows:,} rows) and the statistics "
         f"({triples:,} triples counted) were made again from the store; no source was read."
@@ -237,9 +240,9 @@ def stats(store: str | None, as_json: bool) -> None:
     from .stats import stats as run_stats
     from .store import EvalStore
 
-    opened = EvalStore.open(store)
-    note_statistics(opened)
-    counts = run_stats(opened)
+    with EvalStore.open(store) as opened:
+        note_statistics(opened)
+        counts = run_stats(opened)
     if as_json:
         click.echo(json.dumps(counts))
         return
@@ -354,22 +357,22 @@ def query(
     if endpoint is not None:
         _query_endpoint(endpoint, text, source, fmt, output, limit, seconds, retries, allow_service)
         return
-    opened = open_store(store, writable=allow_update and is_update(text))
-    if expression is None:  # the same query, narrowed where the store's text index can
-        text, source = load_request(query, None, given, opened)
-    note_statistics(opened)
-    with stream_query(
-        opened,
-        text,
-        source=source,
-        timeout=DEFAULT_TIMEOUT if seconds is None else seconds,
-        limit=limit,
-        allow_service=allow_service,
-        allow_update=allow_update,
-    ) as answer:
-        if answer.kind == "update":
-            click.echo("Update done.", err=True)
-        _write_answer(answer, fmt, output)
+    with open_store(store, writable=allow_update and is_update(text)) as opened:
+        if expression is None:  # the same query, narrowed where the store's text index can
+            text, source = load_request(query, None, given, opened)
+        note_statistics(opened)
+        with stream_query(
+            opened,
+            text,
+            source=source,
+            timeout=DEFAULT_TIMEOUT if seconds is None else seconds,
+            limit=limit,
+            allow_service=allow_service,
+            allow_update=allow_update,
+        ) as answer:
+            if answer.kind == "update":
+                click.echo("Update done.", err=True)
+            _write_answer(answer, fmt, output)
 
 
 def _format_of(output: str | None) -> str:
@@ -485,11 +488,9 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
     from .store import EvalStore
 
     chosen = fmt or (guess_format(output) if output else None) or "turtle"
-    source = EvalStore.open(store)
-    if output is None:
-        run_export(source, sys.stdout.buffer, format=chosen)
-    else:
-        run_export(source, output, format=chosen)
+    with EvalStore.open(store) as source:
+        run_export(source, sys.stdout.buffer if output is None else output, format=chosen)
+    if output is not None:
         click.echo(f"Wrote {output} ({chosen}).", err=True)
 
 
@@ -508,7 +509,8 @@ def validate(store: str | None, limit: int) -> None:
     from .store import EvalStore
     from .validate import validate as run_validate
 
-    report = run_validate(EvalStore.open(store))
+    with EvalStore.open(store) as source:
+        report = run_validate(source)
     click.echo(report.summary(limit=limit), nl=False)
     if not report.conforms:
         sys.exit(1)
@@ -680,15 +682,15 @@ def metrics(
     from .metrics import network_metrics
     from .store import EvalStore
 
-    source = EvalStore.open(store)
-    note_lesson_index(source)
-    report = network_metrics(
-        source,
-        network,
-        filters=network_filters(filters),
-        focus=focus,
-        depth=depth,
-    )
+    with EvalStore.open(store) as source:
+        note_lesson_index(source)
+        report = network_metrics(
+            source,
+            network,
+            filters=network_filters(filters),
+            focus=focus,
+            depth=depth,
+        )
     shown = limit if limit is not None else (25 if fmt == "table" else None)
     click.echo(report.serialize(fmt, sort=sort, limit=shown), nl=False)
 
@@ -798,18 +800,18 @@ def view(
     from .view import view_network
     from .viewdata import ViewSettings
 
-    source = EvalStore.open(store)
-    note_lesson_index(source)
-    page = view_network(
-        source,
-        network,
-        filters=network_filters(filters),
-        focus=focus,
-        depth=depth,
-        settings=ViewSettings(
-            physics=physics, max_edges=max_edges, max_nodes=max_nodes, size_by=size_by
-        ),
-    )
+    with EvalStore.open(store) as source:
+        note_lesson_index(source)
+        page = view_network(
+            source,
+            network,
+            filters=network_filters(filters),
+            focus=focus,
+            depth=depth,
+            settings=ViewSettings(
+                physics=physics, max_edges=max_edges, max_nodes=max_nodes, size_by=size_by
+            ),
+        )
     page.save(output)
     data = page.data
     nodes = f"{data.nodes:,}" + (f" of {data.nodes_total:,}" if data.nodes_hidden else "")
@@ -898,8 +900,10 @@ def push(
     from .store import EvalStore
 
     remote = Remote.from_env(endpoint, timeout=timeout, retries=retries)
-    source = EvalStore.open(store)
-    with _progress(enabled=not quiet, label="Pushing") as on_progress:
+    with (
+        EvalStore.open(store) as source,
+        _progress(enabled=not quiet, label="Pushing") as on_progress,
+    ):
         report = run_push(
             source,
             remote,

@@ -290,6 +290,10 @@ class LessonIndex:
         self.db.executemany("DELETE FROM lesson WHERE graph = ?", keys)
         self.db.commit()
 
+    def close(self) -> None:
+        """Close the database; what was not committed is not written."""
+        self.db.close()
+
     def commit(self) -> None:
         """Write what :meth:`add` buffered."""
         self._write()

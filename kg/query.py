@@ -22,12 +22,13 @@ __all__ = ["collect", "open_store", "run_query", "stream_query"]
 
 def open_store(path: str | None = None, *, writable: bool = False) -> EvalStore:
     """The store folder ``path`` (as :func:`kg.store.store_path` finds it), read-only, or
-    for writing when ``writable`` (it must exist already)."""
+    for writing when ``writable`` (it must exist already); close it after use
+    (``with open_store(path) as store: …``)."""
     store = EvalStore.open(path)
     if not writable or store.path is None:
         return store
     folder = store.path
-    del store  # the read-only handle closes before the writer opens
+    store.close()  # the read-only handle closes before the writer opens
     return EvalStore.create(folder)
 
 

@@ -147,6 +147,10 @@ class SharedCounts:
         for (line,) in self.db.execute("SELECT triple FROM shared"):
             yield bytes(line)
 
+    def close(self) -> None:
+        """Close the database; what was not committed is not written."""
+        self.db.close()
+
     def commit(self) -> None:
         """Write what :meth:`add` buffered."""
         self._write()

@@ -50,6 +50,13 @@ def store_path(path: str | os.PathLike[str] | None = None) -> Path:
 class EvalStore:
     """An evalkg store. ``EvalStore()`` is in memory; ``EvalStore.open(folder)`` reads an
     existing folder; ``EvalStore.create(folder)`` opens one for writing (made if missing).
+    A context manager: leaving the ``with`` block closes it (:meth:`close`).
+
+    >>> with EvalStore() as store:
+    ...     len(store)
+    0
+    >>> store.closed
+    True
     """
 
     def __init__(
@@ -63,7 +70,7 @@ class EvalStore:
         import pyoxigraph as ox
 
         self.base_iri = check_base_iri(base_iri)
-        self.inner = _inner if _inner is not None else ox.Store()
+        self._inner: Any = _inner if _inner is not None else ox.Store()
         self.path = path
         self.read_only = read_only
         self.entities = ox.NamedNode(self.base_iri + "graph/entities")
@@ -126,6 +133,45 @@ class EvalStore:
         except OSError as exc:
             raise StoreError(f"cannot open store ({exc})", path=str(folder)) from None
         return cls(base_iri=meta["base_iri"], _inner=inner, path=folder, read_only=True)
+
+    def __enter__(self) -> EvalStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the store: its SQLite files (shared counts, lesson index; what was not
+        committed is not written), its journal, and its reference to the Oxigraph
+        database, which releases the folder's lock so that it can be opened for writing
+        again. Using a closed store raises :class:`StoreError`; closing it again does
+        nothing."""
+        for part in (self._shared, self._lessons):
+            if part is not None:
+                part.close()
+        self._shared, self._lessons = None, None
+        self.journal.close()
+        self._inner = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._inner is None
+
+    @property
+    def inner(self) -> Any:
+        """The pyoxigraph store behind this one; :class:`StoreError` once closed."""
+        return self._live()
+
+    @inner.setter
+    def inner(self, engine: Any) -> None:  # tests put a failing engine in
+        self._inner = engine
+
+    def _live(self) -> Any:
+        if self._inner is None:
+            where = "<memory>" if self.path is None else str(self.path)
+            raise StoreError("the store was closed; open it again to use it", path=where)
+        return self._inner
 
     @property
     def build_interrupted(self) -> bool:
@@ -205,6 +251,7 @@ class EvalStore:
     def shared(self) -> SharedCounts:
         """The counts of the shared triples (:mod:`kg.shared`)."""
         if self._shared is None:
+            self._live()
             self._shared = SharedCounts(None if self.path is None else self.path / _SHARED)
         return self._shared
 
@@ -212,6 +259,7 @@ class EvalStore:
     def lesson_index(self) -> LessonIndex:
         """The lesson index the network views read (:mod:`kg.lessonindex`)."""
         if self._lessons is None:
+            self._live()
             where = None if self.path is None else self.path / _LESSONS
             self._lessons = LessonIndex(where, read_only=self.read_only)
         return self._lessons

@@ -46,8 +46,7 @@ def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample built into a store folder, for commands that open one. Tests
     read it; one that writes copies it first."""
     folder = tmp_path_factory.mktemp("sample") / "store"
-    store = EvalStore.create(folder)
-    assert build([sample_dir()], store=store).ok
-    store.flush()
-    del store
+    with EvalStore.create(folder) as store:
+        assert build([sample_dir()], store=store).ok
+        store.flush()
     return folder
