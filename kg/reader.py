@@ -520,7 +520,10 @@ def parse_jsonl(data: bytes, *, source: str = "<bytes>") -> Iterator[Record | Re
         try:
             obj = _loads(line)
         except json.JSONDecodeError as exc:
-            err = RecordError(f"not JSON ({exc.msg})", path=source, line=number, value=line)
+            # the parser's message names what is wrong ("Unterminated string starting
+            # at"); the column says where, and the value shown is the line from there
+            message = f"not JSON: {exc.msg} column {exc.colno}"
+            err = RecordError(message, path=source, line=number, value=line[exc.pos :][:60])
             yield Rejected(f"{source}:{number}", err)
             continue
         except RecursionError:  # the parser's own limit, far beyond MAX_DEPTH

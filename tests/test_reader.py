@@ -412,3 +412,13 @@ def test_an_empty_list_of_records_is_rejected_not_dropped() -> None:
     (item,) = list(parse_jsonl(data, source="e.jsonl"))
     assert isinstance(item, Rejected) and "empty list" in str(item.error)
     assert item.error.line == 1
+
+
+def test_a_line_that_is_not_json_says_what_and_where() -> None:
+    """Issue 20: the parser's whole message, the column, and the line from there."""
+    line = b'{"eval_number": "1", "lessons_learned": [{"description": "abc}\n'
+    (rejected,) = list(parse_jsonl(line, source="x.jsonl"))
+    assert isinstance(rejected, Rejected)
+    assert str(rejected.error) == (
+        "x.jsonl:1: not JSON: Unterminated string starting at column 58: '\"abc}'"
+    )
