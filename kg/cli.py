@@ -17,7 +17,10 @@ import click
 from .errors import EvalkgError
 
 F = TypeVar("F", bound=Callable[..., Any])
-STORE_HELP = "Store folder (default: $EVALKG_STORE, else ./evalkg-data)."
+STORE_HELP = (
+    "Store folder, here or before the command ('evalkg --store DIR COMMAND'); default: "
+    "$EVALKG_STORE, else ./evalkg-data."
+)
 
 
 def handle_errors(func: F) -> F:
@@ -34,12 +37,31 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-store_option = click.option("--store", "store", default=None, metavar="DIR", help=STORE_HELP)
+def _store_or_group(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A command's ``--store``, else the one given before the command (``evalkg --store
+    DIR COMMAND``), else ``None`` (then $EVALKG_STORE, else ./evalkg-data)."""
+    if value is not None:
+        return value
+    root = ctx.find_root()
+    given = root.params.get("store") if root is not ctx else None
+    return given if isinstance(given, str) else None
+
+
+store_option = click.option(
+    "--store", "store", default=None, metavar="DIR", help=STORE_HELP, callback=_store_or_group
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="evalkg")
-def main() -> None:
+@click.option(
+    "--store",
+    default=None,
+    metavar="DIR",
+    help="Store folder of every command (also accepted after the command, which wins); "
+    "default: $EVALKG_STORE, else ./evalkg-data.",
+)
+def main(store: str | None) -> None:  # the commands read it (_store_or_group)
     """evalkg: a knowledge graph of ILO evaluations, their lessons, actors and places.
 
     \b
@@ -49,6 +71,7 @@ def main() -> None:
       evalkg queries                 # the canned analyst questions
       evalkg query stats             # run one
       evalkg export -o graph.ttl     # Turtle, N-Triples, JSON-LD, N-Quads or TriG
+      evalkg --store other stats     # --store DIR goes before or after the command
     """
 
 

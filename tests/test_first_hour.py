@@ -1,0 +1,41 @@
+"""Rough edges a new user meets in the first hour (issue 20), each through the command
+line in-process with click's CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+
+@pytest.fixture()
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Invoke ``evalkg`` with $EVALKG_STORE pointing at a folder that does not exist, so a
+    command that ignores its --store fails."""
+    monkeypatch.setenv("EVALKG_STORE", str(tmp_path / "not-this-store"))
+    runner = CliRunner()
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+def test_store_is_accepted_before_the_command(run, sample_folder: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run("--store", str(sample_folder), "stats", "--json")
+    assert code == 0, err
+    assert '"lessons": 18' in out
+    code, out, err = run("--store", str(sample_folder), "export", "--format", "nt")
+    assert code == 0, err
+    assert out.count("\n") > 1000
+    # after the command it wins over the one before it
+    code, _, err = run("--store", str(sample_folder), "stats", "--store", "/nonexistent/x")
+    assert code == 2 and "/nonexistent/x" in err
+    _, main_help, _ = run("--help")
+    _, stats_help, _ = run("stats", "--help")
+    assert "--store DIR" in main_help and "after the command" in main_help
+    assert "before the command" in stats_help
