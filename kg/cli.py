@@ -76,7 +76,7 @@ def main(store: str | None) -> None:  # the commands read it (_store_or_group)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))  # checked before the store is made
 @click.option("--sample", is_flag=True, help="Also build the bundled sample records.")
 @store_option
 @click.option(

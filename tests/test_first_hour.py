@@ -3,6 +3,7 @@ line in-process with click's CliRunner."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,11 @@ from click.testing import CliRunner
 from kg.cli import main
 
 
+Run = Callable[..., tuple[int, str, str]]
+
+
 @pytest.fixture()
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     """Invoke ``evalkg`` with $EVALKG_STORE pointing at a folder that does not exist, so a
     command that ignores its --store fails."""
     monkeypatch.setenv("EVALKG_STORE", str(tmp_path / "not-this-store"))
@@ -25,7 +29,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     return invoke
 
 
-def test_store_is_accepted_before_the_command(run, sample_folder: Path) -> None:  # type: ignore[no-untyped-def]
+def test_store_is_accepted_before_the_command(run: Run, sample_folder: Path) -> None:
     code, out, err = run("--store", str(sample_folder), "stats", "--json")
     assert code == 0, err
     assert '"lessons": 18' in out
@@ -39,3 +43,14 @@ def test_store_is_accepted_before_the_command(run, sample_folder: Path) -> None:
     _, stats_help, _ = run("stats", "--help")
     assert "--store DIR" in main_help and "after the command" in main_help
     assert "before the command" in stats_help
+
+
+def test_a_missing_path_is_an_error_and_makes_no_store(
+    run: Run, tmp_path: Path, seed_path: Path
+) -> None:
+    store = tmp_path / "S"
+    missing = tmp_path / "nonexistent"
+    code, _, err = run("build", str(seed_path), str(missing), "--store", str(store))
+    assert code == 2
+    assert "Error:" in err and str(missing) in err and "does not exist" in err
+    assert not store.exists()
