@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from kg.cli import main
 
-
 Run = Callable[..., tuple[int, str, str]]
 
 
