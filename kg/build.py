@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .clock import read_time
@@ -21,7 +22,7 @@ from .journal import BuildJournal
 from .lessonindex import LessonRow
 from .mapping import Mapper
 from .pipeline import Job, MappedRecord, RecordMapper, map_files
-from .reader import Rejected, iter_files, read_file
+from .reader import Rejected, iter_files, read_file, shown_path
 from .record import Record
 from .recovery import rebuild_index, recover, settle_index
 from .resources import ontology_file
@@ -62,6 +63,9 @@ class BuildReport:
     recovered: str | None = None
     #: The build's time stamp (``prov:generatedAtTime``).
     now: str = ""
+    #: Files of the folders that were not read: neither record pages nor JSON Lines
+    #: (their suffix is not one of :data:`kg.reader.PAGE_SUFFIXES`, ``JSONL_SUFFIXES``).
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -141,8 +145,10 @@ def _write(
 ) -> None:
     """Read, map and load the records of ``paths`` (new ones in bulk, changed ones one by
     one), after the ontology and reference data."""
-    files = list(iter_files(paths))
+    skipped: list[Path] = []
+    files = list(iter_files(paths, skipped=skipped))
     report.files = len(files)
+    report.skipped = [shown_path(p) for p in skipped]
     store.drop_statistics()  # an interrupted build leaves no counts rather than stale ones
     load_reference(store)
     report.now = now = read_time()

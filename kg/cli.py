@@ -176,6 +176,8 @@ def build(
         f"{f' ({types})' if types else ''}, {len(report.rejected)} rejected{copies} "
         f"({report.added} new, {report.replaced} replaced, {report.unchanged} unchanged)."
     )
+    if report.skipped:
+        click.echo(_skipped_line(report.skipped))
     parts = [
         f"{what} {seconds:.1f} s"
         for what, seconds in (
@@ -202,6 +204,17 @@ def build(
         for item in report.rejected:
             click.echo(f"  {item.error}", err=True)
         sys.exit(1)
+
+
+def _skipped_line(skipped: list[str]) -> str:
+    """``Skipped 2 file(s) that are not record pages or JSON Lines (.bin, .html): first …``"""
+    from pathlib import PurePath
+
+    kinds = sorted({PurePath(p).suffix.lower() or "no extension" for p in skipped})
+    return (
+        f"Skipped {len(skipped)} file(s) that are not record pages or JSON Lines "
+        f"({', '.join(kinds)}): first {skipped[0]}."
+    )
 
 
 def _reindex(store: str | None) -> None:

@@ -64,18 +64,23 @@ class Rejected:
     error: RecordError
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+def iter_files(
+    paths: Iterable[str | os.PathLike[str]], *, skipped: list[Path] | None = None
+) -> Iterator[Path]:
     """Files to read: each file as given, and the ``.txt``/``.jsonl`` files below each
-    folder (recursively, sorted). A missing path raises :class:`RecordError`."""
+    folder (recursively, sorted); the other files of the folders are appended to
+    ``skipped`` when it is given (sorted too). A missing path raises :class:`RecordError`.
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = (
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES + JSONL_SUFFIXES
-            )
-            yield from sorted(found)
+            found: list[Path] = []
+            for p in sorted(p for p in path.rglob("*") if p.is_file()):
+                if p.suffix.lower() in PAGE_SUFFIXES + JSONL_SUFFIXES:
+                    found.append(p)
+                elif skipped is not None:
+                    skipped.append(p)
+            yield from found
         elif path.is_file():
             yield path
         else:

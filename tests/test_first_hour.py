@@ -53,3 +53,25 @@ def test_a_missing_path_is_an_error_and_makes_no_store(
     assert code == 2
     assert "Error:" in err and str(missing) in err and "does not exist" in err
     assert not store.exists()
+
+
+def test_files_a_build_skips_are_reported(run: Run, tmp_path: Path, seed_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_bytes(seed_path.read_bytes())
+    (folder / "data.bin").write_bytes(b"\x00\x01")
+    (folder / "sub" / "page.html").write_text("<html></html>", encoding="utf-8")
+    code, out, err = run("build", str(folder), "--store", str(tmp_path / "S"))
+    assert code == 0, out + err
+    assert "Read 1 file(s), 1 record(s)" in out
+    assert (
+        "Skipped 2 file(s) that are not record pages or JSON Lines (.bin, .html): "
+        f"first {folder / 'data.bin'}." in out
+    )
+
+    from kg.build import build
+    from kg.store import EvalStore
+
+    report = build([folder], store=EvalStore())
+    assert report.files == 1
+    assert report.skipped == [str(folder / "data.bin"), str(folder / "sub" / "page.html")]
