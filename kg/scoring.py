@@ -88,28 +88,103 @@ def _match(predicted: dict[str, set[str]], gold: list[set[str]], tally: Tally, w
     tally.errors.extend(f"{where}: FN {sorted(gold[g])}" for g in unmatched)
 
 
+def _entries(gold_path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, entry)`` of each line of the gold file, checked: a JSON object with
+    ``source`` (text) and ``organizations``, ``places`` (lists of objects with a ``name``).
+    Anything else is a :class:`RecordError` naming the file and the line (and
+    :func:`_load` refuses a file with no entry at all, which would score a perfect 1.000).
+    """
+    where = str(gold_path)
+    try:
+        with gold_path.open("rb") as lines:
+            for number, raw in enumerate(lines, start=1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    reason = f"not UTF-8 text (byte {exc.start + 1}: {exc.reason})"
+                    raise RecordError(reason, path=where, line=number) from None
+                if line.strip():
+                    yield number, _entry(line, where, number)
+    except OSError as exc:
+        raise RecordError(f"cannot read the gold file ({exc.strerror})", path=where) from None
+
+
+def _entry(line: str, where: str, number: int) -> dict[str, Any]:
+    """One line of a gold file as a checked entry (see :func:`_entries`)."""
+    try:
+        entry = json.loads(line)
+    except json.JSONDecodeError as exc:
+        reason = f"not JSON ({exc.msg} at column {exc.colno})"
+        raise RecordError(reason, path=where, line=number) from None
+    except (ValueError, RecursionError) as exc:
+        raise RecordError(f"not JSON ({exc})", path=where, line=number) from None
+    if not isinstance(entry, dict):
+        raise RecordError(
+            "not a JSON object with source, organizations and places",
+            path=where,
+            line=number,
+            value=entry,
+        )
+    if not isinstance(entry.get("source"), str) or not entry["source"]:
+        raise RecordError("no 'source' (the path of the annotated page)", path=where, line=number)
+    for kind in ("organizations", "places"):
+        names = entry.get(kind)
+        if not isinstance(names, list):
+            raise RecordError(f"no {kind!r} list", path=where, line=number, value=names)
+        for item in names:
+            if not (isinstance(item, dict) and isinstance(item.get("name"), str)):
+                raise RecordError(
+                    f"an entry of {kind!r} without a 'name'", path=where, line=number, value=item
+                )
+            aliases = item.get("aliases", [])
+            if not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+                raise RecordError(
+                    f"'aliases' in {kind!r} is not a list of texts",
+                    path=where,
+                    line=number,
+                    value=aliases,
+                )
+    entry.setdefault("id", entry["source"])
+    return entry
+
+
 def _load(gold_path: Path, root: Path) -> Iterator[tuple[dict[str, Any], Record]]:
     cache: dict[Path, list[Record]] = {}
-    with gold_path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            entry = json.loads(line)
-            source = root / entry["source"]
-            if source not in cache:
-                items = list(read_file(source))
-                bad = [i for i in items if isinstance(i, Rejected)]
-                if bad or not items:
-                    raise RecordError(
-                        "gold source is not a record",
-                        path=str(gold_path),
-                        line=number,
-                        value=entry["source"],
-                    )
-                cache[source] = [i for i in items if isinstance(i, Record)]
-            records = cache[source]
-            _, _, index = str(entry["id"]).partition(".jsonl:")
-            yield entry, records[int(index) - 1] if index else records[0]
+    where = str(gold_path)
+    count = 0
+    for number, entry in _entries(gold_path):
+        count += 1
+        source = root / entry["source"]
+        if source not in cache:
+            if not source.is_file():
+                raise RecordError(
+                    f"gold source does not exist (in {root})",
+                    path=where,
+                    line=number,
+                    value=entry["source"],
+                )
+            items = list(read_file(source))
+            bad = [i for i in items if isinstance(i, Rejected)]
+            if bad or not items:
+                raise RecordError(
+                    "gold source is not a record", path=where, line=number, value=entry["source"]
+                )
+            cache[source] = [i for i in items if isinstance(i, Record)]
+        records = cache[source]
+        _, _, index = str(entry["id"]).partition(".jsonl:")
+        if not index:
+            yield entry, records[0]
+            continue
+        if not index.isdigit() or not 1 <= int(index) <= len(records):
+            raise RecordError(
+                f"no record {index} in its source ({len(records)} records)",
+                path=where,
+                line=number,
+                value=entry["id"],
+            )
+        yield entry, records[int(index) - 1]
+    if count == 0:
+        raise RecordError("no gold records (an empty gold set scores nothing)", path=where)
 
 
 def score(gold_path: str | Path, *, root: str | Path | None = None) -> Score:
@@ -142,8 +217,7 @@ def score(gold_path: str | Path, *, root: str | Path | None = None) -> Score:
 def _find_root(gold_path: Path) -> Path:
     """The folder the gold file's ``source`` paths are relative to: the current folder
     if they resolve there, else the nearest parent of the gold file where they do."""
-    with gold_path.open(encoding="utf-8") as lines:
-        first = next((json.loads(line) for line in lines if line.strip()), None)
+    first = next((entry for _, entry in _entries(gold_path)), None)
     if first is None:
         return Path.cwd()
     for candidate in [Path.cwd(), *gold_path.resolve().parents]:

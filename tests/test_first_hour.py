@@ -12,6 +12,9 @@ from click.testing import CliRunner
 from kg.cli import main
 
 Run = Callable[..., tuple[int, str, str]]
+CHECKOUT = Path(__file__).resolve().parent.parent
+#: One well-formed gold line (the seed page, nothing annotated).
+GOOD = '{"source": "kg/sample/000_e1502d68e7aac5ea.txt", "organizations": [], "places": []}'
 
 
 @pytest.fixture()
@@ -75,3 +78,50 @@ def test_files_a_build_skips_are_reported(run: Run, tmp_path: Path, seed_path: P
     report = build([folder], store=EvalStore())
     assert report.files == 1
     assert report.skipped == [str(folder / "data.bin"), str(folder / "sub" / "page.html")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "reason"),
+    [
+        ([GOOD, "{not json"], 2, "not JSON (Expecting property name enclosed in double quotes"),
+        (['{"organizations": [], "places": []}'], 1, "no 'source'"),
+        (
+            ['{"source": "kg/sample/000_e1502d68e7aac5ea.txt", "places": []}'],
+            1,
+            "no 'organizations'",
+        ),
+        (['["a list"]'], 1, "not a JSON object"),
+        (
+            [GOOD.replace("000_e1502d68e7aac5ea.txt", "missing.txt")],
+            1,
+            "gold source does not exist",
+        ),
+        (
+            [GOOD.replace('"places": []', '"places": [{"nom": "x"}]')],
+            1,
+            "an entry of 'places' without a 'name'",
+        ),
+        ([GOOD.replace('"places": []', '"places": 3')], 1, "no 'places' list"),
+    ],
+)
+def test_a_malformed_gold_file_is_an_error_naming_file_and_line(
+    run: Run, tmp_path: Path, lines: list[str], line: int, reason: str
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run("score", str(gold), "--root", str(CHECKOUT))
+    assert code == 2, out
+    assert err.startswith(f"Error: {gold}:{line}: {reason}"), err
+    assert "Traceback" not in err
+
+
+def test_an_empty_gold_file_is_an_error_not_a_perfect_score(run: Run, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n", encoding="utf-8")
+    code, out, err = run("score", str(gold))
+    assert code == 2 and "1.000" not in out
+    assert err.startswith(f"Error: {gold}: no gold records"), err
+    gold.write_text(GOOD + "\n", encoding="utf-8")
+    code, out, err = run("score", str(gold), "--root", str(CHECKOUT))
+    assert code == 0, err
+    assert "1 gold records" in out
