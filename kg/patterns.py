@@ -225,8 +225,18 @@ def _listed(text: str, left: Token, right: Token, lowercase_ok: bool) -> bool:
     return right.capitalized or (lowercase_ok and right.folded not in _ARTICLES | _FR_STOP)
 
 
-def extend_left(text: str, toks: list[Token], head: int, blocked: set[int]) -> int:
-    """English names put words before the head ("Bangladesh Employers' Federation")."""
+def extend_left(
+    text: str,
+    toks: list[Token],
+    head: int,
+    blocked: set[int],
+    *,
+    closing: bool = False,
+) -> int:
+    """English names put words before the head ("Bangladesh Employers' Federation"). A
+    name the head ``closing`` it may hold other head words ("Project Advisory
+    Committee") and start a sentence; otherwise a capital at a sentence's start says
+    nothing."""
     first = head
     while first > 0:
         prev = toks[first - 1]
@@ -235,17 +245,18 @@ def extend_left(text: str, toks: list[Token], head: int, blocked: set[int]) -> i
             or not prev.capitalized
             or prev.all_caps
             or prev.folded in CONNECTORS
-            or prev.folded in ORG_HEADS
+            or (prev.folded in ORG_HEADS and not closing)
             or not _joinable(text, prev, toks[first])
         ):
             break
         before = text[max(0, prev.start - 2) : prev.start]
-        if (
+        starts = (
             prev.start == 0
             or before.strip()[-1:] in (".", "\n", ":", ";", "!", "?")
             or before.endswith("\n")
-        ):
-            break  # a capital at the start of a sentence says nothing
+        )
+        if starts and not closing:
+            break
         first -= 1
     return first
 
@@ -336,18 +347,7 @@ def _head_last(text: str, toks: list[Token], head: int, blocked: set[int]) -> Sp
     word = _head_of(toks[head].folded)
     if word is None:
         return None
-    first = head
-    while first > 0:
-        prev = toks[first - 1]
-        if (
-            first - 1 in blocked
-            or not prev.capitalized
-            or prev.all_caps
-            or prev.folded in CONNECTORS
-            or not _joinable(text, prev, toks[first])
-        ):
-            break
-        first -= 1
+    first = extend_left(text, toks, head, blocked, closing=True)
     while first < head and toks[first].folded in _NOT_FIRST:
         first += 1
     if first == head or (first == head - 1 and toks[first].folded in _GENERIC_MODIFIERS):
