@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -408,7 +408,43 @@ def query(
         ) as answer:
             if answer.kind == "update":
                 click.echo("Update done.", err=True)
+            counted = _Counted(answer.rows)
+            answer.rows = counted
             _write_answer(answer, fmt, output)
+            if answer.kind == "select" and not counted.n and expression is None:
+                _note_unknown_names(opened, given)
+
+
+class _Counted:
+    """The rows of an answer, counted as they are written."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self.n = 0
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for row in self.rows:
+            self.n += 1
+            yield row
+
+
+#: Query parameters that name an entity the views resolve too, and its node types.
+_NAMED_PARAMS = {"country": ("country",), "region": ("region",)}
+
+
+def _note_unknown_names(store: Any, given: dict[str, str]) -> None:
+    """After a query that found nothing: say on stderr which ``country`` or ``region``
+    value names no entity of the store, with close names, as the views say it."""
+    from .errors import ConfigError
+    from .netdata import NetworkData
+
+    names = NetworkData(store, evaluation_names=False)
+    for param, types in _NAMED_PARAMS.items():
+        if param in given:
+            try:
+                names.find(given[param], types=types, what=param)
+            except ConfigError as exc:
+                click.echo(f"Note: --param {param}: {exc}", err=True)
 
 
 def _format_of(output: str | None) -> str:

@@ -42,12 +42,22 @@ _SLOT = re.compile(r"\bVALUES\s+[?$]([A-Za-z_][A-Za-z0-9_]*)\s*\{\s*UNDEF\s*\}",
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
-    """``["name=value", …]`` → ``{"name": "value"}``; :class:`QueryError` on bad pairs."""
+    """``["name=value", …]`` → ``{"name": "value"}``; :class:`QueryError` on a bad pair
+    and on a name given twice (every parameter takes one value; the last one would
+    silently win).
+
+    >>> parse_params(["country=Chile", "country=Peru"])
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: parameter given twice (each takes one value): 'country'
+    """
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not _NAME.fullmatch(name):
             raise QueryError("a parameter is NAME=VALUE", value=pair)
+        if name in out:
+            raise QueryError("parameter given twice (each takes one value)", value=name)
         out[name] = value
     return out
 

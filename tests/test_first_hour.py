@@ -125,3 +125,31 @@ def test_an_empty_gold_file_is_an_error_not_a_perfect_score(run: Run, tmp_path: 
     code, out, err = run("score", str(gold), "--root", str(CHECKOUT))
     assert code == 0, err
     assert "1 gold records" in out
+
+
+def test_a_parameter_given_twice_is_an_error_naming_it(run: Run, sample_folder: Path) -> None:
+    code, out, err = run(
+        "--store", str(sample_folder), "query", "lessons-by-country",
+        "--param", "country=Chile", "-p", "country=Peru",
+    )  # fmt: skip
+    assert code == 2 and not out
+    assert err.startswith("Error: parameter given twice (each takes one value): 'country'")
+
+
+def test_a_country_no_country_matches_gives_the_views_hint(run: Run, sample_folder: Path) -> None:
+    from kg.errors import ConfigError
+    from kg.netdata import NetworkData
+    from kg.store import EvalStore
+
+    code, out, err = run(
+        "--store", str(sample_folder), "query", "lessons-by-country", "-p", "country=Atlantis"
+    )
+    assert code == 0 and "(0 rows)" in out
+    with EvalStore.open(sample_folder) as store, pytest.raises(ConfigError) as views:
+        NetworkData(store).find("Atlantis", types=("country",), what="country")
+    assert err == f"Note: --param country: {views.value}\n"
+    assert "no country of that name (close: " in err
+    code, out, err = run(
+        "--store", str(sample_folder), "query", "lessons-by-country", "-p", "country=chili"
+    )
+    assert code == 0 and "(0 rows)" not in out and not err
