@@ -35,7 +35,10 @@ BASELINE = "c6412f7"
 
 _CHILD = """
 import json, sys, time
-from kg.recordtext import field_languages, recognize
+try:
+    from kg.recordtext import field_languages, recognize
+except ImportError:  # a revision before kg/recordtext.py
+    from kg.linking import field_languages, recognize
 from kg.reader import iter_files, read_file
 from kg.record import Record
 from kg.recognize import Recognizer

@@ -166,7 +166,7 @@ def _index_cities(index: PhraseTable, code: str, cities: list[dict[str, object]]
         names = city.get("alternatenames") or []
         # dict.fromkeys: once per distinct name, in order
         for name in dict.fromkeys([main, *map(str, names)]):  # type: ignore[call-overload]
-            if name != main and len(strip_accents(name)) <= _MIN_ALTERNATE:
+            if len(name) <= _MIN_ALTERNATE and name != main:
                 continue  # "Cos" (Jos), "Agro" (Agra), "Para" (Belém): other languages' words
             _put(index, _usable(name), place)
 
