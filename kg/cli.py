@@ -7,9 +7,10 @@ turns evalkg errors into a message and an exit status.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
@@ -408,24 +409,13 @@ def query(
         ) as answer:
             if answer.kind == "update":
                 click.echo("Update done.", err=True)
-            counted = _Counted(answer.rows)
-            answer.rows = counted
+            if answer.kind == "select" and expression is None:
+                rows = iter(answer.rows)  # the first row, if any, read ahead
+                first = next(rows, None)
+                if first is None:
+                    _note_unknown_names(opened, given)
+                answer.rows = rows if first is None else itertools.chain([first], rows)
             _write_answer(answer, fmt, output)
-            if answer.kind == "select" and not counted.n and expression is None:
-                _note_unknown_names(opened, given)
-
-
-class _Counted:
-    """The rows of an answer, counted as they are written."""
-
-    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        self.rows = rows
-        self.n = 0
-
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        for row in self.rows:
-            self.n += 1
-            yield row
 
 
 #: Query parameters that name an entity the views resolve too, and its node types.
@@ -433,7 +423,7 @@ _NAMED_PARAMS = {"country": ("country",), "region": ("region",)}
 
 
 def _note_unknown_names(store: Any, given: dict[str, str]) -> None:
-    """After a query that found nothing: say on stderr which ``country`` or ``region``
+    """When a query finds nothing: say on stderr which ``country`` or ``region``
     value names no entity of the store, with close names, as the views say it."""
     from .errors import ConfigError
     from .netdata import NetworkData
