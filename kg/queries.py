@@ -11,6 +11,7 @@ query by, :mod:`kg.textsearch`). Each parameter is bound where the query has a s
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from .errors import QueryError
 from .params import PARAM_TYPES, check_names, fill_slots, parse_params, slots, to_term
 from .resources import data_dir
+from .vocab import PREFIXES
 
 if TYPE_CHECKING:
     from .store import EvalStore
@@ -149,20 +151,92 @@ def bind(query: NamedQuery | str, params: Mapping[str, str]) -> str:
     return fill_slots(text, terms)
 
 
+#: What the fast path of :func:`with_prefixes` ignores: IRIs, then comments.
+_IRI_OR_COMMENT = re.compile(r"<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_PREFIXED = re.compile(r"(?<![\w.:\\-])([A-Za-z][\w.-]*)?:")
+
+
+@functools.lru_cache(maxsize=256)
+def with_prefixes(text: str, *, source: str = "<query>") -> str:
+    """``text`` with a ``PREFIX`` declaration put before it for each prefix of
+    :data:`kg.vocab.PREFIXES` (``ek:``, ``skos:``, ``dct:``…) that it uses and does not
+    declare, on its first line (so that the engine's line numbers stay those of
+    ``text``); a prefix it declares keeps its own IRI. A prefix it uses, does not
+    declare and evalkg does not know is a :class:`QueryError` ("unknown prefix xyz:").
+
+    What a request uses and declares is read with SPARQL's grammar (rdflib's parser, as
+    :mod:`kg.safety` reads it); a text where every name with a colon is declared (IRIs
+    and comments aside) is left as it is without parsing it. A text the parser cannot
+    read is left as it is, for the engine to say what is wrong.
+
+    >>> with_prefixes("SELECT ?l WHERE { ?l a ek:Lesson }")
+    'PREFIX ek: <https://w3id.org/evalkg/ontology#> SELECT ?l WHERE { ?l a ek:Lesson }'
+    >>> with_prefixes("PREFIX ek: <http://e.org/> ASK { ?l a ek:Lesson }")
+    'PREFIX ek: <http://e.org/> ASK { ?l a ek:Lesson }'
+    """
+    plain = _IRI_OR_COMMENT.sub(" ", text)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(plain)}
+    if all((m.group(1) or "") in declared for m in _PREFIXED.finditer(plain)):
+        return text
+    from .safety import _parse, _unescaped
+
+    tree = _parse(_unescaped(text))
+    if isinstance(tree, str):
+        return text
+    declared, used = _prefix_names(tree[0])
+    missing = sorted(used - declared)
+    unknown = [name for name in missing if name not in PREFIXES]
+    if unknown:
+        known = " ".join(f"{name}:" for name in PREFIXES)
+        raise QueryError(
+            f"unknown prefix {unknown[0]}: (declare it with PREFIX {unknown[0]}: <IRI>; "
+            f"evalkg declares {known} itself)",
+            path=source,
+        )
+    if not missing:
+        return text
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}> " for name in missing) + text
+
+
+def _prefix_names(tree: object) -> tuple[set[str], set[str]]:
+    """The prefixes a parse tree of rdflib's SPARQL parser declares and those it uses."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    declared: set[str] = set()
+    used: set[str] = set()
+    todo: list[object] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, CompValue):
+            if node.name == "PrefixDecl":
+                declared.add(str(dict.get(node, "prefix") or ""))
+            elif node.name == "pname":
+                used.add(str(dict.get(node, "prefix") or ""))
+            todo.extend(dict.values(node))
+        elif isinstance(node, (ParseResults, list, tuple)):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            todo.extend(node.values())
+    return declared, used
+
+
 def load_request(
     query: str | None,
     expression: str | None,
     params: Mapping[str, str],
     store: EvalStore | None = None,
 ) -> tuple[str, str]:
-    """The SPARQL text to run, with ``params`` bound, and where it came from (for
-    messages): the named query or ``.rq`` file ``query``, else the text ``expression``.
+    """The SPARQL text to run, with ``params`` bound and evalkg's prefixes declared
+    (:func:`with_prefixes`), and where it came from (for messages): the named query or
+    ``.rq`` file ``query``, else the text ``expression``.
     Given the ``store`` it will run on, a query that says ``# narrow:`` is narrowed by
     the store's text index (:func:`kg.textsearch.narrow`; the same rows, sooner)."""
     if expression is not None:
-        return bind(expression, params), "<-e>"
+        return with_prefixes(bind(expression, params), source="<-e>"), "<-e>"
     named = resolve_query(query or "")
-    text = bind(named, params)
+    text = with_prefixes(bind(named, params), source=str(named.path))
     if store is not None:
         from .textsearch import narrow
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .deadline import QueryTimeout, collect, execute, stream
+from .queries import with_prefixes
 from .results import QueryResult, ResultStream
 from .safety import check
 from .stats import has_statistics, refresh
@@ -50,11 +51,14 @@ def run_query(
     ``FROM`` of graphs the store does not hold (unless ``allow_service``), updates (unless
     ``allow_update``). Stopped with :class:`kg.deadline.QueryTimeout` after ``timeout``
     seconds (``None`` or 0: no deadline; see :mod:`kg.deadline` for what stopping means
-    on an in-memory store). At most ``limit`` rows. Parameters are bound beforehand with
-    :func:`kg.queries.bind`. Raises :class:`kg.errors.QueryError` naming ``source`` for a
-    malformed query. After an update, a store that had a statistics graph has it counted
-    again (:func:`_update`).
+    on an in-memory store). At most ``limit`` rows. The prefixes of
+    :data:`kg.vocab.PREFIXES` the text uses without declaring them are declared for it
+    (:func:`kg.queries.with_prefixes`; the check reads the text that runs). Parameters
+    are bound beforehand with :func:`kg.queries.bind`. Raises :class:`kg.errors.QueryError`
+    naming ``source`` for a malformed query. After an update, a store that had a
+    statistics graph has it counted again (:func:`_update`).
     """
+    sparql = with_prefixes(sparql, source=source)
     kind = check(
         sparql,
         graphs=_GraphNames(store),
@@ -92,6 +96,7 @@ def stream_query(
     >>> out.getvalue()
     b'n\r\n1\r\n2\r\n'
     """
+    sparql = with_prefixes(sparql, source=source)
     kind = check(
         sparql,
         graphs=_GraphNames(store),

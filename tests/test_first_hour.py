@@ -153,3 +153,43 @@ def test_a_country_no_country_matches_gives_the_views_hint(run: Run, sample_fold
         "--store", str(sample_folder), "query", "lessons-by-country", "-p", "country=chili"
     )
     assert code == 0 and "(0 rows)" not in out and not err
+
+
+def test_ad_hoc_sparql_has_evalkg_s_prefixes(run: Run, sample_folder: Path, tmp_path: Path) -> None:
+    from kg.errors import QueryError
+    from kg.query import run_query
+    from kg.safety import QueryRefused
+    from kg.store import EvalStore
+
+    store = ["--store", str(sample_folder)]
+    lessons = (
+        "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l a ek:Lesson ; ek:theme/skos:prefLabel ?t }"
+    )
+    code, out, err = run(*store, "query", "-e", lessons, "--format", "csv")
+    assert code == 0, err
+    assert out.split() == ["n", "18"]
+    # a bound parameter, and a .rq file
+    chile = "SELECT ?l WHERE { VALUES ?c { UNDEF } ?l ek:country/ek:iso3166Alpha3 ?c }"
+    code, out, err = run(*store, "query", "-e", chile, "-p", "c=CHL", "--format", "csv")
+    assert code == 0 and len(out.split()) > 2, err
+    rq = tmp_path / "q.rq"
+    rq.write_text(
+        "# dct: and xsd: undeclared\nASK { ?e dct:title ?t FILTER(xsd:string(?t) != '') }\n"
+    )
+    code, out, err = run(*store, "query", str(rq), "--format", "csv")
+    assert code == 0 and "true" in out, err
+    # the library, a prefix the text declares keeps its IRI, an unknown one is named
+    with EvalStore.open(sample_folder) as opened:
+        assert run_query(opened, "ASK { ?l a ek:Lesson }").boolean is True
+        assert (
+            run_query(opened, "PREFIX ek: <http://e.org/> ASK { ?l a ek:Lesson }").boolean is False
+        )
+        with pytest.raises(QueryError, match=r"^<query>: unknown prefix xyz: "):
+            run_query(opened, "SELECT * WHERE { ?l a xyz:Lesson }")
+        # the safety check reads the text that runs: the prefixed IRIs are refused as before
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            run_query(opened, "SELECT * WHERE { SERVICE ek:x { ?s ?p ?o } }")
+        with pytest.raises(QueryRefused, match="FROM names a graph"):
+            run_query(opened, "SELECT * FROM ek:g WHERE { ?s ?p ?o }")
+    code, out, err = run(*store, "query", "-e", "SELECT * WHERE { ?l a xyz:Lesson }")
+    assert code == 2 and err.startswith("Error: <-e>: unknown prefix xyz: ") and "\\u{" not in err
