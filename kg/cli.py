@@ -497,15 +497,23 @@ def _query_endpoint(
     "statistics/ (what a build counts); they run by that name, e.g. "
     "'evalkg query network/actors --limit 5'.",
 )
-def queries(show_all: bool) -> None:
-    """List the named queries with what each answers and the parameters it takes.
+@click.argument("name", required=False)
+def queries(show_all: bool, name: str | None) -> None:
+    """List the named queries with what each answers and the parameters it takes; with
+    NAME (or a .rq file), show that one: its title, description, parameters (type,
+    required or optional), example and SPARQL text.
 
     \b
     Example:
       evalkg queries
       evalkg queries --all
+      evalkg queries lessons-by-country
     """
-    from .queries import list_queries
+    from .queries import list_queries, resolve_query
+
+    if name is not None:
+        click.echo(resolve_query(name).describe(), nl=False)
+        return
 
     named = list_queries(internal=show_all)
     width = max(len(q.name) for q in named)

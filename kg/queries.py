@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 _HEADER = re.compile(r"#\s*([a-z]+)\s*:\s*(.*)")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)?")
+#: The keys of a query file's header comments.
+_KEYS = ("title", "description", "param", "example", "narrow")
 #: The folders of ``queries/`` whose queries are evalkg's own, not analyst questions:
 #: the projections behind the network views, what ``evalkg push`` plans with, and the
 #: counts of the statistics graph. ``evalkg queries`` lists them with ``--all`` only; they
@@ -60,6 +62,28 @@ class NamedQuery:
     example: str = ""
     #: The parameter whose value :func:`kg.textsearch.narrow` looks up (``# narrow:``).
     narrow: str = ""
+
+    def describe(self) -> str:
+        """The query for a reader: name and title, description, parameters (type, whether
+        it may be left out, what it is), the example and the SPARQL text (without the
+        header lines said above it), as ``evalkg queries NAME`` prints it."""
+        lines = [f"{self.name}: {self.title}" if self.title else self.name]
+        if self.description:
+            lines += ["", self.description]
+        lines += ["", "Parameters:" if self.params else "Parameters: none"]
+        width = max((len(p.name) for p in self.params.values()), default=0)
+        for p in self.params.values():
+            need = "optional" if p.optional else "required"
+            lines.append(f"  {p.name.ljust(width)}  {p.type}, {need}: {p.description}")
+        if self.example:
+            lines += ["", "Example:", f"  {self.example}"]
+        body = [
+            line
+            for line in self.text.splitlines()
+            if (found := _HEADER.fullmatch(line.strip())) is None or found.group(1) not in _KEYS
+        ]
+        lines += ["", f"SPARQL ({self.path}):", "\n".join(body).strip("\n")]
+        return "\n".join(lines) + "\n"
 
     def example_params(self) -> dict[str, str]:
         """The ``--param``/``-p`` values of the header's example command."""

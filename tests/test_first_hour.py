@@ -193,3 +193,21 @@ def test_ad_hoc_sparql_has_evalkg_s_prefixes(run: Run, sample_folder: Path, tmp_
             run_query(opened, "SELECT * FROM ek:g WHERE { ?s ?p ?o }")
     code, out, err = run(*store, "query", "-e", "SELECT * WHERE { ?l a xyz:Lesson }")
     assert code == 2 and err.startswith("Error: <-e>: unknown prefix xyz: ") and "\\u{" not in err
+
+
+def test_queries_name_shows_one_query(run: Run) -> None:
+    from kg.queries import get_query
+
+    code, out, err = run("queries", "recommendations-by-response")
+    assert code == 0, err
+    named = get_query("recommendations-by-response")
+    assert out.startswith(f"recommendations-by-response: {named.title}\n\n{named.description}\n")
+    assert "  year     year, optional: the year of the recommendation's date" in out
+    assert f"Example:\n  {named.example}\n" in out
+    sparql = out.split(f"SPARQL ({named.path}):\n", 1)[1]
+    assert "# title:" not in sparql and "# param:" not in sparql
+    assert sparql.strip() in named.text and "SELECT" in sparql
+    code, out, _ = run("queries", "lessons-by-country")
+    assert "  country  string, required: ISO 3166" in out
+    code, _, err = run("queries", "no-such-query")
+    assert code == 2 and err.startswith("Error: no query of that name")
