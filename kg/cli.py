@@ -297,8 +297,8 @@ def stats(store: str | None, as_json: bool) -> None:
     "fmt",
     default=None,
     type=click.Choice(["table", "csv", "tsv", "json", "md"]),
-    help="Output format (default: from -o's extension, else table; CONSTRUCT results "
-    "are always Turtle).",
+    help="Output format of SELECT and ASK answers (default: from -o's extension, else "
+    "table); CONSTRUCT and DESCRIBE graphs are written as Turtle (any other is refused).",
 )
 @click.option(
     "-o",
@@ -388,9 +388,10 @@ def query(
 
     if (query is None) == (expression is None):
         raise click.UsageError("give exactly one of QUERY or -e/--expression")
-    fmt = fmt or _format_of(output)
     given = parse_params(params)
     text, source = load_request(query, expression, given)
+    _check_graph_format(text, source, fmt, output)
+    fmt = fmt or _format_of(output)
     if endpoint is not None:
         _query_endpoint(endpoint, text, source, fmt, output, limit, seconds, retries, allow_service)
         return
@@ -435,6 +436,24 @@ def _note_unknown_names(store: Any, given: dict[str, str]) -> None:
                 names.find(given[param], types=types, what=param)
             except ConfigError as exc:
                 click.echo(f"Note: --param {param}: {exc}", err=True)
+
+
+def _check_graph_format(text: str, source: str, fmt: str | None, output: str | None) -> None:
+    """Refuse a result format (``--format``, or ``-o``'s extension) other than the table
+    for a CONSTRUCT or DESCRIBE query: its graph is written as Turtle only."""
+    from .errors import ConfigError
+    from .safety import query_form
+
+    chosen = fmt or _format_of(output)
+    form = query_form(text)
+    if chosen != "table" and form in ("CONSTRUCT", "DESCRIBE"):
+        how = "--format" if fmt else "-o's extension"
+        raise ConfigError(
+            f"a {form} query gives a graph, which is written as Turtle only; {chosen} "
+            f"({how}) is for SELECT and ASK answers (leave --format out, or write -o "
+            "FILE.ttl)",
+            path=source,
+        )
 
 
 def _format_of(output: str | None) -> str:

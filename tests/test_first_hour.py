@@ -211,3 +211,27 @@ def test_queries_name_shows_one_query(run: Run) -> None:
     assert "  country  string, required: ISO 3166" in out
     code, _, err = run("queries", "no-such-query")
     assert code == 2 and err.startswith("Error: no query of that name")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "md"])
+def test_a_graph_query_refuses_a_table_format(
+    run: Run, sample_folder: Path, tmp_path: Path, fmt: str
+) -> None:
+    store = ["--store", str(sample_folder)]
+    construct = "CONSTRUCT { ?l a ek:Lesson } WHERE { ?l a ek:Lesson }"
+    code, out, err = run(*store, "query", "-e", construct, "--format", fmt)
+    assert code == 2 and not out
+    assert err == (
+        "Error: <-e>: a CONSTRUCT query gives a graph, which is written as Turtle only; "
+        f"{fmt} (--format) is for SELECT and ASK answers (leave --format out, or write -o "
+        "FILE.ttl)\n"
+    )
+    target = tmp_path / f"answer.{fmt}"
+    code, _, err = run(
+        *store, "query", "-e", "DESCRIBE ?l WHERE { ?l a ek:Lesson }", "-o", str(target)
+    )
+    graph = "a DESCRIBE query gives a graph, which is written as Turtle only"
+    assert code == 2 and f"{graph}; {fmt} (-o's extension)" in err
+    assert not target.exists()
+    code, out, err = run(*store, "query", "-e", construct)
+    assert code == 0 and "a ek:Lesson" in out, err
