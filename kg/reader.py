@@ -69,7 +69,9 @@ def iter_files(
 ) -> Iterator[Path]:
     """Files to read: each file as given, and the ``.txt``/``.jsonl`` files below each
     folder (recursively, sorted); the other files of the folders are appended to
-    ``skipped`` when it is given (sorted too). A missing path raises :class:`RecordError`.
+    ``skipped`` when it is given (sorted too), but for notes beside the records
+    (``.md``) and hidden files (``.DS_Store``), which no one takes for records. A missing
+    path raises :class:`RecordError`.
     """
     for raw in paths:
         path = Path(raw)
@@ -78,13 +80,18 @@ def iter_files(
             for p in sorted(p for p in path.rglob("*") if p.is_file()):
                 if p.suffix.lower() in PAGE_SUFFIXES + JSONL_SUFFIXES:
                     found.append(p)
-                elif skipped is not None:
+                elif skipped is not None and not _beside_records(p):
                     skipped.append(p)
             yield from found
         elif path.is_file():
             yield path
         else:
             raise RecordError("no such file or folder", path=shown_path(path))
+
+
+def _beside_records(path: Path) -> bool:
+    """A note (Markdown) or a hidden file in a folder of records."""
+    return path.suffix.lower() == ".md" or path.name.startswith(".")
 
 
 def shown_path(path: str | os.PathLike[str]) -> str:
