@@ -8,6 +8,7 @@ changes nothing.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import sqlite3
 import time
@@ -154,7 +155,10 @@ def _write(
     report.now = now = read_time()
     job = Job(store.base_iri, now, MAPPING_VERSION, store.graph_digests())
     later: list[MappedRecord] = []
-    results = map_files(files, job, workers=workers)
+    mapped = map_files(files, job, workers=workers)
+    # the first file mapped now: the worker processes fork before the loader's thread starts
+    first = next(mapped, None)
+    results = mapped if first is None else itertools.chain([first], mapped)
     store.load_records(_new_graphs(results, job, report, later, len(files), on_progress))
     if later:
         local = RecordMapper(job)

@@ -65,8 +65,7 @@ EVALUATION_KINDS = (
 
 _CLASSES: dict[str, tuple[str, str | None]] = {
     **{EK + name.capitalize(): (name, None) for name in NODE_TYPES},
-    **{EK + kind: ("organization", kind) for kind in ORGANIZATION_KINDS},
-    EK + "IloUnit": ("organization", "IloUnit"),
+    **{EK + kind: ("organization", kind) for kind in ORGANIZATION_KINDS},  # IloUnit too
 }
 #: Which names make the label: lower rank first (then language, then text).
 _PROPERTY_RANK = {

@@ -245,3 +245,29 @@ def test_conflicting_titles_of_one_evaluation_are_a_warning_naming_both_records(
     found = [w for w in report.warnings if "titled" in w]
     assert report.accepted == 2 and len(found) == 1
     assert "a.jsonl:2: evaluation 77" in found[0] and "a.jsonl:1" in found[0]
+
+
+@pytest.mark.slow
+def test_the_worker_pool_forks_before_the_loaders_thread_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: forking after a thread started is unsafe (Python 3.12 warns): the
+    build's worker processes exist before the bulk loader's thread."""
+    import multiprocessing
+    import threading
+
+    from kg.pipeline import MIN_FILES_FOR_WORKERS
+    from kg.synthetic import write_corpus
+
+    loader_running: list[bool] = []
+    real = multiprocessing.get_context
+
+    def get_context(method: str | None = None) -> object:
+        loader_running.append(any(t.name == "evalkg-bulk-load" for t in threading.enumerate()))
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", get_context)
+    write_corpus(tmp_path / "corpus", MIN_FILES_FOR_WORKERS + 2, seed=5)
+    with EvalStore() as store:
+        report = build([tmp_path / "corpus"], store=store, workers=2)
+    assert report.ok and loader_running == [False]
