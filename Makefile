@@ -17,6 +17,7 @@ test: lint pytest   ## everything CI checks
 
 browser-deps:       ## Debian's chromium for the browser tests (apt-get, as root or with sudo)
 	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "The browser tests need Debian's chromium: installing it with apt-get (about 130 packages, 350 MB)."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \

@@ -28,6 +28,8 @@ from .terminal import terminal_text
 from .vocab import PREFIXES, XSD
 
 TABLE_WIDTH = 60
+#: Rows a notebook shows of a result (``QueryResult._repr_html_``).
+HTML_ROWS = 50
 #: Rows the table reads before it sizes its columns; a later row's cells are cut to fit.
 TABLE_LOOKAHEAD = 1000
 
@@ -66,6 +68,31 @@ class QueryResult:
         out = io.BytesIO()
         write_result(self, out, fmt=fmt)
         return out.getvalue().decode("utf-8")
+
+    def __repr__(self) -> str:
+        """A line, not every row (an answer may have millions)."""
+        if self.kind == "ask":
+            return f"<QueryResult ask: {self.boolean}>"
+        if self.kind == "graph":
+            return f"<QueryResult graph: {len(self.triples):,} triples>"
+        if self.kind == "update":
+            return "<QueryResult update>"
+        return f"<QueryResult select: {len(self.rows):,} rows of {', '.join(self.variables)}>"
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the first :data:`HTML_ROWS` rows as a table, text escaped."""
+        from html import escape
+
+        if self.kind != "select":
+            return f"<pre>{escape(repr(self))}</pre>"
+        head = "".join(f"<th>{escape(v)}</th>" for v in self.variables)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(_cell(t))}</td>" for t in row) + "</tr>"
+            for row in self.rows[:HTML_ROWS]
+        )
+        more = len(self.rows) - HTML_ROWS
+        tail = f"<p>… {more:,} more rows</p>" if more > 0 else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{tail}"
 
 
 @dataclass

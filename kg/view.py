@@ -68,6 +68,12 @@ class View:
         """Size of the page in bytes (UTF-8)."""
         return len(self.html.encode("utf-8"))
 
+    def __repr__(self) -> str:
+        """A line, not the page (which runs to megabytes)."""
+        data = self.data
+        shown = f"{data.nodes:,} nodes, {data.edges_shown:,} of {data.edges_total:,} edges"
+        return f"<View {data.title!r}: {shown}, {self.size:,} bytes>"
+
     def _repr_html_(self) -> str:
         return (
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '

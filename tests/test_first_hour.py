@@ -235,3 +235,25 @@ def test_a_graph_query_refuses_a_table_format(
     assert not target.exists()
     code, out, err = run(*store, "query", "-e", construct)
     assert code == 0 and "a ek:Lesson" in out, err
+
+
+def test_results_and_views_have_short_reprs_and_results_a_notebook_table() -> None:
+    """Issue 20: repr() of a view was 856,000 characters and of a 12,872-row result
+    2.7 M; results show as a table in Jupyter, text escaped."""
+    from kg.build import build
+    from kg.network import project
+    from kg.query import run_query
+    from kg.resources import sample_dir
+    from kg.store import EvalStore
+    from kg.view import render
+
+    with EvalStore() as store:
+        build([sample_dir()], store=store)
+        view = render(project(store, "actors"))
+        rows = run_query(store, "SELECT ?s ?o WHERE { ?s ?p ?o } LIMIT 120")
+        hostile = run_query(store, "SELECT ?x WHERE { VALUES ?x { '<b>x</b>' } }")
+    assert len(repr(view)) < 200 and repr(view).startswith("<View ")
+    assert repr(rows) == "<QueryResult select: 120 rows of s, o>"
+    table = rows._repr_html_()
+    assert table.count("<tr>") == 51 and "70 more rows" in table
+    assert "&lt;b&gt;x&lt;/b&gt;" in hostile._repr_html_()
