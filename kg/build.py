@@ -64,6 +64,11 @@ class BuildReport:
     recovered: str | None = None
     #: The build's time stamp (``prov:generatedAtTime``).
     now: str = ""
+    #: The record graphs this build read (accepted, whether new, changed or unchanged).
+    graphs_seen: set[str] = field(default_factory=set)
+    #: Records the store held that this build did not read, and of those, removed.
+    unseen: int = 0
+    pruned: int = 0
     #: Files of the folders that were not read: neither record pages nor JSON Lines
     #: (their suffix is not one of :data:`kg.reader.PAGE_SUFFIXES`, ``JSONL_SUFFIXES``).
     skipped: list[str] = field(default_factory=list)
@@ -88,9 +93,13 @@ def build(
     compact: bool = True,
     on_compact: Callable[[], None] | None = None,
     on_count: Callable[[], None] | None = None,
+    prune: bool = False,
 ) -> BuildReport:
     """Read every record below ``paths`` into ``store``; ``on_progress(done, total)`` is
-    called after each file. Bad files are reported in the result, never raised.
+    called after each file. Bad files are reported in the result, never raised. The
+    report counts the records the store holds that this build did not read
+    (``unseen``: their files are gone, or were not given); with ``prune`` they are
+    removed, with their shared triples and index rows.
 
     Records are mapped in ``workers`` processes (default: one less than the CPUs; see
     :mod:`kg.pipeline`); the result is the same whatever their number. When the build
@@ -108,8 +117,10 @@ def build(
     journal.begin()
     try:
         _write(paths, store, report, on_progress, workers)
+        _unseen(store, report, prune=prune)
         journal.committed()
-        if compact and store.path is not None and (report.added or report.replaced or recovered):
+        changed = report.added or report.replaced or report.pruned or recovered
+        if compact and store.path is not None and changed:
             if on_compact is not None:
                 on_compact()
             begun = time.perf_counter()
@@ -169,6 +180,16 @@ def _write(
     store.flush()
 
 
+def _unseen(store: EvalStore, report: BuildReport, *, prune: bool) -> None:
+    """Count (and with ``prune`` remove) the record graphs this build did not read."""
+    unseen = sorted(store.record_graphs() - report.graphs_seen)
+    report.unseen = len(unseen)
+    if prune:
+        for graph in unseen:
+            store.replace_record(store.iri(graph), [], [], None)
+        report.pruned = len(unseen)
+
+
 def _roll_back(store: EvalStore, journal: BuildJournal) -> None:
     """After a failed build: take out the records it was writing and count again, so that
     the store is whole; when that fails too (a disk still full), the journal stays and the
@@ -200,6 +221,7 @@ def _new_graphs(
                 report.rejected.append(item)
                 continue
             report.accepted += 1
+            report.graphs_seen.add(item.graph)
             titles.append((item.where, item.eval_number, item.title))
             report.by_type[item.kind] = report.by_type.get(item.kind, 0) + 1
             report.warnings.extend(item.warnings)

@@ -103,6 +103,11 @@ def main(store: str | None) -> None:  # the commands read it (_store_or_group)
     is_flag=True,
     help="Make the lesson index and the statistics again from the store (no PATHS read).",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove the records the store holds that PATHS no longer give (files deleted).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warning list.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
 @handle_errors
@@ -114,6 +119,7 @@ def build(
     workers: int | None,
     compact: bool,
     reindex: bool,
+    prune: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -121,7 +127,8 @@ def build(
 
     PATHS are files or folders (searched recursively). A record whose file did not
     change is left as it is; a changed one replaces its own triples only. Files that are
-    not records are listed with the reason, and the exit status is then 1. After
+    not records are listed with the reason, and the exit status is then 1. Records the
+    store holds that PATHS did not give are counted; --prune removes them. After
     writing, the store is compacted for fast queries (--no-compact skips it).
 
     \b
@@ -163,9 +170,17 @@ def build(
             compact=compact,
             on_compact=compacting,
             on_count=counting,
+            prune=prune,
         )
     if report.recovered:
         click.echo(f"Repaired: {report.recovered}.", err=True)
+    if report.pruned:
+        click.echo(f"Removed {report.pruned} record(s) that PATHS no longer give (--prune).")
+    elif report.unseen:
+        click.echo(
+            f"The store holds {report.unseen} record(s) this build did not read (their files "
+            "are gone, or were not given); --prune removes them."
+        )
     types = ", ".join(
         f"{n} {TYPE_NAMES[kind] if n != 1 else TYPE_NAMES[kind].removesuffix('s')}"
         for kind in RECORD_TYPES

@@ -301,6 +301,11 @@ class EvalStore:
         if complete:
             index.mark_complete()
 
+    def record_graphs(self) -> set[str]:
+        """The IRIs of the store's record graphs (``<base>record/…``)."""
+        prefix = self.base_iri + "record/"
+        return {g.value for g in self.inner.named_graphs() if g.value.startswith(prefix)}
+
     def _has_records(self) -> bool:
         prefix = self.base_iri + "record/"
         return any(g.value.startswith(prefix) for g in self.inner.named_graphs())

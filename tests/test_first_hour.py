@@ -257,3 +257,30 @@ def test_results_and_views_have_short_reprs_and_results_a_notebook_table() -> No
     table = rows._repr_html_()
     assert table.count("<tr>") == 51 and "70 more rows" in table
     assert "&lt;b&gt;x&lt;/b&gt;" in hostile._repr_html_()
+
+
+def test_a_record_whose_file_is_gone_is_counted_and_pruned(tmp_path: Path) -> None:
+    """Issue 20: deleted source files stayed in the store for ever ('16 unchanged' after
+    deleting one of 16); the build says how many records it did not read, and --prune
+    removes them, so the store is what a fresh build of the remaining files gives."""
+    import json
+    import shutil
+
+    from kg.resources import sample_dir
+
+    pages = tmp_path / "pages"
+    shutil.copytree(sample_dir(), pages)
+    folder = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(pages), "--store", str(folder)]).exit_code == 0
+    gone = sorted(pages.glob("0*.txt"))[0]
+    gone.unlink()
+    kept = runner.invoke(main, ["build", str(pages), "--store", str(folder)])
+    assert kept.exit_code == 0 and "holds 1 record(s) this build did not read" in kept.output
+    pruned = runner.invoke(main, ["build", str(pages), "--store", str(folder), "--prune"])
+    assert pruned.exit_code == 0 and "Removed 1 record(s)" in pruned.output
+    fresh = tmp_path / "fresh"
+    assert runner.invoke(main, ["build", str(pages), "--store", str(fresh)]).exit_code == 0
+    stats = [runner.invoke(main, ["stats", "--json", "--store", str(f)]) for f in (folder, fresh)]
+    counts = [json.loads(r.stdout) for r in stats]
+    assert counts[0] == counts[1]
