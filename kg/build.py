@@ -172,6 +172,9 @@ def _write(
     results = mapped if first is None else itertools.chain([first], mapped)
     store.load_records(_new_graphs(results, job, report, later, len(files), on_progress))
     if later:
+        for item in later:  # on disk, all at once, before the first is replaced
+            store.journal.pending(item.graph)
+        store.journal.sync()
         local = RecordMapper(job)
         for item in later:
             if item.nquads is None:  # skipped as unchanged, yet a later duplicate: map it
@@ -185,6 +188,9 @@ def _unseen(store: EvalStore, report: BuildReport, *, prune: bool) -> None:
     unseen = sorted(store.record_graphs() - report.graphs_seen)
     report.unseen = len(unseen)
     if prune:
+        for graph in unseen:
+            store.journal.pending(graph)
+        store.journal.sync()
         for graph in unseen:
             store.replace_record(store.iri(graph), [], [], None)
         report.pruned = len(unseen)

@@ -325,8 +325,7 @@ class EvalStore:
 
         triples = list(triples)
         self.drop_statistics()
-        self.journal.pending(graph.value)
-        self.journal.sync()
+        self.journal.pending(graph.value)  # a build syncs its journal before replacing
         self._replace_graph(graph, triples)
         index = self.lesson_index
         index.start(empty_store=False)
