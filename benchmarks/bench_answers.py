@@ -11,7 +11,7 @@ three terms: an IRI, a text of about 40 characters and an integer (a cross produ
 format, the wall time and the peak resident memory of the command's process
 (``getrusage``), and the same for the answer read whole into a :class:`kg.QueryResult` by
 the Python API (``kg.run_query(..., timeout=...)``) and serialized, for comparison; and
-once the peak memory of the query's child process (``kg/_worker.py``) run alone.
+once the peak memory of the query's child process (``kg/sparql/_worker.py``) run alone.
 
 ``--kg-path DIR`` runs another copy of the package (e.g. ``git archive <commit> kg | tar
 -x -C DIR``) to compare with an earlier version; ``--timeout`` is the command's.
@@ -58,7 +58,7 @@ elif mode == "worker":  # the child alone, from a small process (getrusage count
     subprocess.run([sys.executable, str(worker)], input=json.dumps(request).encode(),
                    stdout=null, check=True)
 else:
-    from kg.query import open_store, run_query
+    from kg.sparql.query import open_store, run_query
     result = run_query(open_store(store), sparql, timeout=timeout)
     os.write(1, result.serialize(fmt).encode("utf-8"))
 wall = time.perf_counter() - started
@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         import kg
-        from kg.store import EvalStore
+        from kg.store.evalstore import EvalStore
 
         EvalStore.create(store).flush()
         package = Path(args.kg_path) / "kg" if args.kg_path else Path(kg.__file__).parent

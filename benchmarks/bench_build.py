@@ -4,10 +4,10 @@
                                      [--seed S] [--profile real|dense] [--rounds R]
                                      [--json FILE]
 
-1. N synthetic pages are written to a temporary folder (``kg.synthetic``, profile
+1. N synthetic pages are written to a temporary folder (``synthetic``, profile
    ``real`` unless told: lessons, recommendations and good practices shaped as the real
    pages; ``dense`` is the lessons-only stress case of the earlier figures; not timed).
-2. evalkg, in a fresh process: ``EvalStore.create`` + ``kg.build.build`` end to end (read,
+2. evalkg, in a fresh process: ``EvalStore.create`` + ``kg.load.build.build`` end to end (read,
    map, load into the on-disk store).
 3. Baseline, in a fresh process: the same reader and the same mapper with rdflib terms,
    each triple (a record's own and the ones it shares) added to an in-memory
@@ -18,10 +18,10 @@
    set against the baseline on M: rdflib on N would be no faster per record or per query,
    so those ratios are bounds in rdflib's favour.
 4. The SPARQL queries of ``benchmarks/queries/*.rq``, each run K times on both (the store
-   opened with ``EvalStore.open``, queried with ``kg.query.run_query``; ``graph.query``
+   opened with ``EvalStore.open``, queried with ``kg.sparql.query.run_query``; ``graph.query``
    on the baseline graph), median seconds.
 5. The physical floor of the build: the quads of evalkg's store exported to N-Quads
-   (``kg.export``; not timed) and loaded, in a fresh process, into a fresh store folder
+   (``kg.publish.export``; not timed) and loaded, in a fresh process, into a fresh store folder
    with pyoxigraph's ``Store.bulk_load`` (lenient, as the build loads) then ``optimize``
    (as the build compacts): what loading these very quads costs with nothing else done
    (no reading, mapping, recognizing, lesson index nor statistics). With ``--rounds R``
@@ -121,10 +121,10 @@ def child_ours(
     corpus: Path, store_dir: Path, repeat: int, workers: int | None, compact: bool = True
 ) -> dict[str, Any]:
     """evalkg: build into an on-disk store, then query it opened read-only."""
-    from kg.build import build
-    from kg.pipeline import default_workers
-    from kg.query import run_query
-    from kg.store import EvalStore
+    from kg.load.build import build
+    from kg.load.pipeline import default_workers
+    from kg.sparql.query import run_query
+    from kg.store.evalstore import EvalStore
 
     started, cpu = time.perf_counter(), cpu_seconds()
     store = EvalStore.create(store_dir)
@@ -193,8 +193,8 @@ def child_floor(nquads: Path, store_dir: Path) -> dict[str, Any]:
 
 def export_quads(store_dir: Path, target: Path) -> dict[str, Any]:
     """Every quad of the built store, as N-Quads (what the floor loads)."""
-    from kg.export import export
-    from kg.store import EvalStore
+    from kg.publish.export import export
+    from kg.store.evalstore import EvalStore
 
     started = time.perf_counter()
     store = EvalStore.open(store_dir)
@@ -204,9 +204,9 @@ def export_quads(store_dir: Path, target: Path) -> dict[str, Any]:
 
 
 def load_reference_rdflib(graph: Any, base_iri: str, read_time: str) -> None:
-    """What ``kg.build.load_reference`` puts in the store, with rdflib terms."""
-    from kg.build import reference_graphs
-    from kg.terms import to_rdflib
+    """What ``kg.load.build.load_reference`` puts in the store, with rdflib terms."""
+    from kg.load.build import reference_graphs
+    from kg.rdf.terms import to_rdflib
 
     for _, _, triples in reference_graphs(base_iri, read_time):
         for triple in triples:
@@ -217,12 +217,12 @@ def child_baseline(corpus: Path, repeat: int) -> dict[str, Any]:
     """Baseline: same reader and mapper, rdflib terms, ``graph.add`` into a Graph."""
     from rdflib import Graph, Literal, URIRef
 
-    from kg.build import MAPPING_VERSION, read_time
+    from kg.extract.recognize import Recognizer
+    from kg.ingest.reader import Rejected, read_records
     from kg.iris import DEFAULT_BASE_IRI
-    from kg.mapping import Mapper
-    from kg.reader import Rejected, read_records
-    from kg.recognize import Recognizer
-    from kg.terms import rdflib_terms
+    from kg.load.build import MAPPING_VERSION, read_time
+    from kg.rdf.mapping import Mapper
+    from kg.rdf.terms import rdflib_terms
     from kg.vocab import EK
 
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -386,7 +386,7 @@ def summary_rows(ours: dict[str, Any], base: dict[str, Any]) -> list[tuple[str, 
 
 def print_report(n: int, ours: dict[str, Any], base: dict[str, Any], repeat: int) -> None:
     """Both sides on the same ``n`` records."""
-    say(f"\nevalkg build benchmark: {n:,} synthetic records (kg.synthetic), both sides")
+    say(f"\nevalkg build benchmark: {n:,} synthetic records (synthetic), both sides")
     for label, side in (("evalkg", ours), ("baseline", base)):
         say(
             f"{label}: {side['records']:,} records accepted, {side['rejected']} rejected, "
@@ -431,7 +431,7 @@ def print_bound(n: int, m: int, ours: dict[str, Any], base: dict[str, Any]) -> N
 
 def print_ours_only(n: int, ours: dict[str, Any], repeat: int) -> None:
     """The report of a run without the baseline (--no-baseline)."""
-    say(f"\nevalkg build benchmark: {n:,} synthetic records (kg.synthetic), no baseline")
+    say(f"\nevalkg build benchmark: {n:,} synthetic records (synthetic), no baseline")
     say(
         f"evalkg: {ours['records']:,} records accepted, {ours['rejected']} rejected, "
         f"{ours['warnings']} warnings, {ours['triples']:,} triples"
@@ -515,8 +515,8 @@ def print_floor(
 
 
 def add_profile_argument(parser: argparse.ArgumentParser) -> None:
-    """``--profile``: the ``kg.synthetic`` profile of a benchmark's corpus."""
-    from kg.synthetic import DEFAULT_PROFILE, PROFILES
+    """``--profile``: the ``synthetic`` profile of a benchmark's corpus."""
+    from synthetic import DEFAULT_PROFILE, PROFILES
 
     parser.add_argument(
         "--profile",
@@ -595,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         return run_as_child(args)
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
 
     n = args.records
     m = min(n, args.baseline_records if args.baseline_records is not None else n)
@@ -619,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
             base = run_child("baseline", work, "baseline", options)
         after = source_fingerprint()
         load.append(os.getloadavg()[0])
-    say(f"corpus: kg.synthetic, profile {args.profile}, seed {args.seed}, {n:,} pages")
+    say(f"corpus: synthetic, profile {args.profile}, seed {args.seed}, {n:,} pages")
     if base is None:
         print_ours_only(n, ours, args.repeat)
     elif ours_m is None:

@@ -1,10 +1,11 @@
-"""Benchmark: what the lesson index (``kg.lessonindex``) adds to a build.
+"""Benchmark: what the lesson index (``kg.store.lessonindex``) adds to a build.
 
     python benchmarks/bench_index.py [--records N] [--repeat K]
 
-N synthetic records (``kg.synthetic``) are read and mapped as a build maps them; then,
+N synthetic records (``synthetic``) are read and mapped as a build maps them; then,
 side by side and per record, the median over K runs of: mapping the record (what the
-build does anyway), making its lesson index row (``kg.pipeline.index_row``), and writing the rows
+build does anyway), making its lesson index row
+(``kg.load.pipeline.index_row``), and writing the rows
 to a lesson index on disk (``LessonIndex.add`` and ``commit``). It prints figures; it
 asserts nothing.
 """
@@ -21,11 +22,12 @@ from bench_build import add_profile_argument, say
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kg.build import MAPPING_VERSION
-    from kg.lessonindex import LessonIndex
-    from kg.pipeline import Job, RecordMapper, index_row
-    from kg.reader import read_file
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
+
+    from kg.ingest.reader import read_file
+    from kg.load.build import MAPPING_VERSION
+    from kg.load.pipeline import Job, RecordMapper, index_row
+    from kg.store.lessonindex import LessonIndex
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=3000)

@@ -3,11 +3,11 @@
     python benchmarks/bench_network.py (--store DIR | --records N) [--network NAME]
                                        [--repeat K] [--seed S]
 
-1. With ``--records N``, N synthetic lesson pages (``kg.synthetic``) are built into a
+1. With ``--records N``, N synthetic lesson pages (``synthetic``) are built into a
    temporary on-disk store (not timed); ``--store DIR`` uses a built store instead.
-2. The projection (``kg.network.project``), stage by stage: each query of
+2. The projection (``kg.network.projection.project``), stage by stage: each query of
    ``queries/network/*.rq`` it reads, then the whole projection from a cold start.
-3. ``kg.metrics.compute_metrics`` (python-igraph: Louvain and betweenness with edge
+3. ``kg.network.metrics.compute_metrics`` (python-igraph: Louvain and betweenness with edge
    length 1/weight, exact or sampled by its work budget), against networkx on the same
    graph: ``louvain_communities(seed=…)`` and ``betweenness_centrality`` with the same
    number of sampled sources (exact when igraph's was exact).
@@ -32,7 +32,7 @@ from typing import Any
 
 from bench_build import add_profile_argument
 
-from kg.store import EvalStore
+from kg.store.evalstore import EvalStore
 
 
 def say(text: str = "") -> None:
@@ -58,8 +58,9 @@ def median_seconds(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def built_store(records: int, seed: int, profile: str, folder: Path) -> EvalStore:
     """A store of ``records`` synthetic pages, built into ``folder``."""
-    from kg.build import build
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
+
+    from kg.load.build import build
 
     pages = folder / "pages"
     write_corpus(pages, records, seed=seed, profile=profile)
@@ -71,8 +72,8 @@ def built_store(records: int, seed: int, profile: str, folder: Path) -> EvalStor
 
 def stage_rows(store: EvalStore, network: str, repeat: int) -> list[tuple[str, float, float, str]]:
     """Seconds for each query the projection reads, and for the whole projection."""
-    from kg.netdata import rows
-    from kg.network import NETWORKS, project
+    from kg.network.netdata import rows
+    from kg.network.projection import NETWORKS, project
 
     out = []
     queries = [
@@ -98,7 +99,7 @@ def engine_rows(
     ``networkx``, its figures are NaN."""
     import networkx as nx
 
-    from kg.metrics import compute_metrics
+    from kg.network.metrics import compute_metrics
 
     total, _ = median_seconds(lambda: compute_metrics(graph, seed=seed), repeat)
     how = graph.graph["metrics"]["betweenness"]
@@ -148,7 +149,7 @@ def main() -> None:
         else:
             store = built_store(args.records, args.seed, args.profile, Path(tmp))
         stages = stage_rows(store, args.network, args.repeat)
-        from kg.network import project
+        from kg.network.projection import project
 
         graph = project(store, args.network)
         engines = engine_rows(graph, args.repeat, seed=42, networkx=not args.no_networkx)

@@ -1,6 +1,6 @@
 """Push and remote-query benchmark against a real Oxigraph server on 127.0.0.1.
 
-1. N synthetic lesson pages (``kg.synthetic``) are built into an on-disk store (not timed).
+1. N synthetic lesson pages (``synthetic``) are built into an on-disk store (not timed).
 2. ``oxigraph serve`` (the binary of the PyPI ``oxigraph`` package) starts on a free port.
 3. The store is pushed ``--repeat`` times with each method (Graph Store Protocol, SPARQL
    Update) and chunk size; after every push the server's quad count must equal the
@@ -30,14 +30,14 @@ from functools import partial
 from pathlib import Path
 
 from bench_build import add_profile_argument
+from synthetic import write_corpus
 
-from kg.build import build
-from kg.endpoint import Remote, run_remote_query
-from kg.push import push
-from kg.queries import bind, get_query
-from kg.query import run_query
-from kg.store import EvalStore
-from kg.synthetic import write_corpus
+from kg.load.build import build
+from kg.publish.push import push
+from kg.sparql.endpoint import Remote, run_remote_query
+from kg.sparql.queries import bind, get_query
+from kg.sparql.query import run_query
+from kg.store.evalstore import EvalStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 QUERIES = ("stats", "top-organizations", "lessons-per-country")

@@ -8,18 +8,18 @@ store against the same triples in a plain in-memory rdflib graph, side by side.
                                        [--only NAME ...] [--against FOLDER]
                                        [--param NAME=VALUE ...]
 
-1. The graph: N synthetic records (``kg.synthetic``, default 100,000) built with
-   ``kg.build.build`` into an on-disk store (not timed), or the store already in
+1. The graph: N synthetic records (``synthetic``, default 100,000) built with
+   ``kg.load.build.build`` into an on-disk store (not timed), or the store already in
    ``--store DIR`` (built there first if DIR is empty; kept).
 2. Parameters: each query runs with values that exist in that graph, picked by
    ``benchmarks/params/NAME.rq`` (the busiest country, organization, theme...; see the
    README there), else its header example's values, unless ``--param NAME=VALUE``
    gives one (for a small answer, say). The report prints them.
 3. evalkg: the store opened read-only (``EvalStore.open``), each query bound with
-   ``kg.queries.bind``, narrowed by the store's text index where the query says so
-   (``kg.textsearch.narrow``, as ``evalkg query`` does; inside the timing, and the
+   ``kg.sparql.queries.bind``, narrowed by the store's text index where the query says so
+   (``kg.sparql.textsearch.narrow``, as ``evalkg query`` does; inside the timing, and the
    plain query timed too, side by side) and run with
-   ``kg.query.run_query`` in this process (no timeout, so no child process: the
+   ``kg.sparql.query.run_query`` in this process (no timeout, so no child process: the
    engine's own latency), K times, median.
 4. Baseline: the store's merged graph (the triples every query reads) loaded into
    an ``rdflib.Graph``, each query run with ``graph.query`` K times, median; skipped when
@@ -65,9 +65,10 @@ _CONCAT = re.compile(r"GROUP_CONCAT\s*\(.*?\)\s+AS\s+\?(\w+)", re.IGNORECASE | r
 
 def build_store(folder: Path, records: int, seed: int, profile: str) -> float:
     """Write N synthetic records and build them into ``folder``; seconds taken."""
-    from kg.build import build
-    from kg.store import EvalStore
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
+
+    from kg.load.build import build
+    from kg.store.evalstore import EvalStore
 
     with tempfile.TemporaryDirectory(prefix="evalkg-bench-q-") as tmp:
         write_corpus(Path(tmp) / "corpus", records, seed=seed, profile=profile)
@@ -83,7 +84,7 @@ def build_store(folder: Path, records: int, seed: int, profile: str) -> float:
 
 def pick_params(store: Any, named: Any) -> dict[str, str]:
     """The query's parameters: picked from the graph where ``params/NAME.rq`` says how."""
-    from kg.query import run_query
+    from kg.sparql.query import run_query
 
     values: dict[str, str] = named.example_params()
     for name in named.params:
@@ -120,8 +121,8 @@ def time_runs(run: Any, repeat: int) -> tuple[float, Any]:
 def measure_store(
     store: Any, work: list[tuple[Any, str]], params: dict[str, dict[str, str]], repeat: int
 ) -> dict[str, Any]:
-    from kg.query import run_query
-    from kg.textsearch import narrow
+    from kg.sparql.query import run_query
+    from kg.sparql.textsearch import narrow
 
     out = {}
     for named, text in work:
@@ -155,9 +156,9 @@ def measure_against(
     repeat: int,
 ) -> dict[str, Any]:
     """Each query of ``work`` and its namesake in ``folder``, timed in alternation."""
-    from kg.queries import bind, parse_query_file
-    from kg.query import run_query
-    from kg.textsearch import narrow
+    from kg.sparql.queries import bind, parse_query_file
+    from kg.sparql.query import run_query
+    from kg.sparql.textsearch import narrow
 
     out: dict[str, Any] = {}
     for named, text in work:
@@ -267,7 +268,7 @@ def measure_rdflib(
 
 def child_overhead(store: Any, repeat: int) -> tuple[float, float]:
     """Median seconds of one small query in process and through the timeout's child."""
-    from kg.query import run_query
+    from kg.sparql.query import run_query
 
     text = "ASK { ?s ?p ?o }"
     here, _ = time_runs(lambda: run_query(store, text), repeat)
@@ -333,7 +334,7 @@ def choose(
 ) -> list[tuple[Any, dict[str, str]]]:
     """The queries of ``every`` that ``--only`` names (all without it), each with its
     parameter values: picked from the graph (:func:`pick_params`), ``--param`` first."""
-    from kg.params import parse_params
+    from kg.sparql.params import parse_params
 
     given = parse_params(param or [])
     names = set(only or ())
@@ -381,9 +382,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
-    from kg.queries import bind, list_queries
-    from kg.stats import stats
-    from kg.store import EvalStore
+    from kg.sparql.queries import bind, list_queries
+    from kg.sparql.stats import stats
+    from kg.store.evalstore import EvalStore
 
     built_s = None
     if not (folder / "evalkg.json").is_file():

@@ -16,7 +16,7 @@ read out costs one dictionary look-up per such term, whatever the query.
    (the busiest region, organization, kind...) unless ``--param NAME=VALUE`` gives one,
    bound and narrowed by the text index as ``evalkg query`` does, runs two ways, one run
    of each in turn, K times (medians):
-   - *read*: as ``kg.query.run_query`` runs it, every row read into Python;
+   - *read*: as ``kg.sparql.query.run_query`` runs it, every row read into Python;
    - *counted*: the same query as a subquery of ``SELECT (COUNT(*) ...)``, so that the
      engine finds, joins, groups and sorts the same rows (the timings show Oxigraph keeps
      a subquery's ``ORDER BY``) but reads none of them out.
@@ -57,7 +57,7 @@ def counted(sparql: str) -> str:
     }
     <BLANKLINE>
     """
-    from kg.safety import query_form
+    from kg.sparql.safety import query_form
 
     if query_form(sparql) != "SELECT":
         raise ValueError("not a SELECT query")
@@ -70,7 +70,7 @@ def counted(sparql: str) -> str:
 def alternate(store: Any, texts: dict[str, str], repeat: int) -> dict[str, Any]:
     """Each text of ``texts`` run once in turn, ``repeat`` times: median seconds, last
     result."""
-    from kg.query import run_query
+    from kg.sparql.query import run_query
 
     runs: dict[str, list[float]] = {side: [] for side in texts}
     results: dict[str, Any] = {}
@@ -174,9 +174,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from kg.queries import bind, list_queries
-    from kg.store import EvalStore
-    from kg.textsearch import narrow
+    from kg.sparql.queries import bind, list_queries
+    from kg.sparql.textsearch import narrow
+    from kg.store.evalstore import EvalStore
 
     args = parse_args(argv)
     if not (args.store / "evalkg.json").is_file():

@@ -3,13 +3,13 @@ side by side in one run.
 
     python benchmarks/bench_recognize.py [--baseline REV] [--records N] [--rounds R]
 
-1. N synthetic pages (``kg.synthetic``, profile ``real``: lessons, recommendations and
+1. N synthetic pages (``synthetic``, profile ``real``: lessons, recommendations and
    good practices shaped as the real pages) are written to a temporary folder, and the
    real pages of ``../shared/real-pages`` are added when that folder exists.
 2. The package and reference data of REV (default: the last commit before issue 18's
    reference lists and rules) are extracted with ``git archive``.
 3. R rounds, alternately, each in a fresh process: read every record, then time
-   ``kg.recordtext.recognize`` over them all (the lexicons and gazetteers loaded first, not
+   ``kg.extract.recordtext.recognize`` over them all (the lexicons and gazetteers loaded first, not
    timed), once with the checkout's ``kg``, once with REV's. Prints the median
    milliseconds per record of each and their ratio. It asserts nothing.
 """
@@ -36,12 +36,12 @@ BASELINE = "c6412f7"
 _CHILD = """
 import json, sys, time
 try:
-    from kg.recordtext import field_languages, recognize
-except ImportError:  # a revision before kg/recordtext.py
-    from kg.linking import field_languages, recognize
-from kg.reader import iter_files, read_file
-from kg.record import Record
-from kg.recognize import Recognizer
+    from kg.extract.recordtext import field_languages, recognize
+except ImportError:  # a revision before kg/extract/recordtext.py
+    from kg.rdf.linking import field_languages, recognize
+from kg.ingest.reader import iter_files, read_file
+from kg.ingest.record import Record
+from kg.extract.recognize import Recognizer
 
 records = [r for path in iter_files(sys.argv[1:]) for r in read_file(path) if isinstance(r, Record)]
 languages = [field_languages(r)[1] for r in records]
@@ -79,7 +79,7 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
 
     with tempfile.TemporaryDirectory(prefix="evalkg-bench-recognize-") as tmp:
         corpus = Path(tmp) / "corpus"

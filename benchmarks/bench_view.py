@@ -5,13 +5,13 @@
                                     [--json FILE]
 
 1. The store: ``--store DIR`` when it already holds a build, else N synthetic records
-   (``kg.synthetic``, as ``bench_build.py``) built into DIR (or a temporary folder).
+   (``synthetic``, as ``bench_build.py``) built into DIR (or a temporary folder).
    The build is timed but is not what this benchmark is about.
-2. evalkg: project the network (``kg.network.project``), compute its metrics
-   (``kg.metrics.compute_metrics``), lay it out and build the page's data
-   (``kg.viewdata.view_data``), render and write the HTML — K times, median seconds of
+2. evalkg: project the network (``kg.network.projection.project``), compute its metrics
+   (``kg.network.metrics.compute_metrics``), lay it out and build the page's data
+   (``kg.views.viewdata.view_data``), render and write the HTML — K times, median seconds of
    each stage and of the whole ("HTML written"). When the store's lesson index is
-   complete (``kg.lessonindex``; a build writes it), the projection reads it; the same
+   complete (``kg.store.lessonindex``; a build writes it), the projection reads it; the same
    projection from SPARQL alone is then timed too, K times, and checked equal.
 3. In headless Chromium (Debian's, ``make browser-deps``; a fresh profile; every request
    but the file refused), K times: the time from navigation start to the first frame
@@ -25,7 +25,7 @@
 5. With ``--compare-layouts``: the layouts considered, on a 5,000-node graph (the
    network itself when it has 5,000 nodes or more, else a weighted planted-partition
    graph): python-igraph's Fruchterman–Reingold, evalkg's whole layout
-   (``kg.layout.positions``), networkx's ``spring_layout`` and ``forceatlas2_layout``.
+   (``kg.views.layout.positions``), networkx's ``spring_layout`` and ``forceatlas2_layout``.
 
 It prints figures; it asserts nothing. Targets (issue 5, at 100,000 records): HTML
 written in under 15 s, drawn in under 3 s, under 20 MB.
@@ -65,13 +65,14 @@ def median(values: list[float]) -> float:
 
 def open_store(args: argparse.Namespace, work: Path) -> tuple[Any, dict[str, Any]]:
     """The store to draw from, built from N synthetic records when needed."""
-    from kg.build import build
-    from kg.store import EvalStore
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
+
+    from kg.load.build import build
+    from kg.store.evalstore import EvalStore
 
     folder = Path(args.store) if args.store else work / "store"
     if folder.is_dir() and any(folder.iterdir()):
-        from kg.stats import stats
+        from kg.sparql.stats import stats
 
         store = EvalStore.open(folder)
         lessons = stats(store)["lessons"]
@@ -88,10 +89,10 @@ def open_store(args: argparse.Namespace, work: Path) -> tuple[Any, dict[str, Any
 
 def time_ours(store: Any, network: str, target: Path, repeat: int) -> dict[str, Any]:
     """Projection, metrics, layout + data, template, write: K runs, medians."""
-    from kg.metrics import compute_metrics
-    from kg.network import project
-    from kg.view import View, _render_page
-    from kg.viewdata import view_data
+    from kg.network.metrics import compute_metrics
+    from kg.network.projection import project
+    from kg.views.view import View, _render_page
+    from kg.views.viewdata import view_data
 
     stages: dict[str, list[float]] = {k: [] for k in ("project", "metrics", "layout", "html")}
     totals: list[float] = []
@@ -123,8 +124,8 @@ def time_ours(store: Any, network: str, target: Path, repeat: int) -> dict[str, 
 def time_sparql_projection(store: Any, network: str, repeat: int) -> dict[str, Any]:
     """The projection read from SPARQL instead of the lesson index (when the store has a
     complete one), K runs, median; checked equal to the index's."""
-    from kg.netdata import NetworkData
-    from kg.network import project
+    from kg.network.netdata import NetworkData
+    from kg.network.projection import project
 
     if NetworkData(store).index is None:
         say("lesson index: not complete in this store; every projection reads SPARQL")
@@ -238,7 +239,7 @@ def compare_layouts(graph: Any) -> list[tuple[str, Any, Any, Any]]:
     """Seconds of each candidate layout on a 5,000-node weighted graph."""
     import networkx as nx
 
-    from kg.layout import _force_layout, positions
+    from kg.views.layout import _force_layout, positions
 
     if graph.number_of_nodes() < 5000:
         graph = nx.planted_partition_graph(50, 100, 0.08, 0.0008, seed=1)
@@ -256,7 +257,7 @@ def compare_layouts(graph: Any) -> list[tuple[str, Any, Any, Any]]:
             lambda: _force_layout(graph, list(graph), seed=1, iterations=500),
         ),
         (
-            "evalkg layout (kg.layout.positions, per community + overlaps)",
+            "evalkg layout (kg.views.layout.positions, per community + overlaps)",
             lambda: positions(graph, dict.fromkeys(graph, 5.0), communities=_louvain(graph)),
         ),
         (
@@ -278,7 +279,7 @@ def compare_layouts(graph: Any) -> list[tuple[str, Any, Any, Any]]:
 
 
 def _louvain(graph: Any) -> dict[Any, int]:
-    from kg.metrics import compute_metrics
+    from kg.network.metrics import compute_metrics
 
     return {n: m["community"] for n, m in compute_metrics(graph.copy()).items()}
 

@@ -3,7 +3,7 @@ the store with a fresh build, quad for quad.
 
     python benchmarks/kill_build.py [--records 3000] [--at 2,5,9,14] [--seed 0] [--small-batches]
 
-1. N synthetic pages (``kg.synthetic``, profile ``real``) are written to a temporary folder.
+1. N synthetic pages (``synthetic``, profile ``real``) are written to a temporary folder.
 2. A fresh build into its own folder (``evalkg build -q -w 1``), with ``SOURCE_DATE_EPOCH``
    fixed so that time stamps match.
 3. For each moment T (seconds after start): ``evalkg build`` into a new folder is killed at
@@ -33,7 +33,7 @@ from bench_build import say
 
 EPOCH = "1780000000"
 _SMALL = (
-    "import sys, kg.store; kg.store.BATCH_BYTES = 1_000_000; "
+    "import sys, kg.store.evalstore; kg.store.evalstore.BATCH_BYTES = 1_000_000; "
     "from kg.cli import main; main(sys.argv[1:])"
 )
 
@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--small-batches", action="store_true")
     args = parser.parse_args()
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     command = _evalkg(args.small_batches)

@@ -1,4 +1,4 @@
-"""Measure the shape of i-eval Discovery pages: real crawled ones, or kg.synthetic's.
+"""Measure the shape of i-eval Discovery pages: real crawled ones, or synthetic's.
 
     python benchmarks/real_shape.py [--pages DIR] [--build]
     python benchmarks/real_shape.py --synthetic N [--profile real|dense] [--seed S] [--build]
@@ -8,8 +8,8 @@ layout (``- key:`` lines or plain ``key:`` lines), how many cut short; per field
 often the value is a placeholder (``-``, ``N/A``, ``n/a``, ``NA``, ``.``, ``Not
 applicable.``) or missing, and the length of the other values in characters (median,
 90th percentile); per record, the country/region pairs, the theme/category pairs, the
-language and the names the build's recognizer (``kg.recognize``) finds in the texts.
-With ``--build``, the pages are also built (``kg.build``) into a temporary store and the
+language and the names the build's recognizer (``kg.extract.recognize``) finds in the texts.
+With ``--build``, the pages are also built (``kg.load.build``) into a temporary store and the
 triples a record adds are counted (the store's triples less those of an empty build,
 over the records accepted).
 
@@ -35,9 +35,9 @@ from typing import Any
 
 from bench_build import say
 
-from kg.reader import PLACEHOLDERS as FOLDED_PLACEHOLDERS
-from kg.record import RECOMMENDATION, TYPE_CONTAINERS, TYPE_FIELDS
-from kg.recordtext import CODED_FIELDS
+from kg.extract.recordtext import CODED_FIELDS
+from kg.ingest.reader import PLACEHOLDERS as FOLDED_PLACEHOLDERS
+from kg.ingest.record import RECOMMENDATION, TYPE_CONTAINERS, TYPE_FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PAGES = REPO.parent / "shared" / "real-pages"
@@ -106,7 +106,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     ),
 }
 #: Each type's container key, its free-text fields and a recommendation's coded fields:
-#: the reader's and the mapping's (``kg.record``, ``kg.linking``).
+#: the reader's and the mapping's (``kg.ingest.record``, ``kg.rdf.linking``).
 KEYS = TYPE_CONTAINERS
 TEXTS = {
     kind: tuple(f for f in fields if f not in CODED_FIELDS) for kind, fields in TYPE_FIELDS.items()
@@ -175,7 +175,7 @@ def pages_in(folder: Path) -> Iterator[str]:
 
 
 def synthetic(n: int, seed: int, profile: str) -> Iterator[str]:
-    from kg.synthetic import generate
+    from synthetic import generate
 
     for _, data in generate(n, seed=seed, profile=profile):
         yield data.decode("utf-8")
@@ -283,7 +283,7 @@ def _texts(page: Page, kind: str) -> list[tuple[str, str]]:
 
 
 def _languages(pages: list[Page], kind: str) -> str:
-    from kg.lang import detect
+    from kg.extract.lang import detect
 
     found: Counter[str | None] = Counter()
     for page in pages:
@@ -295,7 +295,7 @@ def _languages(pages: list[Page], kind: str) -> str:
 def _mentions(pages: list[Page], kind: str) -> tuple[list[float], float]:
     """Names the build's recognizer finds in a record's texts: the count per whole page,
     and per 1,000 characters of text over every page (the fields each holds whole)."""
-    from kg.recognize import Recognizer
+    from kg.extract.recognize import Recognizer
 
     recognizer = Recognizer()
     per_page: list[float] = []
@@ -319,8 +319,8 @@ def table(rows: Iterable[tuple[str, ...]], header: tuple[str, ...]) -> str:
 
 def triples_per_record(texts: list[str]) -> dict[str, Any]:
     """Build the pages into a temporary store: triples a record adds, on average."""
-    from kg.build import build
-    from kg.store import EvalStore
+    from kg.load.build import build
+    from kg.store.evalstore import EvalStore
 
     with tempfile.TemporaryDirectory(prefix="evalkg-shape-") as tmp:
         empty, corpus = Path(tmp) / "empty", Path(tmp) / "corpus"
@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.synthetic is not None:
         texts = list(synthetic(args.synthetic, args.seed, args.profile))
-        label = f"kg.synthetic, {args.synthetic} pages, profile {args.profile}, seed {args.seed}"
+        label = f"synthetic, {args.synthetic} pages, profile {args.profile}, seed {args.seed}"
     else:
         if not args.pages.is_dir():
             sys.stderr.write(f"no such folder: {args.pages}\n")

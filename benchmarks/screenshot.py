@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import kg
-    from kg.view import view_network
+    from kg.views.view import view_network
 
     store = kg.EvalStore()
     report = kg.build([kg.sample_dir()], store=store)

@@ -12,18 +12,18 @@ lingua, networkx) are imported only by the functions that need them.
 
 from __future__ import annotations
 
-from .build import BuildReport, build
-from .errors import EvalkgError
-from .export import export
-from .mapping import Mapper
-from .query import run_query
-from .reader import parse_page, read_records
-from .record import Record
-from .resources import sample_dir
-from .results import QueryResult
-from .stats import stats
-from .store import EvalStore
-from .validate import validate
+from kg.errors import EvalkgError
+from kg.ingest.reader import parse_page, read_records
+from kg.ingest.record import Record
+from kg.load.build import BuildReport, build
+from kg.publish.export import export
+from kg.publish.validate import validate
+from kg.rdf.mapping import Mapper
+from kg.resources import sample_dir
+from kg.sparql.query import run_query
+from kg.sparql.results import QueryResult
+from kg.sparql.stats import stats
+from kg.store.evalstore import EvalStore
 
 __all__ = [
     "BuildReport",

@@ -26,7 +26,7 @@ class EvalkgError(Exception):
         super().__init__(self._render())
 
     def __reduce__(self) -> tuple[object, ...]:
-        # keeps path, line and value when an error crosses processes (kg.pipeline)
+        # keeps path, line and value when an error crosses processes (kg.load.pipeline)
         return (_rebuild, (type(self), self.message, self.path, self.line, self.value))
 
     def _render(self) -> str:

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .errors import ConfigError
+from kg.errors import ConfigError
 
 DEFAULT_BASE_IRI = "https://w3id.org/evalkg/id/"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.load.build import build
 from kg.resources import sample_dir
-from kg.store import EvalStore
+from kg.store.evalstore import EvalStore
 
 SEED = sample_dir() / "000_e1502d68e7aac5ea.txt"
 DATA = Path(__file__).parent / "data"

@@ -24,9 +24,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.endpoint import run_remote_query
-from kg.query import run_query
-from kg.store import EvalStore
+from kg.sparql.endpoint import run_remote_query
+from kg.sparql.query import run_query
+from kg.store.evalstore import EvalStore
 
 #: Remote calls that give up fast (tests of failures).
 QUICK = {"timeout": 5.0, "retries": 2, "backoff": 0.01}

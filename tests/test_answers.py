@@ -15,13 +15,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg import results
 from kg.cli import main
-from kg.deadline import QueryTimeout
 from kg.errors import QueryError
-from kg.query import open_store, run_query, stream_query
-from kg.results import ResultStream, terminal_text, write_result
-from kg.store import EvalStore
+from kg.sparql import results
+from kg.sparql.deadline import QueryTimeout
+from kg.sparql.query import open_store, run_query, stream_query
+from kg.sparql.results import ResultStream, terminal_text, write_result
+from kg.store.evalstore import EvalStore
 
 DIGITS = "VALUES ?{} {{ 0 1 2 3 4 5 6 7 8 9 }}"
 #: 10^9 rows, the first at once: no deadline of a test is long enough for all of them.

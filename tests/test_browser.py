@@ -18,11 +18,11 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg.build import build
-from kg.metrics import compute_metrics
-from kg.network import NETWORKS, project
-from kg.store import EvalStore
-from kg.view import View, render
+from kg.load.build import build
+from kg.network.metrics import compute_metrics
+from kg.network.projection import NETWORKS, project
+from kg.store.evalstore import EvalStore
+from kg.views.view import View, render
 
 pytestmark = pytest.mark.browser
 

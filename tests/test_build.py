@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
+from kg.load.build import build
 from kg.resources import sample_dir
-from kg.store import EvalStore
+from kg.store.evalstore import EvalStore
 from kg.vocab import EK
 
 BAD = {
@@ -188,8 +188,9 @@ def _without_blank_nodes(store: EvalStore) -> set[ox.Quad]:
 
 @pytest.mark.slow
 def test_workers_build_the_same_store(tmp_path: Path) -> None:
-    from kg.pipeline import MIN_FILES_FOR_WORKERS
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
+
+    from kg.load.pipeline import MIN_FILES_FOR_WORKERS
 
     write_corpus(tmp_path / "corpus", MIN_FILES_FOR_WORKERS + 6, seed=3)
     (tmp_path / "corpus" / "zz-bad.txt").write_bytes(b"")
@@ -256,8 +257,9 @@ def test_the_worker_pool_forks_before_the_loaders_thread_starts(
     import multiprocessing
     import threading
 
-    from kg.pipeline import MIN_FILES_FOR_WORKERS
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
+
+    from kg.load.pipeline import MIN_FILES_FOR_WORKERS
 
     loader_running: list[bool] = []
     real = multiprocessing.get_context

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.store import EvalStore
+from kg.load.build import build
+from kg.store.evalstore import EvalStore
 
 pytestmark = pytest.mark.slow
 
@@ -35,10 +35,10 @@ EPOCH = "1780000000"
 _DRIVER = textwrap.dedent(
     """
     import os, signal, sys, threading
-    import kg.store as st
-    from kg.build import build
-    from kg.journal import BuildJournal
-    from kg.shared import SharedCounts
+    import kg.store.evalstore as st
+    from kg.load.build import build
+    from kg.store.journal import BuildJournal
+    from kg.store.shared import SharedCounts
 
     corpus, folder, point, nth = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     st.BATCH_BYTES = 60_000
@@ -173,7 +173,7 @@ def _same(found: dict[str, object], fresh: dict[str, object]) -> None:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kg.synthetic import write_corpus
+    from synthetic import write_corpus
 
     folder = tmp_path_factory.mktemp("corpus")
     write_corpus(folder, RECORDS, seed=11)
@@ -336,7 +336,7 @@ def test_a_failed_build_leaves_the_store_as_it_was(
     """An error in the middle of loading new records (here an OSError from the loader's
     second batch): the records the build was writing are taken out and the statistics
     counted again, so the store is what it was before the build."""
-    import kg.store
+    import kg.store.evalstore
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     half = tmp_path / "half"
@@ -347,7 +347,7 @@ def test_a_failed_build_leaves_the_store_as_it_was(
     folder = tmp_path / "store"
     _build(half, folder)
     before = _state(folder)
-    monkeypatch.setattr(kg.store, "BATCH_BYTES", 60_000)
+    monkeypatch.setattr(kg.store.evalstore, "BATCH_BYTES", 60_000)
     message = _failing_build(corpus, folder)
     assert "No space left on device" in message and str(folder) in message
     gc.collect()  # the store is closed
@@ -359,7 +359,7 @@ def _failing_build(corpus: Path, folder: Path) -> str:
     room; the error's text."""
     import errno
 
-    import kg.store
+    import kg.store.evalstore
 
     store = EvalStore.create(folder)
     real, calls = store.inner, [0]
@@ -378,7 +378,7 @@ def _failing_build(corpus: Path, folder: Path) -> str:
             real.bulk_load(*args, **kwargs)
 
     store.inner = Failing()
-    with pytest.raises(kg.store.StoreError) as raised:
+    with pytest.raises(kg.store.evalstore.StoreError) as raised:
         build([corpus], store=store, workers=1)
     return str(raised.value)
 

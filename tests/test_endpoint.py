@@ -29,13 +29,13 @@ from server import (
 )
 
 from kg.cli import main
-from kg.endpoint import Remote, run_remote_query
 from kg.errors import ConfigError, EndpointError, QueryError
-from kg.push import push
-from kg.queries import NamedQuery, bind, list_queries
-from kg.query import run_query
-from kg.results import QueryResult
-from kg.store import EvalStore
+from kg.publish.push import push
+from kg.sparql.endpoint import Remote, run_remote_query
+from kg.sparql.queries import NamedQuery, bind, list_queries
+from kg.sparql.query import run_query
+from kg.sparql.results import QueryResult
+from kg.store.evalstore import EvalStore
 
 pytestmark = pytest.mark.server
 

@@ -11,11 +11,11 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.build import build
-from kg.export import FORMATS, export, guess_format
-from kg.store import EvalStore
-from kg.terms import to_rdflib
-from kg.validate import to_rdflib as graph_to_rdflib
+from kg.load.build import build
+from kg.publish.export import FORMATS, export, guess_format
+from kg.publish.validate import to_rdflib as graph_to_rdflib
+from kg.rdf.terms import to_rdflib
+from kg.store.evalstore import EvalStore
 
 RDFLIB_NAMES = {
     "turtle": "turtle",

@@ -72,8 +72,8 @@ def test_files_a_build_skips_are_reported(run: Run, tmp_path: Path, seed_path: P
         f"first {folder / 'data.bin'}." in out
     )
 
-    from kg.build import build
-    from kg.store import EvalStore
+    from kg.load.build import build
+    from kg.store.evalstore import EvalStore
 
     report = build([folder], store=EvalStore())
     assert report.files == 1
@@ -138,8 +138,8 @@ def test_a_parameter_given_twice_is_an_error_naming_it(run: Run, sample_folder: 
 
 def test_a_country_no_country_matches_gives_the_views_hint(run: Run, sample_folder: Path) -> None:
     from kg.errors import ConfigError
-    from kg.netdata import NetworkData
-    from kg.store import EvalStore
+    from kg.network.netdata import NetworkData
+    from kg.store.evalstore import EvalStore
 
     code, out, err = run(
         "--store", str(sample_folder), "query", "lessons-by-country", "-p", "country=Atlantis"
@@ -157,9 +157,9 @@ def test_a_country_no_country_matches_gives_the_views_hint(run: Run, sample_fold
 
 def test_ad_hoc_sparql_has_evalkg_s_prefixes(run: Run, sample_folder: Path, tmp_path: Path) -> None:
     from kg.errors import QueryError
-    from kg.query import run_query
-    from kg.safety import QueryRefused
-    from kg.store import EvalStore
+    from kg.sparql.query import run_query
+    from kg.sparql.safety import QueryRefused
+    from kg.store.evalstore import EvalStore
 
     store = ["--store", str(sample_folder)]
     lessons = (
@@ -196,7 +196,7 @@ def test_ad_hoc_sparql_has_evalkg_s_prefixes(run: Run, sample_folder: Path, tmp_
 
 
 def test_queries_name_shows_one_query(run: Run) -> None:
-    from kg.queries import get_query
+    from kg.sparql.queries import get_query
 
     code, out, err = run("queries", "recommendations-by-response")
     assert code == 0, err
@@ -240,12 +240,12 @@ def test_a_graph_query_refuses_a_table_format(
 def test_results_and_views_have_short_reprs_and_results_a_notebook_table() -> None:
     """Issue 20: repr() of a view was 856,000 characters and of a 12,872-row result
     2.7 M; results show as a table in Jupyter, text escaped."""
-    from kg.build import build
-    from kg.network import project
-    from kg.query import run_query
+    from kg.load.build import build
+    from kg.network.projection import project
     from kg.resources import sample_dir
-    from kg.store import EvalStore
-    from kg.view import render
+    from kg.sparql.query import run_query
+    from kg.store.evalstore import EvalStore
+    from kg.views.view import render
 
     with EvalStore() as store:
         build([sample_dir()], store=store)

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 from kg.errors import RecordError
+from kg.ingest.reader import PLACEHOLDERS, Rejected, parse_jsonl, parse_page
+from kg.ingest.record import KNOWN_FIELDS, TEXT_FIELDS, LocationPair, Record, ThemePair
 from kg.iris import is_valid_iri
-from kg.mapping import Mapper
-from kg.pipeline import to_nquads
-from kg.reader import PLACEHOLDERS, Rejected, parse_jsonl, parse_page
-from kg.record import KNOWN_FIELDS, TEXT_FIELDS, LocationPair, Record, ThemePair
-from kg.terms import ntriples_terms, rdflib_terms
+from kg.load.pipeline import to_nquads
+from kg.rdf.mapping import Mapper
+from kg.rdf.terms import ntriples_terms, rdflib_terms
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

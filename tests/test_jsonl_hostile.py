@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
 from kg.errors import RecordError
-from kg.reader import MAX_DEPTH, Rejected, iter_files, parse_jsonl, read_file, shown_path
-from kg.record import TYPE_CONTAINERS, Record
-from kg.store import EvalStore
-from kg.titles import conflicting_titles
+from kg.extract.titles import conflicting_titles
+from kg.ingest.reader import MAX_DEPTH, Rejected, iter_files, parse_jsonl, read_file, shown_path
+from kg.ingest.record import TYPE_CONTAINERS, Record
+from kg.load.build import build
+from kg.store.evalstore import EvalStore
 
 GOOD = {
     "title": "Rural roads - Final evaluation",

@@ -1,4 +1,4 @@
-"""The kinds of organization are defined once (``kg.actors.KINDS``): the ontology's
+"""The kinds of organization are defined once (``kg.extract.actors.KINDS``): the ontology's
 classes, the views' palette and the network data agree with it (issue 19)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import rdflib
 
-from kg.actors import KINDS
-from kg.netdata import ORGANIZATION_KINDS
+from kg.extract.actors import KINDS
+from kg.network.netdata import ORGANIZATION_KINDS
 from kg.resources import data_dir, ontology_file
 
 EK = "https://w3id.org/evalkg/ontology#"

@@ -1,4 +1,4 @@
-"""The lesson index (kg.lessonindex): every network drawn from it equals the one drawn
+"""The lesson index (kg.store.lessonindex): every network drawn from it equals the one drawn
 from SPARQL, it follows rebuilt records, and it stops being used when the store changes
 behind its back."""
 
@@ -12,13 +12,13 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
-from kg.lessonindex import LessonIndex, lesson_row
-from kg.netdata import NetworkData
-from kg.network import NETWORKS, Filters, project
-from kg.query import run_query
+from kg.load.build import build
+from kg.network.netdata import NetworkData
+from kg.network.projection import NETWORKS, Filters, project
 from kg.resources import sample_dir
-from kg.store import EvalStore
+from kg.sparql.query import run_query
+from kg.store.evalstore import EvalStore
+from kg.store.lessonindex import LessonIndex, lesson_row
 
 EK = "https://w3id.org/evalkg/ontology#"
 
@@ -251,7 +251,7 @@ def test_the_cli_says_when_the_index_is_off(
 
 
 def test_network_names_are_network_labels_without_evaluations(sample_store: EvalStore) -> None:
-    from kg.netdata import rows
+    from kg.network.netdata import rows
 
     def table(name: str) -> set[tuple[str, str, str]]:
         return {(str(e), str(p), str(label)) for e, p, label in rows(sample_store, name)}

@@ -7,10 +7,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.mapping import Mapper, lesson_key
-from kg.reader import Rejected, parse_page
+from kg.ingest.reader import Rejected, parse_page
+from kg.rdf.mapping import Mapper, lesson_key
 from kg.resources import sample_dir
-from kg.store import EvalStore
+from kg.store.evalstore import EvalStore
 from kg.vocab import DCT, EK, FOAF, PROV, SKOS, XSD
 
 BASE = "https://w3id.org/evalkg/id/"
@@ -157,10 +157,10 @@ def test_no_url_identifies_a_record_by_its_content() -> None:
 def test_ntriples_terms_give_the_same_triples_as_oxigraph_terms() -> None:
     """The build writes terms as N-Triples text; parsed back, they are the terms the
     Oxigraph factory makes, hostile text included."""
-    from kg.pipeline import to_nquads
-    from kg.reader import read_records
-    from kg.recognize import Recognizer
-    from kg.terms import ntriples_terms
+    from kg.extract.recognize import Recognizer
+    from kg.ingest.reader import read_records
+    from kg.load.pipeline import to_nquads
+    from kg.rdf.terms import ntriples_terms
 
     records = [r for r in read_records([sample_dir()]) if not isinstance(r, Rejected)]
     records[0].texts["context"] = 'say "hi" \\ there\r\n\u2028 <script> \x00 end'
@@ -184,7 +184,7 @@ def test_ntriples_terms_give_the_same_triples_as_oxigraph_terms() -> None:
 def test_mojibake_is_repaired_for_recognition_and_evidence_points_into_the_verbatim_text() -> None:
     """Recognition reads ``CÃ´te dâ€™Ivoire`` as ``Côte d’Ivoire``; the literal stays
     verbatim and the mention's offsets and matched text are the verbatim text's."""
-    from kg.recognize import Recognizer
+    from kg.extract.recognize import Recognizer
 
     text = "The employersÂ’ federation worked with OIT¿s office in CÃ´te dâ€™Ivoire."
     record = parse_page(

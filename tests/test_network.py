@@ -1,4 +1,4 @@
-"""Network projections (kg.network) on the bundled sample: the seed's actors, weights
+"""Network projections (kg.network.projection) on the bundled sample: the seed's actors, weights
 checked against the texts and against an independent SPARQL count, filters, focus."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.build import build
 from kg.errors import ConfigError
-from kg.netdata import NODE_TYPES
-from kg.network import NETWORKS, Filters, find_nodes, project
-from kg.query import run_query
-from kg.store import EvalStore
+from kg.load.build import build
+from kg.network.netdata import NODE_TYPES
+from kg.network.projection import NETWORKS, Filters, find_nodes, project
+from kg.sparql.query import run_query
+from kg.store.evalstore import EvalStore
 
 ID = "https://w3id.org/evalkg/id/"
 EK = "PREFIX ek: <https://w3id.org/evalkg/ontology#>\n"

@@ -27,12 +27,12 @@ from server import (
 )
 
 from kg.cli import main
-from kg.endpoint import Remote, run_remote_query
 from kg.errors import ConfigError, EndpointError
-from kg.push import push
-from kg.queries import bind, get_query
-from kg.query import run_query
-from kg.store import EvalStore
+from kg.publish.push import push
+from kg.sparql.endpoint import Remote, run_remote_query
+from kg.sparql.queries import bind, get_query
+from kg.sparql.query import run_query
+from kg.store.evalstore import EvalStore
 
 pytestmark = pytest.mark.server
 

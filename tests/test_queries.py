@@ -21,8 +21,8 @@ from rdflib.compare import isomorphic
 
 from kg.cli import main
 from kg.errors import QueryError
-from kg.params import fill_slots, slots, to_term
-from kg.queries import (
+from kg.sparql.params import fill_slots, slots, to_term
+from kg.sparql.queries import (
     INTERNAL_FOLDERS,
     NamedQuery,
     bind,
@@ -30,10 +30,10 @@ from kg.queries import (
     list_queries,
     parse_query_file,
 )
-from kg.query import run_query
-from kg.results import TABLE_WIDTH, QueryResult
-from kg.safety import read
-from kg.store import EvalStore
+from kg.sparql.query import run_query
+from kg.sparql.results import TABLE_WIDTH, QueryResult
+from kg.sparql.safety import read
+from kg.store.evalstore import EvalStore
 from kg.vocab import XSD
 
 EXPECTED = Path(__file__).parent / "data" / "queries"

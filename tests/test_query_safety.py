@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.cli import main
-from kg.deadline import QueryTimeout
 from kg.errors import QueryError
-from kg.queries import bind, get_query, list_queries
-from kg.query import open_store, run_query
-from kg.safety import QueryRefused, check, read
-from kg.store import EvalStore
+from kg.sparql.deadline import QueryTimeout
+from kg.sparql.queries import bind, get_query, list_queries
+from kg.sparql.query import open_store, run_query
+from kg.sparql.safety import QueryRefused, check, read
+from kg.store.evalstore import EvalStore
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -443,7 +443,7 @@ def test_reading_a_request_keeps_no_frame_of_its_caller_alive() -> None:
     import gc
     import weakref
 
-    from kg.safety import is_update
+    from kg.sparql.safety import is_update
 
     class Held:
         pass

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import RecordError
-from kg.reader import Rejected, iter_files, parse_jsonl, parse_page, read_records
-from kg.record import Record
+from kg.ingest.reader import Rejected, iter_files, parse_jsonl, parse_page, read_records
+from kg.ingest.record import Record
 from kg.resources import sample_dir
 
 

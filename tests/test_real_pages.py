@@ -13,13 +13,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build
 from kg.cli import main
-from kg.geo import regional_scope, resolve_country, scope_of
-from kg.mapping import record_graph
-from kg.reader import Rejected, read_file
-from kg.record import Record
-from kg.store import EvalStore
+from kg.extract.geo import regional_scope, resolve_country, scope_of
+from kg.ingest.reader import Rejected, read_file
+from kg.ingest.record import Record
+from kg.load.build import build
+from kg.rdf.mapping import record_graph
+from kg.store.evalstore import EvalStore
 from kg.vocab import EK
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-pages"
@@ -205,14 +205,14 @@ def test_a_stated_region_that_contradicts_the_ilos_is_kept_with_a_warning(
             country = resolve_country(loc.country) if loc.country else None
             if country is None or loc.region is None:
                 continue
-            from kg.geo import ilo_region, region_slug
+            from kg.extract.geo import ilo_region, region_slug
 
             if ilo_region(country.alpha_3) not in (None, region_slug(loc.region)):
                 assert any(repr(loc.country) in w for w in warned), loc
 
 
 def test_the_real_pages_graph_conforms_to_the_shapes(real_store: EvalStore) -> None:
-    from kg.validate import validate
+    from kg.publish.validate import validate
 
     report = validate(real_store)
     assert report.conforms, report.summary()

@@ -7,10 +7,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
-from kg.recognize import Recognizer, entity_key
-from kg.scoring import score
-from kg.store import EvalStore
+from kg.extract.recognize import Recognizer, entity_key
+from kg.extract.scoring import score
+from kg.load.build import build
+from kg.store.evalstore import EvalStore
 from kg.vocab import EK, GEO
 
 GOLD = Path(__file__).parent / "gold" / "gold.jsonl"
@@ -220,9 +220,9 @@ def test_every_ilo_unit_the_real_pages_name_is_one_node_of_the_ilo() -> None:
     never as an organization of its own."""
     import json
 
-    from kg.linking import field_languages, recognize
-    from kg.reader import read_file
-    from kg.record import Record
+    from kg.ingest.reader import read_file
+    from kg.ingest.record import Record
+    from kg.rdf.linking import field_languages, recognize
 
     recognizer = Recognizer()
     missed = []

@@ -18,18 +18,18 @@ from click.testing import CliRunner
 from server import Canned, ScriptedServer, SocketServer
 
 from kg.cli import main
-from kg.endpoint import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, Remote, run_remote_query
 from kg.errors import ConfigError, EndpointError
-from kg.push import push
-from kg.results import QueryResult
-from kg.store import EvalStore
+from kg.publish.push import push
+from kg.sparql.endpoint import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, Remote, run_remote_query
+from kg.sparql.results import QueryResult
+from kg.store.evalstore import EvalStore
 
 pytestmark = pytest.mark.server
 
 SELECT_JSON = json.dumps(
     {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}
 ).encode()
-#: Long enough to go by POST (kg.endpoint.GET_LIMIT).
+#: Long enough to go by POST (kg.sparql.endpoint.GET_LIMIT).
 LONG_QUERY = "SELECT ?x WHERE {}\n" + "# padding\n" * 200
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
 

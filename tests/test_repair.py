@@ -1,4 +1,4 @@
-"""Mojibake repair (kg.repair): what is repaired, and offsets that map back exactly."""
+"""Mojibake repair (kg.ingest.repair): what is repaired, and offsets that map back exactly."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kg.repair import repair
+from kg.ingest.repair import repair
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The statistics graph (kg/stats.py): after a build, a changed record and a SPARQL update
+"""The statistics graph (kg/sparql/stats.py): after a build, a changed record and a SPARQL update
 it holds what counting the other graphs gives, counted here another way (the queries
 the canned ones were before they read the statistics)."""
 
@@ -14,12 +14,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build
 from kg.cli import main
-from kg.query import run_query
+from kg.load.build import build
 from kg.resources import sample_dir
-from kg.stats import VERSION, data_triples, graph_iri, has_statistics, refresh, stats
-from kg.store import EvalStore
+from kg.sparql.query import run_query
+from kg.sparql.stats import VERSION, data_triples, graph_iri, has_statistics, refresh, stats
+from kg.store.evalstore import EvalStore
 from kg.vocab import EK
 
 PREFIXES = """PREFIX ek: <https://w3id.org/evalkg/ontology#>
@@ -215,8 +215,8 @@ def test_an_interrupted_build_leaves_no_stale_counts(
     def stopped(*args: object, **kwargs: object) -> int:
         raise KeyboardInterrupt
 
-    # kg.build is also the name of the function kg exports: patch the module itself
-    monkeypatch.setattr(sys.modules["kg.build"], "refresh_statistics", stopped)
+    # kg.load.build is also the name of the function kg exports: patch the module itself
+    monkeypatch.setattr(sys.modules["kg.load.build"], "refresh_statistics", stopped)
     with pytest.raises(KeyboardInterrupt):
         build([sample_dir()], store=store)
     assert not has_statistics(store)
@@ -284,7 +284,7 @@ def test_a_failed_update_keeps_the_counts(sample_store: EvalStore) -> None:
 def test_an_update_stopped_at_its_deadline_drops_the_counts(
     sample_store: EvalStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kg import deadline
+    from kg.sparql import deadline
 
     store = EvalStore()
     store.inner.extend(list(sample_store.inner))

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from kg.build import build
 from kg.errors import StoreError
-from kg.query import open_store, run_query
-from kg.stats import stats
-from kg.store import EvalStore
+from kg.load.build import build
+from kg.sparql.query import open_store, run_query
+from kg.sparql.stats import stats
+from kg.store.evalstore import EvalStore
 
 
 def test_a_folder_held_for_writing_cannot_be_opened_for_writing_again(tmp_path: Path) -> None:

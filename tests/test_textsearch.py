@@ -1,4 +1,4 @@
-"""The text index (kg.textsearch): a narrowed keyword search gives exactly the rows of the
+"""The text index (kg.sparql.textsearch): a narrowed keyword search gives exactly the rows of the
 plain one, the index finds a superset of what the query's own fold matches, and it is
 not used when it cannot be trusted."""
 
@@ -14,19 +14,19 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synthetic import write_corpus
 
-import kg.deadline
-import kg.query
-import kg.textsearch
-from kg.build import build
+import kg.sparql.deadline
+import kg.sparql.query
+import kg.sparql.textsearch
 from kg.cli import main
-from kg.mapping import FIELD_PROPERTIES
-from kg.queries import bind, get_query
-from kg.query import run_query
+from kg.load.build import build
+from kg.rdf.mapping import FIELD_PROPERTIES
 from kg.resources import sample_dir
-from kg.store import EvalStore
-from kg.synthetic import write_corpus
-from kg.textsearch import MIN_KEY, fold, known, narrow
+from kg.sparql.queries import bind, get_query
+from kg.sparql.query import run_query
+from kg.sparql.textsearch import MIN_KEY, fold, known, narrow
+from kg.store.evalstore import EvalStore
 
 EK = "https://w3id.org/evalkg/ontology#"
 QUERY = get_query("keyword-search")
@@ -142,7 +142,7 @@ def test_the_narrowed_query_reads_only_candidates(sample_store: EvalStore) -> No
 def test_no_narrowing_past_the_cap(
     sample_store: EvalStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kg.textsearch, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(kg.sparql.textsearch, "MAX_CANDIDATES", 2)
     params = {"keyword": "migrantes"}  # three texts hold it
     assert narrow(sample_store, QUERY, bind(QUERY, params), params) == bind(QUERY, params)
 
@@ -223,13 +223,14 @@ def test_the_command_narrows_and_gives_the_same_rows(
     """``evalkg query`` on a store folder (through the timeout's child process) sends
     the narrowed text, and prints the rows of the plain query."""
     sent: list[str] = []
-    real = kg.deadline.stream  # the command streams the answer (kg.query.stream_query)
+    # the command streams the answer (kg.sparql.query.stream_query)
+    real = kg.sparql.deadline.stream
 
     def spy(store: EvalStore, sparql: str, **kwargs: object) -> object:
         sent.append(sparql)
         return real(store, sparql, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.query, "stream", spy)
+    monkeypatch.setattr(kg.sparql.query, "stream", spy)
     command = ["query", "keyword-search", "--param", "keyword=Migrantes", "--format", "json"]
     result = CliRunner().invoke(main, [*command, "--store", str(sample_folder)])
     assert result.exit_code == 0, result.output

@@ -10,15 +10,15 @@ import pytest
 import rdflib
 from rdflib.namespace import ORG, RDF, SKOS
 
-from kg.actors import Actor, ilo_unit, reference_lexicon
-from kg.followup import split_values
-from kg.gazetteer import country_index
-from kg.mapping import Mapper
-from kg.reader import read_file
-from kg.recognize import Recognizer
-from kg.record import RECOMMENDATION, Record
+from kg.extract.actors import Actor, ilo_unit, reference_lexicon
+from kg.extract.gazetteer import country_index
+from kg.extract.recognize import Recognizer
+from kg.extract.textscan import tokens
+from kg.ingest.reader import read_file
+from kg.ingest.record import RECOMMENDATION, Record
+from kg.rdf.followup import split_values
+from kg.rdf.mapping import Mapper
 from kg.resources import ontology_file
-from kg.textscan import tokens
 from kg.vocab import DCT, EK, SCHEMA
 
 BASE = "https://w3id.org/evalkg/id/"
@@ -238,8 +238,8 @@ def test_the_real_pages_store_addresses_reference_units_by_their_codes() -> None
     the code the page wrote is one of its skos:notation values, whichever graph holds it."""
     import pyoxigraph as ox
 
-    from kg.build import build
-    from kg.store import EvalStore
+    from kg.load.build import build
+    from kg.store.evalstore import EvalStore
 
     store = EvalStore()
     build([REAL], store=store, workers=1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.build import build
-from kg.store import EvalStore
-from kg.validate import validate
+from kg.load.build import build
+from kg.publish.validate import validate
+from kg.store.evalstore import EvalStore
 from kg.vocab import EK
 
 

@@ -21,15 +21,15 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.build import build
 from kg.cli import main
 from kg.errors import ConfigError
-from kg.layout import positions
-from kg.metrics import compute_metrics
-from kg.network import NETWORKS, project
-from kg.store import EvalStore
-from kg.view import View, _read_asset, render, script_json, to_html, write_html
-from kg.viewdata import ViewSettings, prune_edges, safe_url, short_label, view_data
+from kg.load.build import build
+from kg.network.metrics import compute_metrics
+from kg.network.projection import NETWORKS, project
+from kg.store.evalstore import EvalStore
+from kg.views.layout import positions
+from kg.views.view import View, _read_asset, render, script_json, to_html, write_html
+from kg.views.viewdata import ViewSettings, prune_edges, safe_url, short_label, view_data
 
 HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"
 SCRIPT = "<script>window.pwned=1</script>"
@@ -78,7 +78,7 @@ class Page(HTMLParser):
 
 
 def contract_graph(text: str = "plain", url: str | None = "https://example.org/l/1") -> nx.Graph:
-    """A small graph shaped like kg.network's projections, every string set to ``text``."""
+    """A small graph shaped like kg.network.projection's graphs, every string set to ``text``."""
     lesson = {
         "iri": "urn:lesson:1",
         "title": f"Lesson {text}",
@@ -307,7 +307,7 @@ def test_nodes_do_not_overlap_and_layout_is_reproducible() -> None:
 
 LAYOUT_CHILD = """
 import json, networkx as nx
-from kg.layout import positions
+from kg.views.layout import positions
 graph = nx.planted_partition_graph(4, 20, 0.4, 0.02, seed=5)
 graph = nx.relabel_nodes(graph, lambda n: f"urn:n{n}")
 for u, v in graph.edges:

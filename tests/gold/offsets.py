@@ -7,7 +7,7 @@ parts, merged into ``real.jsonl`` in the order of their records' sources), reads
 record's page with the reader, and gives every organization and place a ``mentions``
 list: each occurrence of each of its aliases in the record's text fields, at word
 boundaries, as ``{"field", "start", "end"}`` offsets into the field's text as
-``kg.recordtext.record_fields`` returns it. An alias that occurs nowhere is an error.
+``kg.extract.recordtext.record_fields`` returns it. An alias that occurs nowhere is an error.
 ``--check`` writes nothing and fails (exit 1) when a stored offset does not hold.
 """
 
@@ -25,9 +25,9 @@ GOLD = HERE / "real.jsonl"
 
 
 def fields_of(page: Path) -> dict[str, str]:
-    from kg.reader import read_file
-    from kg.record import Record
-    from kg.recordtext import record_fields
+    from kg.extract.recordtext import record_fields
+    from kg.ingest.reader import read_file
+    from kg.ingest.record import Record
 
     record = next(r for r in read_file(page) if isinstance(r, Record))
     return {name: text for name, text, _ in record_fields(record)}

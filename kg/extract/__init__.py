@@ -1,0 +1,1 @@
+"""What a record's text names: languages, countries, places, organizations, titles."""

@@ -1,0 +1,1 @@
+"""Builds: records read, mapped and loaded into a store."""

@@ -1,0 +1,1 @@
+"""Networks projected from the graph, and their metrics."""

@@ -1,0 +1,1 @@
+"""Exports, SHACL validation, and pushing a graph to a SPARQL endpoint."""

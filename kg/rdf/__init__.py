@@ -1,0 +1,1 @@
+"""Records mapped to RDF: terms, IRIs, evidence links and the mapping itself."""

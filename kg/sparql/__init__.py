@@ -1,0 +1,1 @@
+"""SPARQL on a store or an endpoint: parameters, the named queries, safety, deadlines, results."""

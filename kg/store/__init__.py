@@ -1,0 +1,1 @@
+"""The store: Oxigraph, the shared-entity counts, the lesson index, crash recovery."""
