@@ -1,21 +1,55 @@
-# evalkg developer tasks. `make test` is the one command that CI (.ci/run) runs.
+# evalkg tasks. `make sample` and `make test` are the README's two set-up commands;
+# `make test` is what CI (.ci/run) runs. Both work in a virtual environment, .venv, which
+# they make with $(PYTHON) (a stock Debian Python refuses `pip install` outside one).
 PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# the tests start `evalkg` and the `oxigraph` server by name: the venv's bin comes first
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install test lint pytest demo clean browser-deps screenshot
+.PHONY: venv install install-dev sample test lint pytest demo clean browser-deps screenshot
 
-install:            ## install evalkg and its test tools (editable)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+venv: $(PY)
 
-lint: install       ## ruff and mypy
-	$(PYTHON) -m ruff check kg tests benchmarks
-	$(PYTHON) -m mypy
+# Debian splits venv's pip out of python3 (package python3-venv): without it, `-m venv`
+# fails half-way, so the half-made folder is removed and the package installed first.
+$(PY):
+	@echo "Making the virtual environment $(VENV) with $$($(PYTHON) --version 2>&1) ($(PYTHON))."
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  echo "$(PYTHON) cannot make a virtual environment: installing Debian's python3-venv with apt-get."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv && \
+	  $(PYTHON) -m venv $(VENV); }
 
-pytest: install browser-deps  ## the test suite (all markers)
-	$(PYTHON) -m pytest -n 2
+# Stamps: pip runs again only when pyproject.toml changes.
+$(VENV)/.installed: $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
 
-test: lint pytest   ## everything CI checks
+$(VENV)/.installed-dev: $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@ $(VENV)/.installed
 
-browser-deps:       ## Debian's chromium for the browser tests (apt-get, as root or with sudo)
+install: $(VENV)/.installed          ## evalkg, to use it (no test tools)
+
+install-dev: $(VENV)/.installed-dev  ## evalkg and its test tools: ruff, mypy, pytest, playwright, oxigraph
+
+sample: install                      ## install, then build the bundled sample into ./evalkg-data
+	$(VENV)/bin/evalkg build --sample
+	@echo "evalkg is in $(VENV)/bin: run '. $(VENV)/bin/activate' to have it on your PATH."
+
+lint: install-dev                    ## ruff and mypy
+	$(PY) -m ruff check kg tests benchmarks
+	$(PY) -m mypy
+
+pytest: install-dev browser-deps     ## the test suite (all markers)
+	$(PY) -m pytest -n 2
+
+test: lint pytest                    ## everything CI checks
+
+browser-deps:                        ## Debian's chromium for the browser tests (apt-get, as root or with sudo)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "The browser tests need Debian's chromium: installing it with apt-get (about 130 packages, 350 MB)."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -23,12 +57,11 @@ browser-deps:       ## Debian's chromium for the browser tests (apt-get, as root
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
-screenshot: install browser-deps  ## docs/actors-view.png: the sample's actor view
-	$(PYTHON) benchmarks/screenshot.py --output docs/actors-view.png
+screenshot: install-dev browser-deps ## docs/actors-view.png: the sample's actor view
+	$(PY) benchmarks/screenshot.py --output docs/actors-view.png
 
-demo: install       ## build the bundled sample and show what it holds
-	evalkg build --sample
-	evalkg stats
+demo: sample                         ## build the bundled sample and show what it holds
+	$(VENV)/bin/evalkg stats
 
-clean:
+clean:                               ## what builds and tests leave (not the venv)
 	rm -rf evalkg-data build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

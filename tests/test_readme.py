@@ -68,3 +68,24 @@ def test_every_quickstart_command_prints_what_the_readme_shows(
         result = runner.invoke(main, argv)
         assert result.exit_code == 0, (argv, result.output)
         assert result.output.strip() == expected, argv  # what the terminal shows
+
+
+def test_the_two_set_up_commands_are_make_targets_that_ci_runs() -> None:
+    """The Quickstart's set-up is two commands, both make targets (which make the virtual
+    environment a stock Python needs), and .ci/run runs the second."""
+    import shutil
+    import subprocess
+
+    setup = _blocks("sh")[0]
+    commands = [line.split("#")[0].strip() for line in setup.splitlines() if line.strip()]
+    assert commands == ["make sample", "make test"]
+    root = README.parent
+    assert "make test" in (root / ".ci" / "run").read_text(encoding="utf-8")
+    if shutil.which("make") is None:
+        pytest.skip("no make on this machine")
+    for command in commands:  # -n: what make would run, nothing run
+        dry = subprocess.run(
+            ["make", "-n", *command.split()[1:]], cwd=root, capture_output=True, text=True
+        )
+        assert dry.returncode == 0, dry.stderr
+        assert "-m venv" in dry.stdout or (root / ".venv" / "bin" / "python").exists()
