@@ -47,7 +47,7 @@ def oxigraph_binary() -> str:
     local = Path(sys.executable).parent / "oxigraph"
     found = str(local) if local.is_file() else shutil.which("oxigraph")
     if found is None:
-        pytest.fail("the oxigraph server binary is missing: make install-dev (pip install -e '.[test]')")
+        pytest.fail("the oxigraph server binary is missing: make install-dev")
     return found
 
 
