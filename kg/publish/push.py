@@ -146,7 +146,7 @@ def _graph_sizes(store: EvalStore) -> list[tuple[Any, int]]:
 
 
 def _graph_triples(store: EvalStore, name: Any) -> Iterator[Any]:
-    for quad in store.inner.quads_for_pattern(None, None, None, name):
+    for quad in store.quads(graph=name):
         yield quad.triple
 
 
