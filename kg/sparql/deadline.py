@@ -38,7 +38,8 @@ from kg.sparql.results import QueryResult, ResultStream
 from kg.sparql.safety import names_dataset
 from kg.store.evalstore import EvalStore
 
-#: Seconds a query may run on the command line unless ``--timeout`` says otherwise.
+#: Seconds a query may run on the command line, and one exchange with a SPARQL server may
+#: take (:class:`kg.sparql.remote.Remote`), unless ``--timeout`` says otherwise.
 DEFAULT_TIMEOUT = 60.0
 #: The child's exit status after it wrote a pyoxigraph error on its standard error
 #: (``kg/sparql/_worker.py`` says the same).
