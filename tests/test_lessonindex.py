@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from rdflib import URIRef
 
 from kg.load.build import build
 from kg.network.netdata import NetworkData
@@ -275,12 +276,15 @@ def test_network_names_are_network_labels_without_evaluations(sample_store: Eval
 
 
 def _algebra_nodes(node: Any) -> Any:
-    """Every node of a query's algebra (rdflib's parse tree), depth first."""
+    """Every node and term of a query's algebra (rdflib's parse tree), depth first."""
+    from rdflib.paths import Path as PropertyPath
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    if isinstance(node, CompValue):
+    if isinstance(node, (CompValue, PropertyPath)):
         yield node
-        node = list(node.values())
+        node = list(node.values()) if isinstance(node, CompValue) else list(vars(node).values())
+    elif isinstance(node, URIRef):
+        yield node
     if isinstance(node, dict):
         node = list(node.values())
     if isinstance(node, (list, tuple)):
@@ -305,20 +309,30 @@ def test_the_index_columns_are_those_of_a_lesson_row() -> None:
     assert list(index.rows()) == [row]
 
 
-def test_the_network_queries_read_what_the_index_keeps() -> None:
-    """What SPARQL text cannot take from Python: ``queries/network/full.rq`` links a lesson
-    by the properties of LINK_PROPERTIES, and ``lessons.rq`` keeps TEXT_CHARS characters
-    of its text (read with rdflib's SPARQL parser)."""
-    from rdflib import Variable
+@pytest.mark.parametrize("network", sorted(NETWORKS))
+def test_each_network_query_reads_the_links_its_projection_takes_from_the_index(
+    network: str,
+) -> None:
+    """What SPARQL text cannot take from Python: the lesson properties a network's query
+    reads are those its projection reads from the index (LINK_PROPERTIES for the full
+    network); read with rdflib's SPARQL parser."""
     from rdflib.plugins.sparql import prepareQuery
 
-    full = prepareQuery(get_query("network/full").text)
-    (properties,) = (
-        [str(row[Variable("property")]) for row in node.res]
-        for node in _algebra_nodes(full.algebra)
-        if node.name == "values" and Variable("property") in node.res[0]
-    )
-    assert properties == [EK + name for name in LINK_PROPERTIES]
+    projection = NETWORKS[network]
+    query = prepareQuery(get_query(projection.query).text)
+    named = {str(term) for term in _algebra_nodes(query.algebra) if isinstance(term, URIRef)}
+    read = {name for name in LINK_PROPERTIES if EK + name in named}
+    assert read == set(projection.properties)
+    if network == "full":
+        assert projection.properties == LINK_PROPERTIES
+
+
+def test_the_lessons_query_keeps_as_much_text_as_the_index() -> None:
+    """``queries/network/lessons.rq`` keeps TEXT_CHARS characters of a lesson's text."""
+    from rdflib.plugins.sparql import prepareQuery
+
     lessons = prepareQuery(get_query("network/lessons").text)
-    (cut,) = (n for n in _algebra_nodes(lessons.algebra) if n.name == "Builtin_SUBSTR")
+    (cut,) = (
+        n for n in _algebra_nodes(lessons.algebra) if getattr(n, "name", "") == "Builtin_SUBSTR"
+    )
     assert (int(cut.start), int(cut.length)) == (1, TEXT_CHARS)
