@@ -33,7 +33,7 @@ from bench_build import say
 
 EPOCH = "1780000000"
 _SMALL = (
-    "import sys, kg.store.evalstore; kg.store.evalstore.BATCH_BYTES = 1_000_000; "
+    "import sys, kg.store.bulkload; kg.store.bulkload.BATCH_BYTES = 1_000_000; "
     "from kg.cli import main; main(sys.argv[1:])"
 )
 

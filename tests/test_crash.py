@@ -35,13 +35,14 @@ EPOCH = "1780000000"
 _DRIVER = textwrap.dedent(
     """
     import os, signal, sys, threading
+    import kg.store.bulkload
     import kg.store.evalstore as st
     from kg.load.build import build
     from kg.store.journal import BuildJournal
     from kg.store.shared import SharedCounts
 
     corpus, folder, point, nth = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    st.BATCH_BYTES = 60_000
+    kg.store.bulkload.BATCH_BYTES = 60_000
     reached = [0]
 
     def die():
@@ -336,7 +337,7 @@ def test_a_failed_build_leaves_the_store_as_it_was(
     """An error in the middle of loading new records (here an OSError from the loader's
     second batch): the records the build was writing are taken out and the statistics
     counted again, so the store is what it was before the build."""
-    import kg.store.evalstore
+    import kg.store.bulkload
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     half = tmp_path / "half"
@@ -347,7 +348,7 @@ def test_a_failed_build_leaves_the_store_as_it_was(
     folder = tmp_path / "store"
     _build(half, folder)
     before = _state(folder)
-    monkeypatch.setattr(kg.store.evalstore, "BATCH_BYTES", 60_000)
+    monkeypatch.setattr(kg.store.bulkload, "BATCH_BYTES", 60_000)
     message = _failing_build(corpus, folder)
     assert "No space left on device" in message and str(folder) in message
     gc.collect()  # the store is closed

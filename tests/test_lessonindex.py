@@ -11,14 +11,23 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from rdflib import URIRef
 
 from kg.load.build import build
 from kg.network.netdata import NetworkData
 from kg.network.projection import NETWORKS, Filters, project
 from kg.resources import sample_dir
+from kg.sparql.queries import get_query
 from kg.sparql.query import run_query
 from kg.store.evalstore import EvalStore
-from kg.store.lessonindex import LessonIndex, lesson_row
+from kg.store.lessonindex import (
+    COLUMNS,
+    LINK_PROPERTIES,
+    TEXT_CHARS,
+    LessonIndex,
+    LessonRow,
+    lesson_row,
+)
 
 EK = "https://w3id.org/evalkg/ontology#"
 
@@ -264,3 +273,66 @@ def test_network_names_are_network_labels_without_evaluations(sample_store: Eval
     assert names == {row for row in labels if row[0] not in evaluations and row[1] != title}
     # the other titles (the ontology's) name nothing a network draws
     assert {e for e, p, _ in labels if p == title} & typed <= evaluations
+
+
+def _algebra_nodes(node: Any) -> Any:
+    """Every node and term of a query's algebra (rdflib's parse tree), depth first."""
+    from rdflib.paths import Path as PropertyPath
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, (CompValue, PropertyPath)):
+        yield node
+        node = list(node.values()) if isinstance(node, CompValue) else list(vars(node).values())
+    elif isinstance(node, URIRef):
+        yield node
+    if isinstance(node, dict):
+        node = list(node.values())
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            yield from _algebra_nodes(child)
+
+
+def test_the_index_columns_are_those_of_a_lesson_row() -> None:
+    """The table's columns, the values a row writes and the row read back all come from
+    COLUMNS: a row with every field set comes back as it went in."""
+    index = LessonIndex()
+    index.start(empty_store=True)
+    links = {name: [f"urn:{name}:1", f"urn:{name}:2"] for name in LINK_PROPERTIES}
+    links["evaluation"] = ["urn:evaluation"]
+    row = LessonRow(
+        "urn:lesson", "urn:evaluation", "http://u", "text", links, "title", "2020", ("a", "b")
+    )
+    index.add("urn:graph", row)
+    index.commit()
+    table = [name for _, name, *_ in index.db.execute("PRAGMA table_info(lesson)")]
+    assert tuple(table) == COLUMNS
+    assert list(index.rows()) == [row]
+
+
+@pytest.mark.parametrize("network", sorted(NETWORKS))
+def test_each_network_query_reads_the_links_its_projection_takes_from_the_index(
+    network: str,
+) -> None:
+    """What SPARQL text cannot take from Python: the lesson properties a network's query
+    reads are those its projection reads from the index (LINK_PROPERTIES for the full
+    network); read with rdflib's SPARQL parser."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    projection = NETWORKS[network]
+    query = prepareQuery(get_query(projection.query).text)
+    named = {str(term) for term in _algebra_nodes(query.algebra) if isinstance(term, URIRef)}
+    read = {name for name in LINK_PROPERTIES if EK + name in named}
+    assert read == set(projection.properties)
+    if network == "full":
+        assert projection.properties == LINK_PROPERTIES
+
+
+def test_the_lessons_query_keeps_as_much_text_as_the_index() -> None:
+    """``queries/network/lessons.rq`` keeps TEXT_CHARS characters of a lesson's text."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    lessons = prepareQuery(get_query("network/lessons").text)
+    (cut,) = (
+        n for n in _algebra_nodes(lessons.algebra) if getattr(n, "name", "") == "Builtin_SUBSTR"
+    )
+    assert (int(cut.start), int(cut.length)) == (1, TEXT_CHARS)

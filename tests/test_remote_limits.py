@@ -20,7 +20,8 @@ from server import Canned, ScriptedServer, SocketServer
 from kg.cli import main
 from kg.errors import ConfigError, EndpointError
 from kg.publish.push import push
-from kg.sparql.endpoint import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, Remote, run_remote_query
+from kg.sparql.endpoint import Remote, run_remote_query
+from kg.sparql.remote import DEFAULT_MAX_BYTES, MAX_BYTES_ENV
 from kg.sparql.results import QueryResult
 from kg.store.evalstore import EvalStore
 

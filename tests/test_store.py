@@ -69,6 +69,10 @@ USES: dict[str, Callable[[EvalStore], Any]] = {
     "run_query": lambda s: run_query(s, "ASK { ?s ?p ?o }"),
     "stats": stats,
     "flush": lambda s: s.flush(),
+    "graph names": lambda s: s.graph_names(),
+    "has graph": lambda s: s.has_graph(s.statistics),
+    "quads": lambda s: s.quads(),
+    "update": lambda s: s.update("CLEAR ALL"),
 }
 
 
@@ -97,3 +101,17 @@ def test_closing_closes_the_sqlite_connections(tmp_path: Path) -> None:
     for db in (index, shared):
         with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
             db.execute("SELECT 1")
+
+
+def test_the_store_answers_for_its_engine() -> None:
+    """What the other layers ask of the Oxigraph database, through the store's methods."""
+    with EvalStore() as store:
+        store.update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> } }")
+        assert list(store.graph_names()) == ["urn:g"]
+        assert store.has_graph("urn:g") and store.has_graph(store.iri("urn:g"))
+        assert not store.has_graph("urn:other") and not store.has_graph("not an IRI")
+        (quad,) = store.quads(graph=store.iri("urn:g"))
+        assert quad.triple.subject == store.iri("urn:s")
+        assert not list(store.quads(store.iri("urn:o")))
+        assert bool(store.query("ASK { <urn:s> ?p ?o }"))  # the union of the graphs
+        assert not bool(store.query("ASK { <urn:s> ?p ?o }", union=False))

@@ -36,7 +36,9 @@ from typing import Any
 from urllib.parse import quote
 
 from kg.errors import ConfigError, EndpointError, StoreError
-from kg.sparql.endpoint import HTML_TYPES, Remote, open_url, unexpected_answer, with_retries
+from kg.sparql.remote import Remote
+from kg.sparql.retries import with_retries
+from kg.sparql.transport import HTML_TYPES, open_url, unexpected_answer
 from kg.store.evalstore import EvalStore
 
 CHUNK_SIZE = 50_000
@@ -83,7 +85,7 @@ def push(
     chunk_size: int = CHUNK_SIZE,
     on_progress: Progress | None = None,
 ) -> PushReport:
-    """Upload ``store`` to the server at ``remote`` (a :class:`~kg.sparql.endpoint.Remote` or a
+    """Upload ``store`` to the server at ``remote`` (a :class:`~kg.sparql.remote.Remote` or a
     URL: the Graph Store endpoint for ``gsp``, the update endpoint for ``update``).
 
     ``on_progress(done, total)`` is called with triple counts after every request.
@@ -146,7 +148,7 @@ def _graph_sizes(store: EvalStore) -> list[tuple[Any, int]]:
 
 
 def _graph_triples(store: EvalStore, name: Any) -> Iterator[Any]:
-    for quad in store.inner.quads_for_pattern(None, None, None, name):
+    for quad in store.quads(graph=name):
         yield quad.triple
 
 

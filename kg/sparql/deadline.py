@@ -38,7 +38,8 @@ from kg.sparql.results import QueryResult, ResultStream
 from kg.sparql.safety import names_dataset
 from kg.store.evalstore import EvalStore
 
-#: Seconds a query may run on the command line unless ``--timeout`` says otherwise.
+#: Seconds a query may run on the command line, and one exchange with a SPARQL server may
+#: take (:class:`kg.sparql.remote.Remote`), unless ``--timeout`` says otherwise.
 DEFAULT_TIMEOUT = 60.0
 #: The child's exit status after it wrote a pyoxigraph error on its standard error
 #: (``kg/sparql/_worker.py`` says the same).
@@ -66,7 +67,7 @@ def execute(
     if kind == "update":
         return _update(store, sparql, timeout=timeout, source=source)
     if not timeout:
-        return run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
+        return run_here(store, sparql, kind=kind, limit=limit, source=source)
     if kind == "query" and store.database is not None:
         with _Child(store.database, sparql, timeout=timeout, limit=limit, source=source) as child:
             return child.answer().collect()
@@ -90,7 +91,7 @@ def stream(
     and for an update, the whole answer is read first (see the module's notes). Leaving
     the ``with`` block stops the query, read to the end or not."""
     if kind == "query" and not timeout:
-        yield lazily(store.inner, sparql, limit=limit, source=source)
+        yield lazily(store, sparql, limit=limit, source=source)
     elif kind == "query" and timeout and store.database is not None:
         with _Child(store.database, sparql, timeout=timeout, limit=limit, source=source) as child:
             yield child.answer()
@@ -104,31 +105,30 @@ def _update(store: EvalStore, sparql: str, *, timeout: float | None, source: str
     (:meth:`EvalStore.changed`)."""
     store.changed()  # drops the statistics
     if not timeout:
-        return run_here(store.inner, sparql, kind="update", source=source)
+        return run_here(store, sparql, kind="update", source=source)
     return _in_thread(store, sparql, kind="update", timeout=timeout, limit=None, source=source)
 
 
 def run_here(
-    inner: Any, sparql: str, *, kind: str = "query", limit: int | None = None, source: str
+    store: EvalStore, sparql: str, *, kind: str = "query", limit: int | None = None, source: str
 ) -> QueryResult:
-    """Run on a pyoxigraph store in this thread, pyoxigraph's errors as :class:`QueryError`.
-    A query that gives no dataset of its own runs on the union of the graphs."""
+    """Run on ``store`` in this thread, pyoxigraph's errors as :class:`QueryError`. A
+    query that gives no dataset of its own runs on the union of the graphs."""
     try:
         if kind == "update":
-            inner.update(sparql)
+            store.update(sparql)
             return QueryResult("update")
-        union = not names_dataset(sparql)
-        return collect(inner.query(sparql, use_default_graph_as_union=union), limit=limit)
+        return collect(store.query(sparql, union=not names_dataset(sparql)), limit=limit)
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise _error(type(exc).__name__, str(exc), source) from None
 
 
-def lazily(inner: Any, sparql: str, *, limit: int | None = None, source: str) -> ResultStream:
+def lazily(store: EvalStore, sparql: str, *, limit: int | None = None, source: str) -> ResultStream:
     """As :func:`run_here`, the rows read from the store as the caller takes them."""
     import pyoxigraph as ox
 
     try:
-        answer = inner.query(sparql, use_default_graph_as_union=not names_dataset(sparql))
+        answer = store.query(sparql, union=not names_dataset(sparql))
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise _error(type(exc).__name__, str(exc), source) from None
     if isinstance(answer, ox.QueryBoolean):
@@ -188,7 +188,7 @@ def _in_thread(
 
     def work() -> None:
         try:
-            box["result"] = run_here(store.inner, sparql, kind=kind, limit=limit, source=source)
+            box["result"] = run_here(store, sparql, kind=kind, limit=limit, source=source)
         except QueryError as exc:
             box["error"] = exc
 

@@ -139,15 +139,10 @@ class _GraphNames:
         self.store = store
 
     def __contains__(self, iri: object) -> bool:
-        import pyoxigraph as ox
-
-        try:
-            return bool(self.store.inner.contains_named_graph(ox.NamedNode(str(iri))))
-        except ValueError:
-            return False
+        return self.store.has_graph(str(iri))
 
     def __iter__(self) -> Iterator[str]:
-        return (str(g.value) for g in self.store.inner.named_graphs())
+        return self.store.graph_names()
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.store.inner.named_graphs())
+        return sum(1 for _ in self.store.graph_names())

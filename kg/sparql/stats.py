@@ -62,15 +62,15 @@ def has_statistics(store: EvalStore) -> bool:
     :data:`VERSION`: its version triple is written last. A store built by an earlier
     evalkg has none or another version, and none has one changed since through
     :class:`EvalStore` without a recount, or one whose count was stopped."""
-    if not store.inner.contains_named_graph(store.statistics):
+    if not store.has_graph(store.statistics):
         return False
-    marks = store.inner.quads_for_pattern(
+    marks = store.quads(
         store.iri(store.base_iri + DATASET),
         store.iri(EK + "statisticsVersion"),
         _version(),
         store.statistics,
     )
-    return next(iter(marks), None) is not None
+    return next(marks, None) is not None
 
 
 def _version() -> Any:
@@ -128,7 +128,7 @@ def refresh(store: EvalStore, *, now: str | None = None) -> int:
 
 def data_triples(store: EvalStore) -> int | None:
     """The triples the statistics graph counted (``None`` without one)."""
-    answer: Any = store.inner.quads_for_pattern(
+    answer = store.quads(
         store.iri(store.base_iri + DATASET),
         store.iri(_VOID_TRIPLES),
         None,

@@ -5,16 +5,13 @@ records share (descriptions of evaluations, themes, places, organizations…) li
 ``<base>graph/entities``, kept while some record states them (:mod:`kg.store.shared`); the
 ontology and reference data have graphs of their own. No triple is in two graphs, so
 SPARQL runs on their union as its default graph and sees each fact once, and
-``GRAPH ?g`` tells where it came from. The folder holds ``oxigraph/`` (the database),
-``shared.sqlite`` (the counts of shared triples), ``lessons.sqlite`` (the lesson index
-the network views read, :mod:`kg.store.lessonindex`), ``evalkg.json`` (the store format
-and the base IRI it was built with) and, while a build runs or after one that did not
-end, ``build.journal`` (:mod:`kg.store.journal`).
+``GRAPH ?g`` tells where it came from. Beside the database, a store keeps the counts of
+shared triples, the lesson index the network views read (:mod:`kg.store.lessonindex`) and
+the journal of a build (:mod:`kg.store.journal`); :mod:`kg.store.folder` says where.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,29 +19,24 @@ from typing import Any
 
 from kg.errors import StoreError
 from kg.iris import DEFAULT_BASE_IRI, check_base_iri
+from kg.store.bulkload import bulk_load
+from kg.store.folder import (
+    DATABASE,
+    DEFAULT_STORE,
+    FORMAT,
+    LESSONS,
+    SHARED,
+    STORE_ENV,
+    open_for_reading,
+    open_for_writing,
+    store_path,
+)
 from kg.store.journal import BuildJournal
 from kg.store.lessonindex import LessonIndex, LessonRow
 from kg.store.shared import SharedCounts
 from kg.vocab import EK
 
-DEFAULT_STORE = "evalkg-data"
-STORE_ENV = "EVALKG_STORE"
-_META = "evalkg.json"
-_DB = "oxigraph"
-_SHARED = "shared.sqlite"
-_LESSONS = "lessons.sqlite"
-#: The layout of the store folder; a store of another format must be built anew.
-FORMAT = 2
-#: Bytes of N-Quads per call of Oxigraph's bulk loader (about 700,000 quads: one batch of its
-#: own; measured on 10,000 records, 25 % less CPU than 64 MB for 400 MB more memory).
-BATCH_BYTES = 128_000_000
-
-
-def store_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The store folder: ``path``, else ``$EVALKG_STORE``, else ``./evalkg-data``."""
-    if path is not None:
-        return Path(path)
-    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+__all__ = ["DEFAULT_STORE", "FORMAT", "STORE_ENV", "EvalStore", "store_path"]
 
 
 class EvalStore:
@@ -88,51 +80,16 @@ class EvalStore:
 
         A store keeps the base IRI it was first built with; asking for another one is an
         error (the IRIs would not match)."""
-        import pyoxigraph as ox
-
         folder = Path(path)
-        meta = _read_meta(folder)
-        if meta is None:
-            if folder.exists() and any(folder.iterdir()):
-                raise StoreError("folder exists and is not an evalkg store", path=str(folder))
-            chosen = check_base_iri(base_iri or DEFAULT_BASE_IRI)
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / _META).write_text(
-                json.dumps({"format": FORMAT, "base_iri": chosen}, indent=2) + "\n",
-                encoding="utf-8",
-            )
-        else:
-            chosen = meta["base_iri"]
-            if base_iri is not None and check_base_iri(base_iri) != chosen:
-                raise StoreError(
-                    f"store was built with base IRI {chosen}; rebuild into a new store to "
-                    "change it",
-                    path=str(folder),
-                    value=base_iri,
-                )
-        try:
-            inner = ox.Store(str(folder / _DB))
-        except OSError as exc:
-            raise StoreError(f"cannot open store for writing ({exc})", path=str(folder)) from None
-        return cls(base_iri=chosen, _inner=inner, path=folder)
+        chosen, engine = open_for_writing(folder, base_iri)
+        return cls(base_iri=chosen, _inner=engine, path=folder)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> EvalStore:
         """Open an existing store folder read-only (``path`` as in :func:`store_path`)."""
-        import pyoxigraph as ox
-
         folder = store_path(path)
-        meta = _read_meta(folder)
-        if meta is None:
-            raise StoreError(
-                "no evalkg store here; run 'evalkg build PATH' first (or pass --store)",
-                path=str(folder),
-            )
-        try:
-            inner = ox.Store.read_only(str(folder / _DB))
-        except OSError as exc:
-            raise StoreError(f"cannot open store ({exc})", path=str(folder)) from None
-        return cls(base_iri=meta["base_iri"], _inner=inner, path=folder, read_only=True)
+        base_iri, engine = open_for_reading(folder)
+        return cls(base_iri=base_iri, _inner=engine, path=folder, read_only=True)
 
     def __enter__(self) -> EvalStore:
         return self
@@ -160,7 +117,9 @@ class EvalStore:
 
     @property
     def inner(self) -> Any:
-        """The pyoxigraph store behind this one; :class:`StoreError` once closed."""
+        """The pyoxigraph store behind this one, for the store layer (``kg/store/``) and
+        tests: the other layers use the methods of this class
+        (``tests/test_store_boundary.py``). :class:`StoreError` once closed."""
         return self._live()
 
     @inner.setter
@@ -182,7 +141,7 @@ class EvalStore:
     @property
     def database(self) -> Path | None:
         """The Oxigraph database folder inside the store folder (``None`` in memory)."""
-        return None if self.path is None else self.path / _DB
+        return None if self.path is None else self.path / DATABASE
 
     # --- reading -------------------------------------------------------------------
 
@@ -192,10 +151,40 @@ class EvalStore:
         rows: Any = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return next((int(row["n"].value) for row in rows), 0)
 
-    def query(self, sparql: str) -> Any:
-        """Run a SPARQL query with the union of the graphs as its default graph (for
-        evalkg's own queries; users' go through :func:`kg.sparql.query.run_query`)."""
-        return self.inner.query(sparql, use_default_graph_as_union=True)
+    def query(self, sparql: str, *, union: bool = True) -> Any:
+        """Run a SPARQL query, with the union of the graphs as its default graph unless
+        ``union`` is false; pyoxigraph's answer and errors (users' queries go through
+        :func:`kg.sparql.query.run_query`)."""
+        return self.inner.query(sparql, use_default_graph_as_union=union)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update as it is, pyoxigraph's errors raised. The lesson index and
+        the statistics do not follow it: call :meth:`changed` first
+        (:func:`kg.sparql.deadline.execute` does)."""
+        self.inner.update(sparql)
+
+    def graph_names(self) -> Iterator[str]:
+        """The IRIs (or blank node ids) of the store's named graphs, read as they come."""
+        return (str(name.value) for name in self.inner.named_graphs())
+
+    def has_graph(self, graph: Any) -> bool:
+        """Whether the store holds the named graph ``graph`` (a term, or an IRI as a
+        string: ``False`` for a string that is not one)."""
+        import pyoxigraph as ox
+
+        if isinstance(graph, str):
+            try:
+                graph = ox.NamedNode(graph)
+            except ValueError:
+                return False
+        return bool(self.inner.contains_named_graph(graph))
+
+    def quads(
+        self, subject: Any = None, predicate: Any = None, object: Any = None, graph: Any = None
+    ) -> Iterator[Any]:
+        """The quads that have these terms (``None``: any; ``graph`` ``None``: in any graph,
+        the default one included), read as they come."""
+        return iter(self.inner.quads_for_pattern(subject, predicate, object, graph))
 
     def graph_digest(self, graph: Any) -> tuple[str, str] | None:
         """The ``ek:sha256`` and ``ek:mappingVersion`` a named graph records about
@@ -252,7 +241,7 @@ class EvalStore:
         """The counts of the shared triples (:mod:`kg.store.shared`)."""
         if self._shared is None:
             self._live()
-            self._shared = SharedCounts(None if self.path is None else self.path / _SHARED)
+            self._shared = SharedCounts(None if self.path is None else self.path / SHARED)
         return self._shared
 
     @property
@@ -260,7 +249,7 @@ class EvalStore:
         """The lesson index the network views read (:mod:`kg.store.lessonindex`)."""
         if self._lessons is None:
             self._live()
-            where = None if self.path is None else self.path / _LESSONS
+            where = None if self.path is None else self.path / LESSONS
             self._lessons = LessonIndex(where, read_only=self.read_only)
         return self._lessons
 
@@ -271,9 +260,8 @@ class EvalStore:
         in that graph, its shared triples as N-Triples lines without `` .``, its lesson
         index row)``; a record without a row leaves the lesson index incomplete.
 
-        Shared triples already in the store are counted, not loaded again. Text goes to
-        Oxigraph's bulk loader in batches of about :data:`BATCH_BYTES`: given one long
-        stream, the loader's memory grows with the stream, in batches it stays flat."""
+        Shared triples already in the store are counted, not loaded again. The text goes
+        to Oxigraph's bulk loader in batches (:func:`kg.store.bulkload.bulk_load`)."""
         self.drop_statistics()
         shared, index = self.shared, self.lesson_index
         index.start(empty_store=not self._has_records())
@@ -295,7 +283,7 @@ class EvalStore:
                 else:
                     index.add(graph, row)
 
-        self._bulk_load(chunks(), before_batch=journal.sync)
+        bulk_load(self.inner, chunks(), before_batch=journal.sync)
         shared.commit()
         index.commit()
         if complete:
@@ -338,53 +326,6 @@ class EvalStore:
                 data = b" .\n".join(lines) + b" .\n"
                 for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
                     change(ox.Quad(q.subject, q.predicate, q.object, self.entities))
-
-    def _bulk_load(self, chunks: Iterable[bytes], *, before_batch: Any = None) -> None:
-        """Feed ``chunks`` to the bulk loader in batches, loaded by a thread of their own
-        (Oxigraph releases the GIL) while this one gathers the next batch; at most one
-        batch waits, so memory stays at about three batches. ``before_batch()`` is called
-        before a batch is handed over (the build syncs its journal)."""
-        import queue
-        import threading
-
-        import pyoxigraph as ox
-
-        batches: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
-        failed: list[BaseException] = []
-
-        def load() -> None:
-            while (data := batches.get()) is not None:
-                if not failed:
-                    try:
-                        # lenient: the text was written by pyoxigraph from checked terms
-                        self.inner.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
-                    except BaseException as exc:  # re-raised in the caller's thread
-                        failed.append(exc)
-
-        loader = threading.Thread(target=load, name="evalkg-bulk-load", daemon=True)
-        loader.start()
-        try:
-            batch: list[bytes] = []
-            size = 0
-            for chunk in chunks:
-                if failed:
-                    break
-                batch.append(chunk)
-                size += len(chunk)
-                if size >= BATCH_BYTES:
-                    if before_batch is not None:
-                        before_batch()
-                    batches.put(b"".join(batch))
-                    batch, size = [], 0
-            if batch and not failed:
-                if before_batch is not None:
-                    before_batch()
-                batches.put(b"".join(batch))
-        finally:
-            batches.put(None)
-            loader.join()
-        if failed:
-            raise failed[0]
 
     def replace_graph(self, graph: Any, triples: Iterable[Any]) -> None:
         """Make the named graph ``graph`` hold exactly ``triples`` (``(s, p, o)``). For a
@@ -439,22 +380,3 @@ class EvalStore:
         100,000 records, where it took 13 s and 151 s). No-op in memory."""
         if self.path is not None:
             self.inner.optimize()
-
-
-def _read_meta(folder: Path) -> dict[str, Any] | None:
-    meta = folder / _META
-    if not meta.is_file():
-        return None
-    try:
-        data = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"unreadable store metadata ({exc})", path=str(meta)) from None
-    if not isinstance(data, dict) or "base_iri" not in data:
-        raise StoreError("store metadata has no base_iri", path=str(meta))
-    if data.get("format") != FORMAT:
-        raise StoreError(
-            f"store has format {data.get('format')!r}, this evalkg reads format {FORMAT}; "
-            "build it again into a new folder",
-            path=str(folder),
-        )
-    return data

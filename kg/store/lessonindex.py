@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -54,13 +55,26 @@ LINK_PROPERTIES = (
 TEXT_CHARS = 240
 
 
+#: The lesson table's columns for what a :class:`LessonRow` says besides its links (the
+#: names of its fields; ``evaluation_kinds`` space-separated), with their constraints.
+DETAILS = {
+    "lesson": "NOT NULL",
+    "url": "",
+    "text": "",
+    "evaluation_title": "",
+    "evaluation_year": "",
+    "evaluation_kinds": "NOT NULL",
+}
+#: The lesson table's columns, in order: the record graph, :data:`DETAILS`, then one per
+#: :data:`LINK_PROPERTIES` (IRIs never hold spaces: a property's IRIs, space-separated).
+COLUMNS = ("graph", *DETAILS, *LINK_PROPERTIES)
+
 #: Bumped when the tables change; an index of another version is not used.
 VERSION = "4"
-# IRIs never hold spaces, so each property's IRIs are one space-separated column.
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS lesson (
-    graph TEXT PRIMARY KEY, lesson TEXT NOT NULL, url TEXT, text TEXT,
-    evaluation_title TEXT, evaluation_year TEXT, evaluation_kinds TEXT NOT NULL,
+    graph TEXT PRIMARY KEY,
+    {", ".join(f"{name} TEXT {rule}".rstrip() for name, rule in DETAILS.items())},
     {", ".join(f"{name} TEXT NOT NULL" for name in LINK_PROPERTIES)}
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -79,7 +93,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS lesson_fts
 USING fts5 (folded, tokenize = 'trigram case_sensitive 1', detail = none);
 """
 _GLOB_SPECIAL = re.compile(r"([*?\[])")
-_FIELDS = "lesson, url, text, evaluation_title, evaluation_year, evaluation_kinds"
+_DETAIL_VALUES = attrgetter(*DETAILS)
 _BATCH = 20_000
 _LINKS = {f"<{EK}{name}>": name for name in LINK_PROPERTIES}
 _TITLE, _YEAR = f"<{DCT}title>", f"<{EK}year>"
@@ -237,18 +251,9 @@ class LessonIndex:
         if graph in self._pending:  # its texts would be written twice
             self._write()
         self._pending.add(graph)
-        self._rows.append(
-            (
-                graph,
-                row.lesson,
-                row.url,
-                row.text,
-                row.evaluation_title,
-                row.evaluation_year,
-                " ".join(row.evaluation_kinds),
-                *(" ".join(links.get(name, ())) for name in LINK_PROPERTIES),
-            )
-        )
+        details = (" ".join(v) if isinstance(v, tuple) else v for v in _DETAIL_VALUES(row))
+        links_text = (" ".join(links.get(name, ())) for name in LINK_PROPERTIES)
+        self._rows.append((graph, *details, *links_text))
         if self._next_id is None:
             last = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM lesson_text").fetchone()
             self._next_id = int(last[0]) + 1
@@ -301,7 +306,7 @@ class LessonIndex:
 
     def _write(self) -> None:
         if self._rows:
-            marks = ", ".join("?" * (7 + len(LINK_PROPERTIES)))
+            marks = ", ".join("?" * len(COLUMNS))
             insert = f"INSERT OR REPLACE INTO lesson VALUES ({marks})"
             self._drop_texts([(graph,) for graph in self._pending])
             self.db.executemany(insert, self._rows)
@@ -345,15 +350,16 @@ class LessonIndex:
         ``properties`` only (names of :data:`LINK_PROPERTIES`; the evaluation always)."""
         wanted = set(properties)
         names = [n for n in LINK_PROPERTIES if n in wanted and n != "evaluation"]
-        query = f"SELECT {_FIELDS}, evaluation, {', '.join(names) or 'NULL'} FROM lesson"
-        for lesson, url, text, title, year, kinds, evaluations, *columns in self.db.execute(
-            query + " ORDER BY graph"
-        ):
-            pairs = zip(names, columns, strict=False)
+        columns = ", ".join([*DETAILS, "evaluation", *names])
+        size = len(DETAILS)
+        for values in self.db.execute(f"SELECT {columns} FROM lesson ORDER BY graph"):
+            details = dict(zip(DETAILS, values[:size], strict=True))
+            details["evaluation_kinds"] = tuple(details["evaluation_kinds"].split())
+            evaluations = values[size]
+            pairs = zip(names, values[size + 1 :], strict=True)
             links = {name: found.split() for name, found in pairs if found}
             evaluation = None
             if evaluations:  # one IRI (a record names one evaluation): no split needed
                 links["evaluation"] = evaluations.split() if " " in evaluations else [evaluations]
                 evaluation = links["evaluation"][0]
-            kinds_found = tuple(kinds.split())
-            yield LessonRow(lesson, evaluation, url, text, links, title, year, kinds_found)
+            yield LessonRow(evaluation=evaluation, links=links, **details)
