@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -66,14 +66,14 @@ def test_bad_files_exit_1_and_are_listed(run, tmp_path: Path, seed_path: Path) -
 def test_query_errors_are_messages_not_tracebacks(run) -> None:  # type: ignore[no-untyped-def]
     run("build", "--sample", "-q")
     code, out = run("query", "-e", "SELEKT nonsense")
-    assert code == 2 and out.startswith("Error: <-e>: SPARQL syntax error")
+    assert code == EXIT_ERROR and out.startswith("Error: <-e>: SPARQL syntax error")
     code, out = run("query", "no-such-query")
-    assert code == 2 and "no query of that name" in out
+    assert code == EXIT_ERROR and "no query of that name" in out
 
 
 def test_missing_store(run) -> None:  # type: ignore[no-untyped-def]
     code, out = run("stats")
-    assert code == 2 and "evalkg build" in out
+    assert code == EXIT_ERROR and "evalkg build" in out
 
 
 def test_export_and_validate(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
