@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, main
 from kg.errors import QueryError
 from kg.sparql import results
 from kg.sparql.deadline import QueryTimeout
@@ -76,7 +76,7 @@ def test_the_command_stops_a_large_answer_at_its_deadline(folder: Path, tmp_path
         "query", "-e", ENDLESS, "-f", "csv", "--timeout", "3", "--store", str(folder)
     )
     assert time.monotonic() - started < 30
-    assert code == 2
+    assert code == EXIT_ERROR
     assert err.startswith("Error: <-e>: query stopped after 3 s (the timeout) with ")
     assert "rows read, the answer incomplete; give a longer --timeout" in err
     lines = out.splitlines()
@@ -85,7 +85,7 @@ def test_the_command_stops_a_large_answer_at_its_deadline(folder: Path, tmp_path
     target = tmp_path / "answer.csv"
     code, _, err = invoke("query", "-e", ENDLESS, "-o", str(target), "--timeout", "2",
                           "--store", str(folder))  # fmt: skip
-    assert code == 2 and "query stopped after 2 s" in err
+    assert code == EXIT_ERROR and "query stopped after 2 s" in err
     assert list(tmp_path.iterdir()) == []  # no partial file
 
 

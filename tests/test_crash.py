@@ -312,8 +312,10 @@ def test_a_full_disk_is_an_error_naming_the_store_and_the_next_build_repairs(
     limit: int,
 ) -> None:
     """No file may grow past ``limit`` bytes (as on a full disk): ``evalkg build`` says
-    ``Error:`` with the store's path and exits 2, no traceback; once there is room, the
-    next build gives what a fresh build gives."""
+    ``Error:`` with the store's path and exits with the error status, no traceback; once
+    there is room, the next build gives what a fresh build gives."""
+    from kg.cli import EXIT_ERROR
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     folder = tmp_path / "store"
     command = ["build", "-q", "-w", "1", str(corpus), "--store", str(folder)]
@@ -324,7 +326,7 @@ def test_a_full_disk_is_an_error_naming_the_store_and_the_next_build_repairs(
         timeout=300,
         env={**os.environ, "EVALKG_STORE": str(folder)},
     )
-    assert done.returncode == 2, done.stderr[-3000:]
+    assert done.returncode == EXIT_ERROR, done.stderr[-3000:]
     assert done.stderr.startswith("Error: ") and "Traceback" not in done.stderr
     assert str(folder) in done.stderr
     _build(corpus, folder)

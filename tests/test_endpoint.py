@@ -28,7 +28,7 @@ from server import (
     to_rdflib,
 )
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, main
 from kg.errors import ConfigError, EndpointError, QueryError
 from kg.publish.push import push
 from kg.sparql.endpoint import Remote, run_remote_query
@@ -331,6 +331,6 @@ def test_cli_query_endpoint_prints_what_the_local_store_prints(pushed: str, tmp_
 def test_cli_endpoint_errors_are_messages(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     result = CliRunner().invoke(main, ["query", "stats", "--endpoint", url, "--retries", "0"])
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_ERROR
     assert result.output.startswith(f"Error: {url}: cannot reach the endpoint")
     assert "Traceback" not in result.output

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, EXIT_USAGE, main
 
 Run = Callable[..., tuple[int, str, str]]
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def test_store_is_accepted_before_the_command(run: Run, sample_folder: Path) -> 
     assert out.count("\n") > 1000
     # after the command it wins over the one before it
     code, _, err = run("--store", str(sample_folder), "stats", "--store", "/nonexistent/x")
-    assert code == 2 and "/nonexistent/x" in err
+    assert code == EXIT_ERROR and "/nonexistent/x" in err
     _, main_help, _ = run("--help")
     _, stats_help, _ = run("stats", "--help")
     assert "--store DIR" in main_help and "after the command" in main_help
@@ -53,7 +53,7 @@ def test_a_missing_path_is_an_error_and_makes_no_store(
     store = tmp_path / "S"
     missing = tmp_path / "nonexistent"
     code, _, err = run("build", str(seed_path), str(missing), "--store", str(store))
-    assert code == 2
+    assert code == EXIT_USAGE
     assert "Error:" in err and str(missing) in err and "does not exist" in err
     assert not store.exists()
 
@@ -110,7 +110,7 @@ def test_a_malformed_gold_file_is_an_error_naming_file_and_line(
     gold = tmp_path / "gold.jsonl"
     gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = run("score", str(gold), "--root", str(CHECKOUT))
-    assert code == 2, out
+    assert code == EXIT_ERROR, out
     assert err.startswith(f"Error: {gold}:{line}: {reason}"), err
     assert "Traceback" not in err
 
@@ -119,7 +119,7 @@ def test_an_empty_gold_file_is_an_error_not_a_perfect_score(run: Run, tmp_path: 
     gold = tmp_path / "gold.jsonl"
     gold.write_text("\n", encoding="utf-8")
     code, out, err = run("score", str(gold))
-    assert code == 2 and "1.000" not in out
+    assert code == EXIT_ERROR and "1.000" not in out
     assert err.startswith(f"Error: {gold}: no gold records"), err
     gold.write_text(GOOD + "\n", encoding="utf-8")
     code, out, err = run("score", str(gold), "--root", str(CHECKOUT))
@@ -132,7 +132,7 @@ def test_a_parameter_given_twice_is_an_error_naming_it(run: Run, sample_folder: 
         "--store", str(sample_folder), "query", "lessons-by-country",
         "--param", "country=Chile", "-p", "country=Peru",
     )  # fmt: skip
-    assert code == 2 and not out
+    assert code == EXIT_ERROR and not out
     assert err.startswith("Error: parameter given twice (each takes one value): 'country'")
 
 
@@ -192,7 +192,11 @@ def test_ad_hoc_sparql_has_evalkg_s_prefixes(run: Run, sample_folder: Path, tmp_
         with pytest.raises(QueryRefused, match="FROM names a graph"):
             run_query(opened, "SELECT * FROM ek:g WHERE { ?s ?p ?o }")
     code, out, err = run(*store, "query", "-e", "SELECT * WHERE { ?l a xyz:Lesson }")
-    assert code == 2 and err.startswith("Error: <-e>: unknown prefix xyz: ") and "\\u{" not in err
+    assert (
+        code == EXIT_ERROR
+        and err.startswith("Error: <-e>: unknown prefix xyz: ")
+        and "\\u{" not in err
+    )
 
 
 def test_queries_name_shows_one_query(run: Run) -> None:
@@ -210,7 +214,7 @@ def test_queries_name_shows_one_query(run: Run) -> None:
     code, out, _ = run("queries", "lessons-by-country")
     assert "  country  string, required: ISO 3166" in out
     code, _, err = run("queries", "no-such-query")
-    assert code == 2 and err.startswith("Error: no query of that name")
+    assert code == EXIT_ERROR and err.startswith("Error: no query of that name")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "md"])
@@ -220,7 +224,7 @@ def test_a_graph_query_refuses_a_table_format(
     store = ["--store", str(sample_folder)]
     construct = "CONSTRUCT { ?l a ek:Lesson } WHERE { ?l a ek:Lesson }"
     code, out, err = run(*store, "query", "-e", construct, "--format", fmt)
-    assert code == 2 and not out
+    assert code == EXIT_ERROR and not out
     assert err == (
         "Error: <-e>: a CONSTRUCT query gives a graph, which is written as Turtle only; "
         f"{fmt} (--format) is for SELECT and ASK answers (leave --format out, or write -o "
@@ -231,7 +235,7 @@ def test_a_graph_query_refuses_a_table_format(
         *store, "query", "-e", "DESCRIBE ?l WHERE { ?l a ek:Lesson }", "-o", str(target)
     )
     graph = "a DESCRIBE query gives a graph, which is written as Turtle only"
-    assert code == 2 and f"{graph}; {fmt} (-o's extension)" in err
+    assert code == EXIT_ERROR and f"{graph}; {fmt} (-o's extension)" in err
     assert not target.exists()
     code, out, err = run(*store, "query", "-e", construct)
     assert code == 0 and "a ek:Lesson" in out, err

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, main
 from kg.network.metrics import METRIC_KEYS, MetricsReport, compute_metrics
 from kg.network.projection import project
 from kg.store.evalstore import EvalStore
@@ -204,12 +204,12 @@ def test_cli_filters_and_focus(sample_folder: Path) -> None:
 )
 def test_cli_errors(sample_folder: Path, args: list[str], message: str) -> None:
     code, out = cli("metrics", "--store", str(sample_folder), *args)
-    assert code == 2 and out.startswith("Error: ") and message in out
+    assert code == EXIT_ERROR and out.startswith("Error: ") and message in out
 
 
 def test_cli_missing_store(tmp_path: Path) -> None:
     code, out = cli("metrics", "--store", str(tmp_path / "none"))
-    assert code == 2 and "Error:" in out
+    assert code == EXIT_ERROR and "Error:" in out
 
 
 def test_ilo_units_are_in_the_ilos_community(sample_store: EvalStore) -> None:

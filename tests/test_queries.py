@@ -19,7 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, main
 from kg.errors import QueryError
 from kg.sparql.params import fill_slots, slots, to_term
 from kg.sparql.queries import (
@@ -410,7 +410,7 @@ def test_query_command_with_a_parameter_and_formats(sample_folder: Path) -> None
 
 def test_query_command_reports_a_bad_parameter(sample_folder: Path) -> None:
     code, out = cli("query", "lessons-by-year", "-p", "year=twenty", "--store", str(sample_folder))
-    assert code == 2 and out.startswith("Error: ")
+    assert code == EXIT_ERROR and out.startswith("Error: ")
     assert "not a year (four digits, e.g. 2021): 'twenty'" in out
     code, out = cli("query", "lessons-by-year", "--store", str(sample_folder))
-    assert code == 2 and "missing parameter" in out
+    assert code == EXIT_ERROR and "missing parameter" in out

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, main
 from kg.errors import QueryError
 from kg.sparql.deadline import QueryTimeout
 from kg.sparql.queries import bind, get_query, list_queries
@@ -323,15 +323,15 @@ def test_hostile_parameters_match_nothing_and_change_nothing(
     assert digest(sample_folder) == before
 
 
-def test_cli_refuses_with_a_message_and_status_2(sample_folder: Path) -> None:
+def test_cli_refuses_with_a_message_and_the_error_status(sample_folder: Path) -> None:
     code, out = cli("query", "-e", REFUSED["service"], "--store", str(sample_folder))
-    assert code == 2
+    assert code == EXIT_ERROR
     assert out == (
         "Error: <-e>: SERVICE reaches another server; refused (pass --allow-service to allow "
         "it): 'SERVICE'\n"
     )
     code, out = cli("query", "-e", "DROP ALL", "--store", str(sample_folder))
-    assert code == 2 and "DROP writes to the store" in out
+    assert code == EXIT_ERROR and "DROP writes to the store" in out
 
 
 def test_cli_update_with_allow_update(tmp_path: Path, sample_folder: Path) -> None:
@@ -360,7 +360,7 @@ def test_a_runaway_query_is_stopped_in_its_child_process(sample_folder: Path) ->
 
 def test_the_command_line_stops_it_and_says_so(sample_folder: Path) -> None:
     code, out = cli("query", "-e", EXPLOSIVE, "--timeout", "1", "--store", str(sample_folder))
-    assert code == 2
+    assert code == EXIT_ERROR
     assert out.startswith("Error: <-e>: query stopped after 1 s (the timeout); give a longer")
 
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from server import Canned, ScriptedServer, SocketServer
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, main
 from kg.errors import ConfigError, EndpointError
 from kg.publish.push import push
 from kg.sparql.endpoint import Remote, run_remote_query
@@ -127,7 +127,7 @@ def test_cli_timeout_bounds_the_whole_answer() -> None:
             main, ["query", "-e", "ASK {}", "--endpoint", fake.url, "--timeout", "1"]
         )
         assert time.monotonic() - started < 2.5
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_ERROR
     assert result.output.startswith(f"Error: {fake.url}: no complete answer within 1 s")
 
 

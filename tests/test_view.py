@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.cli import main
+from kg.cli import EXIT_ERROR, main
 from kg.errors import ConfigError
 from kg.load.build import build
 from kg.network.metrics import compute_metrics
@@ -422,4 +422,4 @@ def test_cli_view_writes_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert re.match(rf"Wrote {re.escape(str(out))}: {len(data['nodes'])} nodes, ", result.output)
     assert any(n["focus"] for n in data["nodes"]) and "around" in data["title"]
     result = runner.invoke(main, ["view", "--focus", "No Such Actor", "-o", str(out)])
-    assert result.exit_code == 2 and result.output.startswith("Error: ")
+    assert result.exit_code == EXIT_ERROR and result.output.startswith("Error: ")

@@ -13,7 +13,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,11 @@ from kg.extract.titles import conflicting_titles
 from kg.ingest.reader import Rejected, iter_files, read_file, shown_path
 from kg.ingest.record import Record
 from kg.load.pipeline import Job, MappedRecord, RecordMapper, map_files
+from kg.load.report import BuildReport as BuildReport  # kg.BuildReport, as before
 from kg.rdf.mapping import Mapper
 from kg.resources import ontology_file
 from kg.sparql.stats import refresh as refresh_statistics
-from kg.store.evalstore import EvalStore
+from kg.store.evalstore import EvalStore, store_path
 from kg.store.journal import BuildJournal
 from kg.store.lessonindex import LessonRow
 from kg.store.recovery import rebuild_index, recover, settle_index
@@ -37,51 +37,6 @@ from kg.vocab import EK, PROV, RDF, XSD
 MAPPING_VERSION = "5"
 #: Reference files of ``ontology/`` loaded into the store, each into a graph of its own.
 REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl", "ilo-units.ttl", "constituents.ttl")
-
-
-@dataclass
-class BuildReport:
-    """What a build did. ``read == accepted + len(rejected)`` always holds."""
-
-    files: int = 0
-    accepted: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
-    added: int = 0
-    replaced: int = 0
-    unchanged: int = 0
-    warnings: list[str] = field(default_factory=list)
-    unknown_keys: dict[str, list[str]] = field(default_factory=dict)
-    triples: int = 0
-    seconds: float = 0.0
-    compact_seconds: float = 0.0
-    #: Seconds spent counting the statistics graph (:func:`kg.sparql.stats.refresh`).
-    count_seconds: float = 0.0
-    #: Records accepted, by type (``lesson``, ``practice``, ``recommendation``).
-    by_type: dict[str, int] = field(default_factory=dict)
-    #: Copies of a record read more than once: ``(kept, left out)`` sources.
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
-    #: What was repaired after an interrupted build (:mod:`kg.store.recovery`), if anything.
-    recovered: str | None = None
-    #: The build's time stamp (``prov:generatedAtTime``).
-    now: str = ""
-    #: The record graphs this build read (accepted, whether new, changed or unchanged).
-    graphs_seen: set[str] = field(default_factory=set)
-    #: Records the store held that this build did not read, and of those, removed.
-    unseen: int = 0
-    pruned: int = 0
-    #: Files of the folders that were not read: neither record pages nor JSON Lines
-    #: (their suffix is not one of :data:`kg.ingest.reader.PAGE_SUFFIXES`, ``JSONL_SUFFIXES``).
-    skipped: list[str] = field(default_factory=list)
-
-    @property
-    def read(self) -> int:
-        """Records read: pages, JSON Lines records, and what was rejected."""
-        return self.accepted + len(self.rejected)
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing was rejected."""
-        return not self.rejected
 
 
 def build(
@@ -109,7 +64,7 @@ def build(
     statistics graph is counted again (:func:`kg.sparql.stats.refresh`; ``on_count()`` is
     called first)."""
     started = time.perf_counter()
-    report = BuildReport()
+    report = BuildReport(store=str(store.path or "<memory>"))
     journal = store.journal
     recovered = recover(store, journal)
     if recovered is not None:
@@ -120,18 +75,13 @@ def build(
         _unseen(store, report, prune=prune)
         journal.committed()
         changed = report.added or report.replaced or report.pruned or recovered
-        if compact and store.path is not None and changed:
-            if on_compact is not None:
-                on_compact()
-            begun = time.perf_counter()
-            store.compact()
-            report.compact_seconds = time.perf_counter() - begun
-        settle_index(store)
-        if on_count is not None:
-            on_count()
-        begun = time.perf_counter()
-        report.triples = refresh_statistics(store, now=report.now)
-        report.count_seconds = time.perf_counter() - begun
+        _finish(
+            store,
+            report,
+            compact=bool(compact and changed),
+            on_compact=on_compact,
+            on_count=on_count,
+        )
     except BaseException as exc:
         journal.close()
         _roll_back(store, journal)
@@ -146,6 +96,30 @@ def build(
     journal.end()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _finish(
+    store: EvalStore,
+    report: BuildReport,
+    *,
+    compact: bool,
+    on_compact: Callable[[], None] | None,
+    on_count: Callable[[], None] | None,
+) -> None:
+    """Compact a store folder (when ``compact``; ``on_compact()`` first), settle the
+    lesson index and count the statistics graph again (``on_count()`` first)."""
+    if compact and store.path is not None:
+        if on_compact is not None:
+            on_compact()
+        begun = time.perf_counter()
+        store.compact()
+        report.compact_seconds = time.perf_counter() - begun
+    settle_index(store)
+    if on_count is not None:
+        on_count()
+    begun = time.perf_counter()
+    report.triples = refresh_statistics(store, now=report.now)
+    report.count_seconds = time.perf_counter() - begun
 
 
 def _write(
@@ -331,3 +305,12 @@ def reindex(store: EvalStore) -> tuple[int, int]:
         )
     rows = rebuild_index(store)
     return rows, refresh_statistics(store)
+
+
+def reindex_folder(path: str | os.PathLike[str] | None = None) -> tuple[int, int]:
+    """:func:`reindex` on the store folder ``path`` (as :func:`kg.store.evalstore.store_path`
+    finds it); :class:`StoreError` when there is no store there (none is made)."""
+    folder = store_path(path)
+    EvalStore.open(folder).close()  # a StoreError naming the folder when it holds no store
+    with EvalStore.create(folder) as store:
+        return reindex(store)

@@ -1,0 +1,170 @@
+"""``evalkg export``, ``validate`` and ``push``: the graph as files, checked against the
+shapes, and on a SPARQL server (:mod:`kg.publish`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kg.cli.common import EXIT_FAILED, FromLibrary, LibraryChoice, Progress, store_option
+
+
+@click.command()
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default=None,
+    type=LibraryChoice("kg.publish.export:FORMATS"),
+    help="Format; guessed from -o's extension, else turtle.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@store_option
+def export(fmt: str | None, output: str | None, store: str | None) -> None:
+    """Write the graph as Turtle, N-Triples, JSON-LD (every triple once) or N-Quads, TriG
+    (every record's named graph, with provenance).
+
+    \b
+    Examples:
+      evalkg export -o graph.ttl
+      evalkg export --format trig > graph.trig
+    """
+    from kg.publish.export import export as run_export
+    from kg.publish.export import guess_format
+    from kg.store.evalstore import EvalStore
+
+    chosen = fmt or (guess_format(output) if output else None) or "turtle"
+    with EvalStore.open(store) as source:
+        run_export(source, sys.stdout.buffer if output is None else output, format=chosen)
+    if output is not None:
+        click.echo(f"Wrote {output} ({chosen}).", err=True)
+
+
+@click.command()
+@store_option
+@click.option(
+    "--limit",
+    type=int,
+    default=FromLibrary("kg.publish.validate:ValidationReport.summary(limit)"),
+    show_default=True,
+    help="Results to list in detail.",
+)
+@click.pass_context
+def validate(ctx: click.Context, store: str | None, limit: int) -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl); exit 1 if it
+    does not conform.
+
+    \b
+    Example:
+      evalkg validate
+    """
+    from kg.publish.validate import validate as run_validate
+    from kg.store.evalstore import EvalStore
+
+    with EvalStore.open(store) as source:
+        report = run_validate(source)
+    click.echo(report.summary(limit=limit), nl=False)
+    if not report.conforms:
+        ctx.exit(EXIT_FAILED)
+
+
+@click.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol URL (--method gsp) or SPARQL Update URL (--method update).",
+)
+@click.option(
+    "--graph",
+    metavar="IRI",
+    default=None,
+    help="Put the merged graph into this one named graph (default: every named graph, "
+    "and the merged graph as the default graph).",
+)
+@click.option(
+    "--method",
+    type=LibraryChoice("kg.publish.push:METHODS"),
+    default=FromLibrary("kg.publish.push:push(method)"),
+    show_default=True,
+    help="Graph Store Protocol (PUT/POST) or SPARQL Update (DROP + INSERT DATA).",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=FromLibrary("kg.publish.push:CHUNK_SIZE"),
+    show_default=True,
+    help="Triples per request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=FromLibrary("kg.sparql.ask:DEFAULT_TIMEOUT"),
+    show_default=True,
+    help="Seconds to wait for each answer of the server (0: no limit).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=FromLibrary("kg.sparql.ask:ask(retries)"),
+    show_default=True,
+    help="Retries of a remote endpoint's transient failures (refused, 429, 502-504).",
+)
+@store_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def push(
+    endpoint: str,
+    graph: str | None,
+    method: str,
+    chunk_size: int,
+    timeout: float,
+    retries: int,
+    store: str | None,
+    quiet: bool,
+) -> None:
+    """Upload the graph to a SPARQL server; pushing twice leaves the same data.
+
+    Each named graph (one per record, and the reference graphs) replaces the remote
+    graph of that name, and the merged graph replaces the remote default graph, so
+    that queries there answer as they do here. Credentials come from
+    $EVALKG_ENDPOINT_USER and $EVALKG_ENDPOINT_PASSWORD, or $EVALKG_ENDPOINT_TOKEN.
+
+    \b
+    Example (an Oxigraph server: pip install oxigraph):
+      oxigraph serve --location remote-db --bind 127.0.0.1:7878 &
+      evalkg push --endpoint http://127.0.0.1:7878/store
+      evalkg query stats --endpoint http://127.0.0.1:7878/query
+    """
+    from kg.publish.push import push as run_push
+    from kg.sparql.endpoint import Remote
+    from kg.store.evalstore import EvalStore
+
+    remote = Remote.from_env(endpoint, timeout=timeout, retries=retries)
+    with (
+        EvalStore.open(store) as source,
+        Progress(enabled=not quiet, label="Pushing") as on_progress,
+    ):
+        report = run_push(
+            source,
+            remote,
+            graph=graph,
+            method=method,
+            chunk_size=chunk_size,
+            on_progress=on_progress,
+        )
+    graphs, requests = len(report.graphs), report.requests
+    click.echo(
+        f"Pushed {report.triples:,} triples in {graphs} graph{'s' * (graphs != 1)} "
+        f"({requests} request{'s' * (requests != 1)}) to {report.url} "
+        f"in {report.seconds:.1f} s."
+    )
+
+
+COMMANDS = [export, validate, push]
