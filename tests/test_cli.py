@@ -189,7 +189,7 @@ def test_option_choices_and_defaults_are_the_library_s() -> None:
     from kg.publish.push import CHUNK_SIZE, METHODS
     from kg.publish.validate import ValidationReport
     from kg.sparql.deadline import DEFAULT_TIMEOUT
-    from kg.sparql.endpoint import DEFAULT_RETRIES
+    from kg.sparql.remote import DEFAULT_RETRIES
     from kg.sparql.results import RESULT_FORMATS
     from kg.views.viewdata import MAX_NODES, SIZE_METRICS, ViewSettings
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 from kg.errors import ConfigError
 from kg.sparql.deadline import DEFAULT_TIMEOUT
-from kg.sparql.endpoint import DEFAULT_RETRIES, Remote, run_remote_query
+from kg.sparql.endpoint import Remote, run_remote_query
 from kg.sparql.params import parse_params
 from kg.sparql.queries import load_request
 from kg.sparql.query import open_store, stream_query
+from kg.sparql.remote import DEFAULT_RETRIES
 from kg.sparql.results import RESULT_FORMATS, QueryResult, ResultStream
 from kg.sparql.safety import is_update, query_form
 from kg.sparql.stats import has_statistics

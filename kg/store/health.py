@@ -61,7 +61,7 @@ def notes(store: EvalStore, *, build: bool = True, lesson_index: bool = False) -
 
 def holds_graphs(store: EvalStore) -> bool:
     """Whether ``store`` holds any named graph (every triple evalkg writes is in one)."""
-    return next(iter(store.inner.named_graphs()), None) is not None
+    return next(store.graph_names(), None) is not None
 
 
 @contextmanager
