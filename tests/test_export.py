@@ -11,8 +11,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.load.build import build
 from kg.errors import ConfigError
+from kg.load.build import build
 from kg.publish.export import FORMATS, export, export_file, guess_format, output_format
 from kg.publish.validate import to_rdflib as graph_to_rdflib
 from kg.rdf.terms import to_rdflib
@@ -144,7 +144,7 @@ def test_rdf_xml_replaces_what_xml_cannot_hold(tmp_path: Path) -> None:
     """Record text with C0 controls, U+FFFF, quotes and markup: XML 1.0 cannot hold the
     controls even as character references, so RDF/XML writes each as U+FFFD (and says how
     many literals it changed); markup and quotes are escaped; Turtle keeps it all."""
-    text = 'Ctrl \x01\x08\x0b\x1f\uffff end, <script>alert("x")</script> & \'q\'\ttab'
+    text = "Ctrl \x01\x08\x0b\x1f\uffff end, <script>alert(\"x\")</script> & 'q'\ttab"
     line = {"url": "https://webapps.ilo.org/ievaldiscovery/lessons/77", "eval_number": "7",
             "eval_title": "T\x02", "context": text}  # fmt: skip
     (tmp_path / "r.jsonl").write_text(json.dumps(line), encoding="utf-8")
