@@ -74,6 +74,12 @@ class View:
         shown = f"{data.nodes:,} nodes, {data.edges_shown:,} of {data.edges_total:,} edges"
         return f"<View {data.title!r}: {shown}, {self.size:,} bytes>"
 
+    def to_pyvis(self, **options: Any) -> Any:
+        """This view as a ``pyvis.network.Network``: see :func:`kg.views.topyvis.to_pyvis`."""
+        from kg.views.topyvis import to_pyvis
+
+        return to_pyvis(self.data, **options)
+
     def _repr_html_(self) -> str:
         return (
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
