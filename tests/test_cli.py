@@ -93,6 +93,42 @@ def test_export_and_validate(run, tmp_path: Path) -> None:  # type: ignore[no-un
     assert out.startswith("Conforms")
 
 
+def test_export_writes_geojson_rdfxml_and_refuses_unknown_extensions(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    import json
+
+    from rdflib import Graph
+
+    run("build", "--sample", "-q")
+    places = tmp_path / "places.geojson"
+    code, out = run("export", "-o", str(places))
+    assert code == EXIT_OK and "countries" in out, out
+    features = json.loads(places.read_text(encoding="utf-8"))["features"]
+    assert {f["properties"]["kind"] for f in features} == {"country", "office", "place"}
+    rdf = tmp_path / "graph.rdf"
+    assert run("export", "-o", str(rdf))[0] == EXIT_OK
+    assert len(Graph().parse(rdf, format="xml")) > 1000
+    code, out = run("export", "-o", str(tmp_path / "graph.xyz"))
+    assert code == EXIT_ERROR and "unknown extension" in out
+    assert not (tmp_path / "graph.xyz").exists()
+
+
+def test_export_network_writes_what_networkx_reads_back(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import networkx as nx
+
+    run("build", "--sample", "-q")
+    target = tmp_path / "actors.graphml"
+    code, out = run("export-network", "--network", "actors", "-o", str(target))
+    assert code == EXIT_OK, out
+    graph = nx.read_graphml(target)
+    nodes, edges = (int(n.replace(",", "")) for n in re.findall(r"([\d,]+) (?:nodes|edges)", out))
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (nodes, edges) != (0, 0)
+    assert {"label", "kind", "community"} <= set(next(iter(graph.nodes.values())))
+    code, out = run("export-network", "-o", str(tmp_path / "actors.txt"))
+    assert code == EXIT_ERROR and "actors.txt" in out
+
+
 def commands() -> list[str]:
     return sorted(main.commands)  # type: ignore[attr-defined]
 

@@ -70,7 +70,7 @@ def main(store: str | None) -> None:  # the commands read it (kg.cli.common._sto
       evalkg stats                   # what the graph holds
       evalkg queries                 # the canned analyst questions
       evalkg query stats             # run one
-      evalkg export -o graph.ttl     # Turtle, N-Triples, JSON-LD, N-Quads or TriG
+      evalkg export -o graph.ttl     # Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads, TriG
       evalkg --store other stats     # --store DIR goes before or after the command
     """
 

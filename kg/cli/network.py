@@ -218,4 +218,61 @@ def view(
         click.echo(line)
 
 
-COMMANDS = [metrics, view]
+@click.command("export-network")
+@network_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="File to write: .graphml, .gexf (Gephi), .csv (writes NAME.nodes.csv and "
+    "NAME.edges.csv) or .json (node-link).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=LibraryChoice("kg.publish.netexport:WRITERS"),
+    default=None,
+    help="Format; guessed from -o's extension (an unknown one is refused).",
+)
+@store_option
+def export_network(
+    network: str,
+    focus: str | None,
+    depth: int,
+    output: str,
+    fmt: str | None,
+    store: str | None,
+    **filters: Any,
+) -> None:
+    """Write a network for Gephi, Cytoscape or a spreadsheet: every node with its type,
+    kind, country, community and centralities, every tie with its weight.
+
+    \b
+    Examples:
+      evalkg export-network --network actors -o actors.gexf
+      evalkg export-network --network places --country Chile -o chile.graphml
+    """
+    from kg.publish.netexport import export_network as run_export
+    from kg.store.health import open_checked
+
+    with open_checked(store, on_note=note, build=False, lesson_index=True) as source:
+        written = run_export(
+            source,
+            network=network,
+            path=output,
+            filters=network_filters(filters),
+            focus=focus,
+            depth=depth,
+            format=fmt,
+        )
+    paths = ", ".join(map(str, written.paths))
+    click.echo(
+        f"Wrote {paths}: {written.nodes:,} nodes, {written.edges:,} edges ({written.format})."
+    )
+    for line in written.notes:
+        click.echo(line, err=True)
+
+
+COMMANDS = [metrics, view, export_network]

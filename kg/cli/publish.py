@@ -16,7 +16,7 @@ from kg.cli.common import EXIT_FAILED, FromLibrary, LibraryChoice, Progress, sto
     "--format",
     "fmt",
     default=None,
-    type=LibraryChoice("kg.publish.export:FORMATS"),
+    type=LibraryChoice("kg.publish.files:GRAPH_FORMATS"),
     help="Format; guessed from -o's extension, else turtle.",
 )
 @click.option(
@@ -24,27 +24,28 @@ from kg.cli.common import EXIT_FAILED, FromLibrary, LibraryChoice, Progress, sto
     "--output",
     type=click.Path(dir_okay=False),
     default=None,
-    help="File to write (default: standard output).",
+    help="File to write (default: standard output); its extension chooses the format "
+    "(.ttl .nt .jsonld .json .nq .trig .rdf .geojson; another is refused).",
 )
 @store_option
 def export(fmt: str | None, output: str | None, store: str | None) -> None:
-    """Write the graph as Turtle, N-Triples, JSON-LD (every triple once) or N-Quads, TriG
-    (every record's named graph, with provenance).
+    """Write the graph as Turtle, N-Triples, JSON-LD, RDF/XML (every triple once) or
+    N-Quads, TriG (every record's named graph, with provenance); or its countries, ILO
+    offices and places as GeoJSON points.
 
     \b
     Examples:
       evalkg export -o graph.ttl
       evalkg export --format trig > graph.trig
+      evalkg export -o places.geojson
     """
-    from kg.publish.export import export as run_export
-    from kg.publish.export import guess_format
+    from kg.publish.files import write_graph
     from kg.store.evalstore import EvalStore
 
-    chosen = fmt or (guess_format(output) if output else None) or "turtle"
     with EvalStore.open(store) as source:
-        run_export(source, sys.stdout.buffer if output is None else output, format=chosen)
-    if output is not None:
-        click.echo(f"Wrote {output} ({chosen}).", err=True)
+        written = write_graph(source, output, format=fmt, stream=sys.stdout.buffer)
+    for line in written.lines():
+        click.echo(line, err=True)
 
 
 @click.command()
