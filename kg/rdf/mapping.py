@@ -24,7 +24,7 @@ from kg.extract.geo import (
 from kg.extract.recognize import Recognizer
 from kg.extract.recordtext import field_languages, recognize
 from kg.extract.titles import parse_title
-from kg.ingest.reader import ADDRESS
+from kg.ingest.fields import ADDRESS
 from kg.ingest.record import LESSON, PRACTICE, RECOMMENDATION, RECORD_TYPES, TEXT_FIELDS, Record
 from kg.ingest.repair import repaired
 from kg.iris import DEFAULT_BASE_IRI, check_base_iri, is_valid_iri, short_hash, slug
