@@ -10,7 +10,7 @@ from typing import Any
 from kg.extract.actors import Actor
 from kg.extract.gazetteer import Place
 from kg.extract.geo import resolve_country
-from kg.extract.recognize import Initiative, Recognition, entity_key
+from kg.extract.mention import Initiative, Recognition, entity_key
 
 # What a record's text names, read as a build reads it (kg.extract.recordtext): importable from
 # here too, as before that module was split off.
