@@ -13,8 +13,8 @@ from rdflib.compare import isomorphic
 
 from kg.load.build import build
 from kg.publish.export import FORMATS, export, guess_format
-from kg.publish.validate import to_rdflib as graph_to_rdflib
-from kg.rdf.terms import to_rdflib
+from kg.publish.validate import to_rdflib
+from kg.rdf.terms import to_rdflib_term
 from kg.store.evalstore import EvalStore
 
 RDFLIB_NAMES = {
@@ -36,7 +36,7 @@ def exported(store: EvalStore, fmt: str) -> bytes:
 def test_triple_formats_round_trip(sample_store: EvalStore, fmt: str) -> None:
     data = exported(sample_store, fmt)
     parsed = rdflib.Graph().parse(data=data, format=RDFLIB_NAMES[fmt])
-    assert isomorphic(parsed, graph_to_rdflib(sample_store))
+    assert isomorphic(parsed, to_rdflib(sample_store))
     strict = list(
         ox.parse(
             data,
@@ -56,7 +56,13 @@ def test_quad_formats_round_trip(sample_store: EvalStore, fmt: str) -> None:
     expected: dict[str, rdflib.Graph] = {}
     for quad in sample_store.named_quads():
         graph = expected.setdefault(quad.graph_name.value, rdflib.Graph())
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        graph.add(
+            (
+                to_rdflib_term(quad.subject),
+                to_rdflib_term(quad.predicate),
+                to_rdflib_term(quad.object),
+            )
+        )
     got = {str(g.identifier): g for g in parsed.graphs() if len(g)}
     assert set(got) == set(expected)
     for name, graph in expected.items():

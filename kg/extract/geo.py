@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract.textscan import folded_words
+from kg.extract.textscan import name_key
 from kg.resources import ontology_file
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 # Spellings of the ILO's reports that pycountry's names and translations do not carry.
-# Keys are folded (see ``fold``).
+# Keys are name keys (see ``kg.extract.textscan.name_key``).
 _COUNTRY_ALIASES = {
     "bolivia plurinational state of": "BOL",
     "congo democratic republic of the": "COD",
@@ -77,11 +77,6 @@ _SCOPES = {
 }
 
 
-def fold(value: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: ``"Côte d'Ivoire"`` → ``"cote d ivoire"``."""
-    return " ".join(folded_words(value))
-
-
 @dataclass(frozen=True, slots=True)
 class Country:
     """An ISO 3166-1 country with its names in English, Spanish and French."""
@@ -122,7 +117,7 @@ def _countries() -> dict[str, Country]:
             spellings.add(official)
             spellings.update(tr.gettext(official) for tr in translations.values())
         for spelling in spellings:
-            index.setdefault(fold(spelling), country)
+            index.setdefault(name_key(spelling), country)
     for alias, code in _COUNTRY_ALIASES.items():
         index.setdefault(alias, by_code[code])
     return index
@@ -132,7 +127,7 @@ def _countries() -> dict[str, Country]:
 def resolve_country(value: str) -> Country | None:
     """The country a location value names (any of its English, Spanish or French names,
     official or common, or its alpha-3 code), or ``None`` when it is not a country."""
-    key = fold(value)
+    key = name_key(value)
     if key in _SCOPES or regional_scope(value) is not None:
         return None
     return _countries().get(key)
@@ -140,7 +135,7 @@ def resolve_country(value: str) -> Country | None:
 
 def scope_of(value: str) -> str | None:
     """The ek: scope of a non-country location value (``Global``, ``Inter-Regional``)."""
-    key = fold(value)
+    key = name_key(value)
     if key in _SCOPES:
         return _SCOPES[key]
     if region_slug(value) is not None or regional_scope(value) is not None:
@@ -157,7 +152,7 @@ def _regions() -> dict[str, str]:
     index: dict[str, str] = {}
     for quad in quads:
         if quad.predicate.value in (SKOS + "prefLabel", SKOS + "altLabel"):
-            index[fold(quad.object.value)] = quad.subject.value.rsplit("/", 1)[1]
+            index[name_key(quad.object.value)] = quad.subject.value.rsplit("/", 1)[1]
     return index
 
 
@@ -211,4 +206,4 @@ def region_slug(value: str) -> str | None:
     >>> region_slug("Asia y el Pacífico"), region_slug("Atlantis")
     ('asia-and-the-pacific', None)
     """
-    return _regions().get(fold(value))
+    return _regions().get(name_key(value))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.extract import wordlists
-from kg.extract.geo import fold
+from kg.extract.textscan import name_key
 
 #: The file of the words of a title's kind: ``wordlists/titles.toml``.
 WORDS_FILE = "titles"
@@ -72,7 +72,7 @@ def parse_title(title: str) -> TitleKind:
     """Split ``"<project> - <kind>"`` and read the kind; a title without a recognizable
     kind is all project (``label`` is then ``None``)."""
     project, sep, suffix = title.rpartition(" - ")
-    words = fold(suffix) if sep else ""
+    words = name_key(suffix) if sep else ""
     table = kind_words()
     timing = _find(words, table.timing) if words else None
     nature = _find(words, table.nature) if words else None
