@@ -65,9 +65,20 @@ print(json.dumps({"records": len(records), "seconds": took, "mentions": found, "
 """
 
 
+#: The folders a revision's recognizer reads (``wordlists`` since issue 19), when it has them.
+FOLDERS = ("kg", "ontology", "wordlists")
+
+
 def _extract(revision: str, target: Path) -> None:
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-tree", "--name-only", revision],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    folders = [name for name in FOLDERS if name in listed]
     data = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "kg", "ontology"],
+        ["git", "-C", str(ROOT), "archive", revision, *folders],
         check=True,
         capture_output=True,
     ).stdout
