@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kg.errors import DataError
-from kg.extract import wordlists
+from kg.extract import gazetteer, geo, wordlists
 from kg.extract.initiativerules import run_by
 from kg.extract.patterns import name_words
 from kg.extract.placerules import place_words
@@ -25,6 +25,9 @@ READERS: tuple[Callable[[], Any], ...] = (
     unit_words,
     place_words,
     run_by,
+    geo._scopes,
+    geo._countries,
+    gazetteer._not_places,
 )
 
 
@@ -60,7 +63,7 @@ def test_every_list_of_every_file_is_read(fresh: None, monkeypatch: pytest.Monke
     for reader in READERS:
         reader()
     files = sorted(data_dir("wordlists").glob("*.toml"))
-    assert [f.stem for f in files] == ["names", "recognize", "titles"]
+    assert [f.stem for f in files] == ["names", "places", "recognize", "titles"]
     held = {
         (f.stem, table, key)
         for f in files
@@ -117,6 +120,18 @@ def test_a_missing_word_list_names_its_file(
         kind_words()
 
 
+def test_a_country_alias_names_a_country(
+    fresh: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "places.toml").write_text('[country_aliases]\nXYZ = ["atlantis"]\n')
+    monkeypatch.setattr(wordlists, "word_file", lambda name: str(tmp_path / f"{name}.toml"))
+    with pytest.raises(DataError) as caught:
+        geo._countries()
+    assert str(caught.value) == (
+        f"{tmp_path / 'places.toml'}: [country_aliases] names no ISO 3166-1 alpha-3 code: 'XYZ'"
+    )
+
+
 def test_the_lists_are_read_once(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     load = wordlists.tomllib.load
@@ -130,7 +145,8 @@ def test_the_lists_are_read_once(fresh: None, monkeypatch: pytest.MonkeyPatch) -
         for reader in READERS:
             reader()
         parse_title("Jobs - Independent Final Evaluation")
-    assert sorted(Path(c).name for c in calls) == ["names.toml", "recognize.toml", "titles.toml"]
+    names = ["names.toml", "places.toml", "recognize.toml", "titles.toml"]
+    assert sorted(Path(c).name for c in calls) == names
 
 
 def test_a_title_kind_from_the_word_list(fresh: None) -> None:

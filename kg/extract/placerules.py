@@ -1,6 +1,6 @@
 """Rules for places: the gazetteer's places and the countries a field's text names, but
 not a place word that is part of another name ("Federación Argentina"). Their words are in
-``wordlists/recognize.toml`` (``[places]``)."""
+``wordlists/places.toml`` (``[recognize]``)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from kg.extract.mention import FieldText
 from kg.extract.patterns import name_words
 from kg.extract.textscan import Token
 
-#: The file of the recognizer's own words: ``wordlists/recognize.toml``.
-WORDS_FILE = "recognize"
+#: The file of the names of places and countries: ``wordlists/places.toml``.
+WORDS_FILE = "places"
 
 
 @dataclass(frozen=True, slots=True)
 class PlaceWords:
-    """The words of ``[places]`` in ``wordlists/recognize.toml``."""
+    """The words of ``[recognize]`` in ``wordlists/places.toml``."""
 
     admin: frozenset[str]  # words that may follow a place's name ("Region", "District")
     generic: frozenset[str]  # "Ciudad", "Estado"…: as written, lower case, accents kept
@@ -29,8 +29,8 @@ class PlaceWords:
 def place_words() -> PlaceWords:
     """The words of places, read once."""
     return PlaceWords(
-        wordlists.words(WORDS_FILE, "places", "admin"),
-        wordlists.words(WORDS_FILE, "places", "generic"),
+        wordlists.words(WORDS_FILE, "recognize", "admin"),
+        wordlists.words(WORDS_FILE, "recognize", "generic"),
     )
 
 
