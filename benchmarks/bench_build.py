@@ -206,11 +206,11 @@ def export_quads(store_dir: Path, target: Path) -> dict[str, Any]:
 def load_reference_rdflib(graph: Any, base_iri: str, read_time: str) -> None:
     """What ``kg.load.build.load_reference`` puts in the store, with rdflib terms."""
     from kg.load.build import reference_graphs
-    from kg.rdf.terms import to_rdflib
+    from kg.rdf.terms import to_rdflib_term
 
     for _, _, triples in reference_graphs(base_iri, read_time):
         for triple in triples:
-            graph.add(tuple(to_rdflib(term) for term in triple))
+            graph.add(tuple(to_rdflib_term(term) for term in triple))
 
 
 def child_baseline(corpus: Path, repeat: int) -> dict[str, Any]:

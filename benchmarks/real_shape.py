@@ -36,7 +36,7 @@ from typing import Any
 from bench_build import say
 
 from kg.extract.recordtext import CODED_FIELDS
-from kg.ingest.reader import PLACEHOLDERS as FOLDED_PLACEHOLDERS
+from kg.ingest.fields import PLACEHOLDERS as FOLDED_PLACEHOLDERS
 from kg.ingest.record import RECOMMENDATION, TYPE_CONTAINERS, TYPE_FIELDS
 
 REPO = Path(__file__).resolve().parent.parent

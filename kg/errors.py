@@ -52,6 +52,10 @@ class RecordError(EvalkgError):
     """A file or JSON line is not a lesson record (empty, binary, HTML, no fields...)."""
 
 
+class DataError(EvalkgError):
+    """A data file of evalkg (``ontology/``, ``wordlists/``…) cannot be read or is malformed."""
+
+
 class StoreError(EvalkgError):
     """The store folder is missing, locked, or not an evalkg store."""
 

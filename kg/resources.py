@@ -1,4 +1,5 @@
-"""Where the data folders (ontology/, queries/, visualizations/, the sample) live.
+"""Where the data folders (ontology/, queries/, visualizations/, wordlists/, the sample)
+live.
 
 In a wheel they are packaged under ``kg/_data/``; in a source checkout (including an
 editable install) they are the top-level folders next to ``kg/``.
@@ -12,7 +13,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """The folder ``name`` (``ontology``, ``queries`` or ``visualizations``)."""
+    """The folder ``name`` (``ontology``, ``queries``, ``visualizations`` or ``wordlists``)."""
     packaged = _PACKAGE / "_data" / name
     if packaged.is_dir():
         return packaged

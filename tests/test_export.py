@@ -15,7 +15,7 @@ from kg.errors import ConfigError
 from kg.load.build import build
 from kg.publish.export import FORMATS, export, export_file, guess_format, output_format
 from kg.publish.validate import to_rdflib as graph_to_rdflib
-from kg.rdf.terms import to_rdflib
+from kg.rdf.terms import to_rdflib_term
 from kg.store.evalstore import EvalStore
 
 RDFLIB_NAMES = {
@@ -53,7 +53,13 @@ def test_quad_formats_round_trip(sample_store: EvalStore, fmt: str) -> None:
     expected: dict[str, rdflib.Graph] = {}
     for quad in sample_store.named_quads():
         graph = expected.setdefault(quad.graph_name.value, rdflib.Graph())
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        graph.add(
+            (
+                to_rdflib_term(quad.subject),
+                to_rdflib_term(quad.predicate),
+                to_rdflib_term(quad.object),
+            )
+        )
     got = {str(g.identifier): g for g in parsed.graphs() if len(g)}
     assert set(got) == set(expected)
     for name, graph in expected.items():

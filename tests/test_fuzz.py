@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 from kg.errors import RecordError
-from kg.ingest.reader import PLACEHOLDERS, Rejected, parse_jsonl, parse_page
+from kg.ingest.fields import PLACEHOLDERS
+from kg.ingest.reader import Rejected, parse_jsonl, parse_page
 from kg.ingest.record import KNOWN_FIELDS, TEXT_FIELDS, LocationPair, Record, ThemePair
 from kg.iris import is_valid_iri
 from kg.load.pipeline import to_nquads

@@ -12,7 +12,8 @@ import pytest
 
 from kg.errors import RecordError
 from kg.extract.titles import conflicting_titles
-from kg.ingest.reader import MAX_DEPTH, Rejected, iter_files, parse_jsonl, read_file, shown_path
+from kg.ingest.jsonvalues import MAX_DEPTH
+from kg.ingest.reader import Rejected, iter_files, parse_jsonl, read_file, shown_path
 from kg.ingest.record import TYPE_CONTAINERS, Record
 from kg.load.build import build
 from kg.store.evalstore import EvalStore

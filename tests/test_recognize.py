@@ -7,7 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.extract.recognize import Recognizer, entity_key
+from kg.extract.mention import entity_key
+from kg.extract.recognize import Recognizer
 from kg.extract.scoring import score
 from kg.load.build import build
 from kg.store.evalstore import EvalStore

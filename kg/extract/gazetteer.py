@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from kg.extract import wordlists
 from kg.extract.geo import _countries
 from kg.extract.textscan import PhraseTable, Token, folded_words, strip_accents
 from kg.resources import ontology_file
@@ -26,60 +27,6 @@ _MIN_POPULATION = 5000
 _MIN_ALTERNATE = 4
 #: An acronym's plural ("COs", "NGOs"): never a place name.
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
-# Words that are place names somewhere but mostly something else in evaluation prose.
-_NOT_PLACES = frozenset(
-    [
-        "centro",
-        "central",
-        "norte",
-        "sur",
-        "union",
-        "progreso",
-        "libertad",
-        "esperanza",
-        "paz",
-        "victoria",
-        "trinidad",
-        "independencia",
-        "florida",
-        "concordia",
-        "providencia",
-        "general",
-        "president",
-        "presidente",
-        "san",
-        "santa",
-        "nueva",
-        "national",
-        "nacional",
-        "sector",
-        "social",
-        "program",
-        "programa",
-        "programme",
-        "project",
-        "proyecto",
-        "capital",
-        "merced",
-        "mercedes",
-        "rio",
-        "la",
-        "el",
-        "los",
-        "las",
-        "de",
-        "city",
-        "ciudad",
-        "ville",
-        "commune",
-        "region",
-        "district",
-        "province",
-        "valley",
-        "valle",
-        "the",
-    ]
-)
 _PLACE_BASE = "http://places.invalid/"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 EK = "https://w3id.org/evalkg/ontology#"
@@ -125,6 +72,13 @@ def _cities_by_country() -> dict[str, list[dict[str, object]]]:
     return grouped
 
 
+@lru_cache(maxsize=1)
+def _not_places() -> frozenset[str]:
+    """Words that are place names somewhere but mostly something else in evaluation prose
+    (``wordlists/places.toml``)."""
+    return wordlists.words("places", "gazetteer", "not_places")
+
+
 def _usable(name: str) -> tuple[str, ...] | None:
     """The folded words of a name worth matching, or ``None``."""
     if len(name) < 3 or not name[:1].isupper() or not strip_accents(name[:1]).isascii():
@@ -137,7 +91,7 @@ def _usable(name: str) -> tuple[str, ...] | None:
     joined = " ".join(words)
     if not joined.isascii() or joined in _country_names():
         return None
-    if len(words) == 1 and words[0] in _NOT_PLACES:
+    if len(words) == 1 and words[0] in _not_places():
         return None
     return words
 

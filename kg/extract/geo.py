@@ -15,71 +15,21 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract.textscan import folded_words
+from kg.errors import DataError
+from kg.extract import wordlists
+from kg.extract.textscan import name_key
 from kg.resources import ontology_file
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
-# Spellings of the ILO's reports that pycountry's names and translations do not carry.
-# Keys are folded (see ``fold``).
-_COUNTRY_ALIASES = {
-    "bolivia plurinational state of": "BOL",
-    "congo democratic republic of the": "COD",
-    "democratic republic of the congo": "COD",
-    "republica democratica del congo": "COD",
-    "republique democratique du congo": "COD",
-    "iran islamic republic of": "IRN",
-    "lao people s democratic republic": "LAO",
-    "laos": "LAO",
-    "moldova republic of": "MDA",
-    "occupied palestinian territory": "PSE",
-    "palestine": "PSE",
-    "territoire palestinien occupe": "PSE",
-    "territorio palestino ocupado": "PSE",
-    "russia": "RUS",
-    "south korea": "KOR",
-    "republic of korea": "KOR",
-    "republica de corea": "KOR",
-    "republique de coree": "KOR",
-    "korea republic of": "KOR",
-    "syria": "SYR",
-    "tanzania": "TZA",
-    "tanzania united republic of": "TZA",
-    "turkey": "TUR",
-    "turquia": "TUR",
-    "turquie": "TUR",
-    "vietnam": "VNM",
-    "venezuela bolivarian republic of": "VEN",
-    "cote d ivoire": "CIV",
-    "ivory coast": "CIV",
-    "swaziland": "SWZ",
-    "cape verde": "CPV",
-    "east timor": "TLS",
-    "timor leste": "TLS",
-    "turkiye": "TUR",
-    "burma": "MMR",
-    "macedonia": "MKD",
-    "the former yugoslav republic of macedonia": "MKD",
-}
-
-# Location values that are not countries: folded value -> ek: scope individual.
-_SCOPES = {
-    "global": "GlobalScope",
-    "mundial": "GlobalScope",
-    "monde": "GlobalScope",
-    "worldwide": "GlobalScope",
-    "inter regional": "InterRegionalScope",
-    "interregional": "InterRegionalScope",
-    "interregionale": "InterRegionalScope",
-    "multi country": "InterRegionalScope",
-    "regional": "RegionalScope",
-    "regionale": "RegionalScope",
-}
+#: The file of the names of places and countries: ``wordlists/places.toml``.
+WORDS_FILE = "places"
 
 
-def fold(value: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: ``"Côte d'Ivoire"`` → ``"cote d ivoire"``."""
-    return " ".join(folded_words(value))
+@lru_cache(maxsize=1)
+def _scopes() -> dict[str, str]:
+    """Name key of a location value that is not a country → its ek: scope individual."""
+    return wordlists.inverted(WORDS_FILE, "scopes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +72,11 @@ def _countries() -> dict[str, Country]:
             spellings.add(official)
             spellings.update(tr.gettext(official) for tr in translations.values())
         for spelling in spellings:
-            index.setdefault(fold(spelling), country)
-    for alias, code in _COUNTRY_ALIASES.items():
+            index.setdefault(name_key(spelling), country)
+    for alias, code in wordlists.inverted(WORDS_FILE, "country_aliases").items():
+        if code not in by_code:
+            message = "[country_aliases] names no ISO 3166-1 alpha-3 code"
+            raise DataError(message, path=wordlists.word_file(WORDS_FILE), value=code)
         index.setdefault(alias, by_code[code])
     return index
 
@@ -132,17 +85,17 @@ def _countries() -> dict[str, Country]:
 def resolve_country(value: str) -> Country | None:
     """The country a location value names (any of its English, Spanish or French names,
     official or common, or its alpha-3 code), or ``None`` when it is not a country."""
-    key = fold(value)
-    if key in _SCOPES or regional_scope(value) is not None:
+    key = name_key(value)
+    if key in _scopes() or regional_scope(value) is not None:
         return None
     return _countries().get(key)
 
 
 def scope_of(value: str) -> str | None:
     """The ek: scope of a non-country location value (``Global``, ``Inter-Regional``)."""
-    key = fold(value)
-    if key in _SCOPES:
-        return _SCOPES[key]
+    scope = _scopes().get(name_key(value))
+    if scope is not None:
+        return scope
     if region_slug(value) is not None or regional_scope(value) is not None:
         return "RegionalScope"
     return None
@@ -157,7 +110,7 @@ def _regions() -> dict[str, str]:
     index: dict[str, str] = {}
     for quad in quads:
         if quad.predicate.value in (SKOS + "prefLabel", SKOS + "altLabel"):
-            index[fold(quad.object.value)] = quad.subject.value.rsplit("/", 1)[1]
+            index[name_key(quad.object.value)] = quad.subject.value.rsplit("/", 1)[1]
     return index
 
 
@@ -211,4 +164,4 @@ def region_slug(value: str) -> str | None:
     >>> region_slug("Asia y el Pacífico"), region_slug("Atlantis")
     ('asia-and-the-pacific', None)
     """
-    return _regions().get(fold(value))
+    return _regions().get(name_key(value))

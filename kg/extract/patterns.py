@@ -11,143 +11,79 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from kg.extract import wordlists
 from kg.extract.textscan import Token, gap
 
-
-# Folded head word → kind of the organization it starts (refined by org_kind).
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_HEAD_KINDS = {
-    "Municipality": "municipalidad municipio alcaldia intendencia prefeitura mairie commune "
-    "municipalite municipality ayuntamiento comuna city ville communaute",
-    "GovernmentBody": "gobierno government gouvernement ministerio ministry ministere "
-    "secretaria subsecretaria secretariat superintendencia direccion direction directorate "
-    "gobernacion gouvernorat prefecture inspection inspeccion defensoria ombudsman department",
-    "TradeUnion": "confederacion confederation federacion federation central centrale "
-    "sindicato syndicat union congress camara chamber chambre",
-    "CivilSocietyOrganization": "asociacion association fundacion foundation fondation "
-    "vicaria corporacion red reseau network caritas iglesia church",
-    "OtherOrganization": "servicio service agencia agence agency authority autoridad office "
-    "oficina instituto institut institute comision commission consejo conseil council "
-    "comite committee universidad university universite cooperativa cooperative caja caisse "
-    "bureau board observatorio observatoire organisation organizacion organization "
-    "administration hall corporation",
-}
-ORG_HEADS = {word: kind for kind, words in _HEAD_KINDS.items() for word in words.split()}
-INITIATIVE_HEADS = _words(
-    "programa programme program proyecto projet project casa centre centro center ruta plan "
-    "estrategia strategie strategy iniciativa initiative fondo fonds fund escuela ecole "
-    "ventanilla guichet bolsa maison house campana campagne campaign mesa plataforma "
-    "plateforme platform politica politique policy"
-)
-CONNECTORS = _words(
-    "de del la las los el y e para of the and for du des le les l d et pour da do dos das aux au"
-)
-# Connectors that make "X of Y" a part of Y ("Country Office of the ILO").
-POSSESSIVE = _words("de del of du des the la l d el")
-# Words that make a "Long Name (ACRONYM)" an organization when it has no head word.
-ORG_WORDS = _words(
-    "group groupe groupement grupo front frente bank banque banco society societe sociedad "
-    "company compagnie empresa empresas mission mision movement movimiento mouvement "
-    "alliance alianza forum foro coalition coalicion platform plataforma plateforme cell "
-    "cellule union authority agency service council institute federation association "
-    "centre center workers employers trabajadores travailleurs empleadores employeurs "
-    "organization organisation organizacion office national nacional nationale"
-)
-_AND = _words("y e and et")
-# Bodies named by one word, which "and" never joins to another name.
-_BODIES = _words("parliament parlamento parlement senate senado senat assembly asamblea assemblee")
-_ARTICLES = _words("la el los las the les le l un una a")
-# Words that start a clause: a French name never runs over them.
-_FR_STOP = _words(
-    "a ont est sont qui que dont dans avec afin ainsi mais ou lors selon par sera seront "
-    "etait etaient avait avaient peut doit pendant depuis entre vers chez sans sous comme "
-    "qu se ce cette ces son sa ses leur leurs il elle ils elles on ne pas plus tres aussi "
-    "egalement notamment en sur au"
-)
-_EMPLOYERS = _words(
-    "empleadores employers employeurs patronal empresarios empresas entreprises industria "
-    "industrie industry industries comercio commerce produccion business manufacturers "
-    "camara chamber chambre empresarial employeur patronat patronale"
-)
-_WORKERS = _words(
-    "trabajadores workers travailleurs sindical syndical syndicale trabalhadores syndicats "
-    "sindicatos unions labour labor trade"
-)
-_CITY = _words(
-    "ciudad city ville municipal distrital metropolitana metropolitan urbaine communaute mairie"
-)
-_NATIONAL = _words("nacional national nationale ministerial publico public publique publica")
-_CIVIL = _words("caritas pastoral iglesia church eglise foundation fundacion fondation ong ngo")
-# Endings of the French adjectives that follow a head word ("Agence nationale",
-# "Commune urbaine", "Gouvernement provincial"); a verb there ("devrait") ends the name.
-_FR_ADJECTIVE = (
-    "al",
-    "ale",
-    "aux",
-    "ique",
-    "ien",
-    "ienne",
-    "aire",
-    "ine",
-    "if",
-    "ive",
-    "el",
-    "elle",
-    "eur",
-    "ain",
-    "aine",
-    "ais",
-    "aise",
-    "e",
-    "ee",
-    "es",
-    "ees",
-)
-_NOT_AFTER_HEAD = _words("y e and et or o ou")
-# Heads whose names may list portfolios after commas ("Ministry of Labour, Employment and
-# Social Security").
-_LISTING_HEADS = _words(
-    "ministry ministerio ministere federation federacion secretaria secretariat department"
-)
 _MAX_TOKENS = 12
-#: After "and", a word that starts another body ("… and Parliament", "… and Ministry of …").
-_JOINS_NOTHING = _BODIES | _words(
-    "ministry ministerio ministere department departamento departement government gobierno "
-    "gouvernement municipality municipalidad"
-)
-# Last words of names that are laws, plans or programmes, not bodies ("Organization
-# Registration Law", "Department Strategy").
-_NOT_ORG_TAILS = _words(
-    "law laws act acts code decree decrees regulation regulations convention conventions "
-    "policy policies strategy strategies plan plans programme programmes program programs "
-    "project projects framework guidelines manual report declaration agenda"
-)
-# Heads that may close an English name whose words come first ("Project Steering
-# Committee", "Community Child Labour Committees", "Victim Support Unit"); with an "s",
-# the plural names several bodies of one kind.
-_LAST_HEADS = _words(
-    "committee council board commission forum network secretariat society unit team "
-    "federation confederation association union congress chamber authority agency office "
-    "institute university foundation cooperative alliance coalition platform assembly "
-    "taskforce bank company corporation group department branch division municipality"
-)
-# Capitalized words that start English sentences or phrases and are never the first word
-# of a name.
-_NOT_FIRST = _words(
-    "the a an this that these those its their our his her each every all some any no both "
-    "in on at for with by from to of as into under over through during after before when "
-    "while where if however also such other another most many several new"
-)
-# Words that, alone before a head, make a kind of body, not a name ("Trade Unions",
-# "Civil Society", "High Commission", "Local Authority").
-_GENERIC_MODIFIERS = _words(
-    "trade civil high local private public government national international regional "
-    "other main key relevant respective sectoral tripartite bipartite technical"
-)
+#: The file of the words names are built on: ``wordlists/names.toml``.
+WORDS_FILE = "names"
+
+
+@dataclass(frozen=True, slots=True)
+class NameWords:
+    """The words of ``wordlists/names.toml`` (each described there), folded."""
+
+    heads: dict[str, str]  # head word → the kind of organization its name is
+    initiative_heads: frozenset[str]
+    connectors: frozenset[str]
+    possessive: frozenset[str]
+    org_words: frozenset[str]
+    and_: frozenset[str]
+    articles: frozenset[str]
+    fr_stop: frozenset[str]
+    not_after_head: frozenset[str]
+    listing_heads: frozenset[str]
+    joins_nothing: frozenset[str]  # with the bodies
+    not_org_tails: frozenset[str]
+    last_heads: frozenset[str]
+    not_first: frozenset[str]
+    generic_modifiers: frozenset[str]
+    fr_adjective_endings: tuple[str, ...]
+    employers: frozenset[str]
+    workers: frozenset[str]
+    city: frozenset[str]
+    national: frozenset[str]
+    civil: frozenset[str]
+    employer_bodies: frozenset[str]
+    union_heads: frozenset[str]
+
+
+@cache
+def name_words() -> NameWords:
+    """The words names are built on, read once from ``wordlists/names.toml``."""
+
+    def listed(table: str, key: str) -> frozenset[str]:
+        return wordlists.words(WORDS_FILE, table, key)
+
+    return NameWords(
+        heads=wordlists.inverted(WORDS_FILE, "heads"),
+        initiative_heads=listed("words", "initiative_heads"),
+        connectors=listed("words", "connectors"),
+        possessive=listed("words", "possessive"),
+        org_words=listed("words", "org_words"),
+        and_=listed("words", "and"),
+        articles=listed("words", "articles"),
+        fr_stop=listed("words", "fr_stop"),
+        not_after_head=listed("words", "not_after_head"),
+        listing_heads=listed("words", "listing_heads"),
+        joins_nothing=listed("words", "joins_nothing") | listed("words", "bodies"),
+        not_org_tails=listed("words", "not_org_tails"),
+        last_heads=listed("words", "last_heads"),
+        not_first=listed("words", "not_first"),
+        generic_modifiers=listed("words", "generic_modifiers"),
+        fr_adjective_endings=wordlists.phrases(WORDS_FILE, "words", "fr_adjective_endings"),
+        employers=listed("kinds", "employers"),
+        workers=listed("kinds", "workers"),
+        city=listed("kinds", "city"),
+        national=listed("kinds", "national"),
+        civil=listed("kinds", "civil"),
+        employer_bodies=listed("kinds", "employer_bodies"),
+        union_heads=listed("kinds", "union_heads"),
+    )
+
+
 _ACRONYM = re.compile(r"\s*\(([A-ZÀ-Ý][A-ZÀ-Ýa-z0-9&-]{1,11})\)")
 
 
@@ -171,10 +107,11 @@ def extend_name(
     text: str, toks: list[Token], head: int, language: str | None, blocked: set[int]
 ) -> int:
     """The last token of the name that starts at ``head`` (``head`` if none)."""
+    w = name_words()
     last = head
     j = head + 1
     lowercase_ok = language == "fr"
-    listing = toks[head].folded in _LISTING_HEADS
+    listing = toks[head].folded in w.listing_heads
     while j < len(toks) and j - head < _MAX_TOKENS + 6 * listing and j not in blocked:
         tok = toks[j]
         if not _joinable(text, toks[j - 1], tok) and not (
@@ -183,27 +120,27 @@ def extend_name(
             break
         word = tok.folded
         if (
-            word in _AND
+            word in w.and_
             and j + 1 < len(toks)
             and (
-                toks[j + 1].folded in _ARTICLES
+                toks[j + 1].folded in w.articles
                 or toks[j + 1].all_caps
                 or j + 1 in blocked
-                or (toks[j + 1].capitalized and toks[j + 1].folded in _JOINS_NOTHING)
+                or (toks[j + 1].capitalized and toks[j + 1].folded in w.joins_nothing)
             )
         ):
             break  # "Council of Ministers and Parliament": two bodies
-        if j == head + 1 and word in _NOT_AFTER_HEAD:
+        if j == head + 1 and word in w.not_after_head:
             break
         if tok.capitalized or tok.text[:1].isdigit():
             last = j
-        elif word in CONNECTORS or (word == "en" and _capital_not_country(toks, j + 1)):
+        elif word in w.connectors or (word == "en" and _capital_not_country(toks, j + 1)):
             pass
         elif (
             lowercase_ok
-            and word not in _FR_STOP
+            and word not in w.fr_stop
             and tok.text.isalpha()
-            and (j > head + 1 or word.endswith(_FR_ADJECTIVE))
+            and (j > head + 1 or word.endswith(w.fr_adjective_endings))
         ):
             last = j
         else:
@@ -220,9 +157,10 @@ def _capital_not_country(toks: list[Token], j: int) -> bool:
 
 def _listed(text: str, left: Token, right: Token, lowercase_ok: bool) -> bool:
     """ ", Employment" or ", de la Formation": the next portfolio of a ministry's name."""
+    w = name_words()
     if gap(text, left, right) != ", " or right.all_caps:
         return False
-    return right.capitalized or (lowercase_ok and right.folded not in _ARTICLES | _FR_STOP)
+    return right.capitalized or (lowercase_ok and right.folded not in w.articles | w.fr_stop)
 
 
 def extend_left(
@@ -237,6 +175,7 @@ def extend_left(
     name the head ``closing`` it may hold other head words ("Project Advisory
     Committee") and start a sentence; otherwise a capital at a sentence's start says
     nothing."""
+    w = name_words()
     first = head
     while first > 0:
         prev = toks[first - 1]
@@ -244,8 +183,8 @@ def extend_left(
             first - 1 in blocked
             or not prev.capitalized
             or prev.all_caps
-            or prev.folded in CONNECTORS
-            or (prev.folded in ORG_HEADS and not closing)
+            or prev.folded in w.connectors
+            or (prev.folded in w.heads and not closing)
             or not _joinable(text, prev, toks[first])
         ):
             break
@@ -263,27 +202,22 @@ def extend_left(
 
 def org_kind(head_kind: str, words: list[str]) -> str:
     """Refine the head word's kind with the words of the name."""
+    w = name_words()
     bag = set(words)
-    if head_kind in ("GovernmentBody", "OtherOrganization") and bag & _CITY:
+    if head_kind in ("GovernmentBody", "OtherOrganization") and bag & w.city:
         return "Municipality"
     if head_kind == "TradeUnion":
-        if bag & _EMPLOYERS:
+        if bag & w.employers:
             return "EmployersOrganization"
-        if bag & _WORKERS or words[0] in ("sindicato", "syndicat", "central", "centrale"):
+        if bag & w.workers or words[0] in w.union_heads:
             return "TradeUnion"
         return "OtherOrganization"
     if head_kind == "OtherOrganization":
-        if bag & _CIVIL:
+        if bag & w.civil:
             return "CivilSocietyOrganization"
-        if bag & _EMPLOYERS and bag & {
-            "federation",
-            "federacion",
-            "association",
-            "asociacion",
-            "confederation",
-        }:
+        if bag & w.employers and bag & w.employer_bodies:
             return "EmployersOrganization"
-        if bag & _NATIONAL:
+        if bag & w.national:
             return "GovernmentBody"
     return head_kind
 
@@ -292,6 +226,7 @@ def find_spans(
     text: str, toks: list[Token], language: str | None, blocked: set[int]
 ) -> tuple[list[Span], list[Span]]:
     """Organization and initiative names built on a head word: ``(orgs, initiatives)``."""
+    w = name_words()
     orgs: list[Span] = []
     initiatives: list[Span] = []
     i = 0
@@ -301,7 +236,7 @@ def find_spans(
         if i in blocked or not tok.capitalized or tok.all_caps:
             i += 1
             continue
-        is_org, is_init = word in ORG_HEADS, word in INITIATIVE_HEADS
+        is_org, is_init = word in w.heads, word in w.initiative_heads
         if not (is_org or is_init):
             closing = _head_last(text, toks, i, blocked) if language in ("en", None) else None
             if closing is not None:
@@ -309,7 +244,7 @@ def find_spans(
             i += 1
             continue
         last = extend_name(text, toks, i, language, blocked)
-        named = [t for t in toks[i + 1 : last + 1] if t.folded not in CONNECTORS]
+        named = [t for t in toks[i + 1 : last + 1] if t.folded not in w.connectors]
         english = language in ("en", None)
         if not named or (not any(t.capitalized for t in named) and language != "fr"):
             closing = _head_last(text, toks, i, blocked) if english else None
@@ -321,12 +256,12 @@ def find_spans(
         words = [t.folded for t in toks[first : last + 1]]
         closing_head = _head_of(toks[last].folded) if english and last > i else None
         if is_init and closing_head is not None:  # "Project Advisory Committee": a body
-            kind = ORG_HEADS.get(closing_head, "OtherOrganization")
+            kind = w.heads.get(closing_head, "OtherOrganization")
             first = extend_left(text, toks, i, blocked)
             words = [t.folded for t in toks[first : last + 1]]
             orgs.append(Span(first, last, org_kind(kind, words)))
-        elif is_org and toks[last].folded not in _NOT_ORG_TAILS:
-            orgs.append(Span(first, last, org_kind(ORG_HEADS[word], words)))
+        elif is_org and toks[last].folded not in w.not_org_tails:
+            orgs.append(Span(first, last, org_kind(w.heads[word], words)))
         elif not is_org:
             initiatives.append(Span(first, last, "Initiative"))
         i = last + 1
@@ -334,25 +269,27 @@ def find_spans(
 
 
 def _head_of(word: str) -> str | None:
-    """The head ``word`` is, singular or plural ("committees"), among :data:`_LAST_HEADS`."""
-    if word in _LAST_HEADS:
+    """The head ``word`` is, singular or plural ("committees"), among the ``last_heads``."""
+    w = name_words()
+    if word in w.last_heads:
         return word
     single = word[:-1] if word.endswith("s") else ""
-    return single if single in _LAST_HEADS else None
+    return single if single in w.last_heads else None
 
 
 def _head_last(text: str, toks: list[Token], head: int, blocked: set[int]) -> Span | None:
     """An English name whose head closes it: capitalized words before the head, joined
-    by spaces (a sentence's first word too, unless it is one of :data:`_NOT_FIRST`)."""
+    by spaces (a sentence's first word too, unless it is one of ``not_first``)."""
+    w = name_words()
     word = _head_of(toks[head].folded)
     if word is None:
         return None
     first = extend_left(text, toks, head, blocked, closing=True)
-    while first < head and toks[first].folded in _NOT_FIRST:
+    while first < head and toks[first].folded in w.not_first:
         first += 1
-    if first == head or (first == head - 1 and toks[first].folded in _GENERIC_MODIFIERS):
+    if first == head or (first == head - 1 and toks[first].folded in w.generic_modifiers):
         return None
-    kind = ORG_HEADS.get(word) or ORG_HEADS.get(toks[head].folded) or "OtherOrganization"
+    kind = w.heads.get(word) or w.heads.get(toks[head].folded) or "OtherOrganization"
     return Span(first, head, org_kind(kind, [t.folded for t in toks[first : head + 1]]))
 
 
@@ -370,6 +307,7 @@ def acronym_after(text: str, end: int) -> tuple[str, int, int] | None:
 def initials_span(toks: list[Token], before: int, acronym: str) -> int | None:
     """The first token of a name ending at token ``before`` whose initials spell
     ``acronym`` (connectors may be skipped), else ``None``."""
+    w = name_words()
     letters = [c for c in acronym.upper() if c.isalpha()]
     k = len(letters) - 1
     j = before
@@ -380,7 +318,7 @@ def initials_span(toks: list[Token], before: int, acronym: str) -> int | None:
             k -= 1
             if k < 0:
                 return j if tok.capitalized else None
-        elif tok.folded not in CONNECTORS:
+        elif tok.folded not in w.connectors:
             return None
         j -= 1
     return None

@@ -8,7 +8,7 @@ from typing import Any
 
 from kg.extract import lang
 from kg.extract.geo import resolve_country
-from kg.extract.recognize import Recognition
+from kg.extract.mention import Recognition
 from kg.ingest.record import TEXT_FIELDS, Record
 from kg.ingest.repair import repair
 

@@ -21,7 +21,7 @@ from kg.extract.actors import Actor
 from kg.extract.gazetteer import Place
 from kg.extract.recognize import Recognizer
 from kg.extract.recordtext import field_languages, recognize
-from kg.extract.textscan import fold
+from kg.extract.textscan import lower_plain
 from kg.ingest.reader import Rejected, read_file
 from kg.ingest.record import Record
 
@@ -71,7 +71,7 @@ class Score:
 
 
 def _keys(*names: str) -> set[str]:
-    return {" ".join(fold(n).split()) for n in names if n}
+    return {" ".join(lower_plain(n).split()) for n in names if n}
 
 
 def _match(predicted: dict[str, set[str]], gold: list[set[str]], tally: Tally, where: str) -> None:

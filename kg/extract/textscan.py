@@ -1,7 +1,8 @@
 """Text folding and tokens with character offsets into the original text.
 
-Folding removes accents and case but keeps the length, so a token's offsets in the
-folded text are its offsets in the original.
+:func:`lower_plain` removes accents and case but keeps the length, so a token's offsets
+in the folded text are its offsets in the original; :func:`name_key` is the key a name
+is looked up by (its folded words, punctuation off).
 
 >>> toks = tokens("La Vicaría de la Pastoral Social Cáritas (CUT).")
 >>> [(t.text, t.folded, t.start) for t in toks][:3]
@@ -39,8 +40,12 @@ def strip_accents(text: str) -> str:
     return text.translate(_accent_table())
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, same length as ``text``."""
+def lower_plain(text: str) -> str:
+    """Lower case without accents, same length as ``text`` (so offsets hold).
+
+    >>> lower_plain("Côte d’Ivoire")
+    'cote d’ivoire'
+    """
     folded = strip_accents(text).lower()
     if len(folded) == len(text):
         return folded
@@ -61,7 +66,7 @@ class Token(NamedTuple):
 
 def tokens(text: str) -> list[Token]:
     """The words of ``text`` (runs of letters and digits) with offsets."""
-    folded = fold(text)
+    folded = lower_plain(text)
     out = []
     for m in _WORD.finditer(folded):
         start, end = m.span()
@@ -73,7 +78,16 @@ def tokens(text: str) -> list[Token]:
 
 def folded_words(text: str) -> tuple[str, ...]:
     """The folded words of ``text``, without offsets (for building indexes)."""
-    return tuple(_WORD.findall(fold(text)))
+    return tuple(_WORD.findall(lower_plain(text)))
+
+
+def name_key(value: str) -> str:
+    """The key a name is looked up by: case-, accent- and punctuation-insensitive.
+
+    >>> name_key("Côte d'Ivoire"), name_key("  Mid-term ")
+    ('cote d ivoire', 'mid term')
+    """
+    return " ".join(folded_words(value))
 
 
 def gap(text: str, left: Token, right: Token) -> str:

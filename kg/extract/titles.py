@@ -15,41 +15,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-from kg.extract.geo import fold
+from kg.extract import wordlists
+from kg.extract.textscan import name_key
 
-# Folded words (see geo.fold) of a kind suffix → ek: individual. Multi-word keys first.
-_TIMING = (
-    ("mid term", "MidtermTiming"),
-    ("midterm", "MidtermTiming"),
-    ("mi parcours", "MidtermTiming"),
-    ("medio termino", "MidtermTiming"),
-    ("intermedia", "MidtermTiming"),
-    ("intermediaire", "MidtermTiming"),
-    ("ex post", "ExPostTiming"),
-    ("expost", "ExPostTiming"),
-    ("interim", "InterimTiming"),
-    ("final", "FinalTiming"),
-    ("finale", "FinalTiming"),
-)
-_NATURE = (
-    ("self", "SelfNature"),
-    ("auto", "SelfNature"),
-    ("autoevaluacion", "SelfNature"),
-    ("autoevaluation", "SelfNature"),
-    ("independent", "IndependentNature"),
-    ("independiente", "IndependentNature"),
-    ("independante", "IndependentNature"),
-    ("independant", "IndependentNature"),
-    ("internal", "InternalNature"),
-    ("interna", "InternalNature"),
-    ("interno", "InternalNature"),
-    ("interne", "InternalNature"),
-    ("joint", "JointNature"),
-    ("conjunta", "JointNature"),
-    ("conjointe", "JointNature"),
-)
-_EVALUATION_WORDS = ("evaluation", "evaluacion", "review", "revision", "revue", "examen")
+#: The file of the words of a title's kind: ``wordlists/titles.toml``.
+WORDS_FILE = "titles"
+
+
+@dataclass(frozen=True, slots=True)
+class KindWords:
+    """The words of ``wordlists/titles.toml``: ``(phrase, ek: concept)`` of the timings
+    and natures, in the order they are tried, and the words of an evaluation."""
+
+    timing: tuple[tuple[str, str], ...]
+    nature: tuple[tuple[str, str], ...]
+    evaluation: frozenset[str]
+
+
+@cache
+def kind_words() -> KindWords:
+    """The words of a title's kind, read once."""
+    return KindWords(
+        tuple(wordlists.inverted(WORDS_FILE, "timing").items()),
+        tuple(wordlists.inverted(WORDS_FILE, "nature").items()),
+        wordlists.words(WORDS_FILE, "words", "evaluation"),
+    )
+
+
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _TRUNCATED = ("...", "…")
 
@@ -78,10 +72,11 @@ def parse_title(title: str) -> TitleKind:
     """Split ``"<project> - <kind>"`` and read the kind; a title without a recognizable
     kind is all project (``label`` is then ``None``)."""
     project, sep, suffix = title.rpartition(" - ")
-    words = fold(suffix) if sep else ""
-    timing = _find(words, _TIMING) if words else None
-    nature = _find(words, _NATURE) if words else None
-    is_kind = (timing or nature) and any(w in words.split() for w in _EVALUATION_WORDS)
+    words = name_key(suffix) if sep else ""
+    table = kind_words()
+    timing = _find(words, table.timing) if words else None
+    nature = _find(words, table.nature) if words else None
+    is_kind = (timing or nature) and any(w in table.evaluation for w in words.split())
     if not is_kind:
         project, suffix, timing, nature = title, "", None, None
     years = _YEAR.findall(title)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.errors import RecordError
+
 #: The record types, as the site's addresses name them (``/lessons/``, ``/practices/``…).
 LESSON, PRACTICE, RECOMMENDATION = "lesson", "practice", "recommendation"
 RECORD_TYPES = (LESSON, PRACTICE, RECOMMENDATION)
@@ -130,3 +132,11 @@ class Record:
     def unknown_keys(self) -> list[str]:
         """Keys of the record that the reader does not know (kept in ``extra``)."""
         return [key for key, _ in self.extra if key not in KNOWN_FIELDS]
+
+
+@dataclass(slots=True)
+class Rejected:
+    """A source that is not a record, with the reason (a :class:`RecordError`)."""
+
+    source: str
+    error: RecordError

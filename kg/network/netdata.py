@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from kg.errors import ConfigError
 from kg.extract.actors import KINDS
-from kg.extract.geo import fold
+from kg.extract.textscan import name_key
 from kg.sparql.queries import get_query
 from kg.sparql.query import run_query
 from kg.store.evalstore import EvalStore
@@ -126,12 +126,12 @@ class Entity:
     @cached_property
     def folded(self) -> frozenset[str]:
         """Folded names (case, accents and punctuation ignored), for lookups."""
-        return frozenset(fold(name) for name in (self.label, *self.aliases)) - {""}
+        return frozenset(name_key(name) for name in (self.label, *self.aliases)) - {""}
 
 
 def kind_key(value: str) -> str:
     """An evaluation kind as a key: ``"Ex-post"`` → ``expost``, ``FinalTiming`` → ``final``."""
-    key = fold(value).replace(" ", "")
+    key = name_key(value).replace(" ", "")
     for suffix in ("timing", "nature"):
         if key.endswith(suffix) and key != suffix:
             key = key[: -len(suffix)]
@@ -344,7 +344,7 @@ class NetworkData:
         candidates = {iri: e for iri, e in self.entities.items() if e.type in types}
         if value in candidates:
             return {value}
-        key = fold(value)
+        key = name_key(value)
         found = {iri for iri, e in candidates.items() if key in e.folded}
         if not found:
             close = close_names(value, candidates)
@@ -386,8 +386,8 @@ def close_names(value: str, entities: dict[str, Entity], n: int = 5) -> str:
     by_key: dict[str, str] = {}
     for e in entities.values():
         for name in (e.label, *e.aliases):
-            by_key.setdefault(fold(name), e.label)
-    key = fold(value)
+            by_key.setdefault(name_key(name), e.label)
+    key = name_key(value)
     keys = [k for k in by_key if key and len(key) >= 3 and key in k]
     keys += difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.6)
     labels = list(dict.fromkeys(by_key[k] for k in keys))[:n]

@@ -37,7 +37,7 @@ from itertools import chain, combinations, product, repeat
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConfigError
-from kg.extract.geo import fold
+from kg.extract.textscan import name_key
 from kg.gcpause import paused
 from kg.network.netdata import Entity, Filters, NetworkData, close_names, rows
 from kg.store.evalstore import EvalStore
@@ -283,11 +283,11 @@ def find_nodes(graph: nx.Graph, name: str) -> list[str]:
     accents and punctuation ignored)."""
     if name in graph:
         return [name]
-    key = fold(name)
+    key = name_key(name)
     return sorted(
         node
         for node, attrs in graph.nodes(data=True)
-        if key and any(fold(n) == key for n in (attrs["label"], *attrs["aliases"]))
+        if key and any(name_key(n) == key for n in (attrs["label"], *attrs["aliases"]))
     )
 
 
@@ -325,7 +325,7 @@ def _not_found(graph: nx.Graph, name: str, data: NetworkData | None) -> str:
     network = graph.graph.get("network", "this")
     projection = NETWORKS.get(network)
     if data is not None and projection is not None:
-        key = fold(name)
+        key = name_key(name)
         types = sorted({e.type for e in data.entities.values() if key in e.folded})
         if set(types) & set(projection.types):
             return f"not a node of the {network} network drawn from these lessons (filters?)"

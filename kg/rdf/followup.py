@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extract.textscan import folded_words
+from kg.extract.textscan import name_key
 from kg.resources import ontology_file
 
 _EK = "https://w3id.org/evalkg/ontology#"
@@ -26,10 +26,6 @@ SCHEMES = {
     "progress": _EK + "ProgressScheme",
 }
 _SEPARATORS = re.compile(r"\s*(?:\n|;|,(?=\s))\s*")
-
-
-def _fold(value: str) -> str:
-    return " ".join(folded_words(value))
 
 
 @lru_cache(maxsize=1)
@@ -47,14 +43,14 @@ def _concepts() -> dict[tuple[str, str], str]:
     for q in quads:
         scheme = schemes.get(q.subject.value)
         if scheme and q.predicate.value in (_SKOS + "prefLabel", _SKOS + "altLabel"):
-            index[(scheme, _fold(q.object.value))] = q.subject.value.removeprefix(_EK)
+            index[(scheme, name_key(q.object.value))] = q.subject.value.removeprefix(_EK)
     return index
 
 
 def response_concept(field: str, value: str) -> str | None:
     """The local name (in ``ek:``) of the concept ``value`` of ``field`` names, else
     ``None``."""
-    return _concepts().get((SCHEMES[field], _fold(value)))
+    return _concepts().get((SCHEMES[field], name_key(value)))
 
 
 def split_values(value: str | None) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 from kg.extract.actors import Actor
 from kg.extract.gazetteer import Place
 from kg.extract.geo import resolve_country
-from kg.extract.recognize import Initiative, Recognition, entity_key
+from kg.extract.mention import Initiative, Recognition, entity_key
 
 # What a record's text names, read as a build reads it (kg.extract.recordtext): importable from
 # here too, as before that module was split off.
@@ -18,13 +18,14 @@ from kg.extract.recordtext import CODED_FIELDS as CODED_FIELDS
 from kg.extract.recordtext import field_languages as field_languages
 from kg.extract.recordtext import recognize as recognize
 from kg.extract.recordtext import record_fields as record_fields
+from kg.rdf.nodes import Nodes
 from kg.vocab import EK, GEO, ORG, RDF, SKOS
 
 _LINK = {Actor: "mentionsOrganization", Place: "mentionsPlace", Initiative: "mentionsInitiative"}
 
 
 def link_triples(
-    mapper: Any,
+    mapper: Nodes,
     found: Recognition,
     lesson: Any,
     lesson_iri: str,
@@ -63,7 +64,7 @@ def link_triples(
 
 
 def _describe(
-    mapper: Any,
+    mapper: Nodes,
     entity: Actor | Place | Initiative | str,
     node: Any,
     add: Callable[[tuple[Any, Any, Any]], None],
@@ -101,7 +102,7 @@ def _describe(
 
 
 def _country_link(
-    mapper: Any, node: Any, prop: str, code: str, add: Callable[[tuple[Any, Any, Any]], None]
+    mapper: Nodes, node: Any, prop: str, code: str, add: Callable[[tuple[Any, Any, Any]], None]
 ) -> None:
     country = resolve_country(code)
     if country is not None:

@@ -85,8 +85,9 @@ def rdflib_terms() -> Terms:
     return Terms("rdflib", URIRef, literal, lambda s, p, o, g: (s, p, o, g), None)
 
 
-def to_rdflib(term: Any) -> Any:
-    """A pyoxigraph term as the equal rdflib term."""
+def to_rdflib_term(term: Any) -> Any:
+    """A pyoxigraph term as the equal rdflib term (a whole store as an ``rdflib.Graph``:
+    :func:`kg.publish.validate.to_rdflib`)."""
     from rdflib import BNode, Literal, URIRef
 
     kind = type(term).__name__
