@@ -367,3 +367,44 @@ def test_the_default_gold_sets_are_a_checkout_s(tmp_path: Path) -> None:
     found = gold_sets(checkout=checkout)
     assert [s.title for s in found.sets] == ["team gold", "real-pages gold"]
     assert found.sets[1].root == tmp_path / REAL_PAGES and found.missing_pages is None
+
+
+# --- progress on long commands (issue 20) ------------------------------------------
+
+
+def test_long_commands_tell_each_step(sample_folder: Path, tmp_path: Path) -> None:
+    """validate, metrics and export name each step as it starts; on a terminal the
+    command shows it in a status line (with the time taken), elsewhere nothing."""
+    import io
+    import time
+
+    from rich.console import Console
+
+    from kg.cli.common import Status
+    from kg.load.build import build
+    from kg.network.metrics import network_metrics
+    from kg.publish.files import write_graph
+    from kg.publish.validate import validate
+    from kg.store.evalstore import EvalStore
+
+    with EvalStore() as store:
+        build([sample_folder], store=store)
+        steps: list[str] = []
+        validate(store, on_step=steps.append)
+        network_metrics(store, "actors", on_step=steps.append)
+        write_graph(store, tmp_path / "g.nt", on_step=steps.append)
+    assert steps[:2] == ["reading the shapes", "reading the graph"]
+    assert re.fullmatch(r"checking [\d,]+ triples against the SHACL shapes", steps[2])
+    assert steps[3] == "projecting the actors network"
+    assert re.fullmatch(r"metrics of [\d,]+ nodes, [\d,]+ ties", steps[4])
+    assert steps[5:] == ["writing the graph"]
+
+    with Status("Validating", enabled=True) as on_step:  # stderr is no terminal here
+        assert on_step is None
+    shown = io.StringIO()
+    console = Console(file=shown, force_terminal=True, width=100)
+    with Status("Validating", console=console) as on_step:
+        assert on_step is not None
+        on_step("reading [the] graph")
+        time.sleep(0.3)  # the status line is redrawn 12.5 times a second
+    assert "Validating: reading [the] graph… (" in shown.getvalue()

@@ -38,7 +38,9 @@ LAYERS = (
     "publish",
     "cli",
 )
-BASE = frozenset(["errors", "resources", "vocab", "iris", "clock", "terminal", "gcpause"])
+BASE = frozenset(
+    ["errors", "resources", "vocab", "iris", "clock", "terminal", "gcpause", "progress"]
+)
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 RANK["__init__"] = len(LAYERS)
 

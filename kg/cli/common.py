@@ -116,6 +116,44 @@ def on_terminal(text: str, *, quiet: bool = False) -> Callable[[], None]:
     return say
 
 
+class Status:
+    """A status line on stderr naming the step a long command is at, with a spinner and
+    the time it has taken (only on a terminal, or with ``console``): enter it to get the
+    ``on_step`` callback for the library call (:mod:`kg.progress`), or ``None``."""
+
+    def __init__(self, label: str, *, enabled: bool = True, console: Any = None) -> None:
+        self.label = label
+        self.enabled = enabled and (console is not None or sys.stderr.isatty())
+        self.console = console
+        self.status: Any = None
+        self.started = 0.0
+
+    def __enter__(self) -> Callable[[str], None] | None:
+        if not self.enabled:
+            return None
+        import time
+
+        from rich.console import Console
+
+        console = self.console or Console(stderr=True)
+        self.started = time.monotonic()
+        self.status = console.status(f"{self.label}…")
+        self.status.__enter__()
+        return self.update
+
+    def update(self, phrase: str) -> None:
+        import time
+
+        from rich.markup import escape
+
+        took = time.monotonic() - self.started
+        self.status.update(escape(f"{self.label}: {phrase}… ({took:.1f} s)"))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(None, None, None)
+
+
 class Progress:
     """A rich progress bar on stderr for builds of many files (only on a terminal)."""
 

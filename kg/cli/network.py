@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kg.cli.common import FromLibrary, LibraryChoice, note, store_option
+from kg.cli.common import FromLibrary, LibraryChoice, Status, note, store_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Nodes the metrics table lists unless --limit says (csv and json list them all).
@@ -123,9 +123,17 @@ def metrics(
     from kg.network.metrics import network_metrics
     from kg.store.health import open_checked
 
-    with open_checked(store, on_note=note, build=False, lesson_index=True) as source:
+    with (
+        open_checked(store, on_note=note, build=False, lesson_index=True) as source,
+        Status("Metrics") as on_step,
+    ):
         report = network_metrics(
-            source, network, filters=network_filters(filters), focus=focus, depth=depth
+            source,
+            network,
+            filters=network_filters(filters),
+            focus=focus,
+            depth=depth,
+            on_step=on_step,
         )
     shown = limit if limit is not None else (TABLE_NODES if fmt == "table" else None)
     click.echo(report.serialize(fmt, sort=sort, limit=shown), nl=False)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from kg.cli.common import EXIT_FAILED, FromLibrary, LibraryChoice, Progress, store_option
+from kg.cli.common import EXIT_FAILED, FromLibrary, LibraryChoice, Progress, Status, store_option
 
 
 @click.command()
@@ -42,8 +42,8 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
     from kg.publish.files import write_graph
     from kg.store.evalstore import EvalStore
 
-    with EvalStore.open(store) as source:
-        written = write_graph(source, output, format=fmt, stream=sys.stdout.buffer)
+    with EvalStore.open(store) as source, Status("Exporting") as on_step:
+        written = write_graph(source, output, format=fmt, stream=sys.stdout.buffer, on_step=on_step)
     for line in written.lines():
         click.echo(line, err=True)
 
@@ -69,8 +69,8 @@ def validate(ctx: click.Context, store: str | None, limit: int) -> None:
     from kg.publish.validate import validate as run_validate
     from kg.store.evalstore import EvalStore
 
-    with EvalStore.open(store) as source:
-        report = run_validate(source)
+    with EvalStore.open(store) as source, Status("Validating") as on_step:
+        report = run_validate(source, on_step=on_step)
     click.echo(report.summary(limit=limit), nl=False)
     if not report.conforms:
         ctx.exit(EXIT_FAILED)

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConfigError
+from kg.progress import OnStep, step
 from kg.terminal import terminal_text
 
 if TYPE_CHECKING:
@@ -279,11 +280,15 @@ def network_metrics(
     focus: str | None = None,
     depth: int = 1,
     seed: int = SEED,
+    on_step: OnStep | None = None,
 ) -> MetricsReport:
-    """Project ``network`` (see :func:`kg.network.projection.project`) and compute its metrics."""
+    """Project ``network`` (see :func:`kg.network.projection.project`) and compute its
+    metrics (``on_step``: told each step, see :mod:`kg.progress`)."""
     from kg.network.projection import project
 
+    step(on_step, f"projecting the {network} network")
     graph = project(store, network, filters=filters, focus=focus, depth=depth)
+    step(on_step, f"metrics of {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} ties")
     return MetricsReport(graph, compute_metrics(graph, seed=seed))
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from kg.progress import OnStep, step
 from kg.publish.export import FORMATS, export, export_file
 
 if TYPE_CHECKING:
@@ -46,14 +47,18 @@ def write_graph(
     *,
     format: str | None = None,
     stream: IO[bytes] | None = None,
+    on_step: OnStep | None = None,
 ) -> Written:
     """Write ``store`` to ``output`` (``None``: ``stream``) in ``format``, else the format
-    ``output``'s extension names (an unknown extension is refused), else Turtle."""
+    ``output``'s extension names (an unknown extension is refused), else Turtle
+    (``on_step``: told each step, see :mod:`kg.progress`)."""
     geojson = format == "geojson" or (
         format is None and output is not None and Path(output).suffix == GEOJSON_EXTENSION
     )
     if geojson:
+        step(on_step, "finding the places, offices and countries")
         return _write_geojson(store, output, stream)
+    step(on_step, f"writing {format or 'the graph'}")
     if output is None:
         if stream is None:
             raise ValueError("write_graph needs an output path or a stream")

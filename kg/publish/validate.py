@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.progress import OnStep, step
 from kg.resources import ontology_file
 from kg.store.evalstore import EvalStore
 from kg.vocab import SH
@@ -62,14 +63,19 @@ def to_rdflib(store: EvalStore) -> Any:
     return graph
 
 
-def validate(store: EvalStore) -> ValidationReport:
-    """Run pyshacl on the store's merged graph with the evalkg shapes and ontology."""
+def validate(store: EvalStore, *, on_step: OnStep | None = None) -> ValidationReport:
+    """Run pyshacl on the store's merged graph with the evalkg shapes and ontology
+    (``on_step``: told each step, see :mod:`kg.progress`)."""
     import rdflib
     from pyshacl import validate as shacl_validate
 
+    step(on_step, "reading the shapes")
     shapes = rdflib.Graph().parse(ontology_file("shapes.ttl"))
+    step(on_step, "reading the graph")
+    graph = to_rdflib(store)
+    step(on_step, f"checking {len(graph):,} triples against the SHACL shapes")
     conforms, results, _ = shacl_validate(
-        to_rdflib(store), shacl_graph=shapes, inference="none", allow_warnings=True
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True
     )
     return ValidationReport(bool(conforms), list(_violations(results)))
 
