@@ -11,7 +11,7 @@ import pytest
 
 from kg.errors import ConfigError
 from kg.load.build import build
-from kg.network.netdata import NODE_TYPES
+from kg.network.entities import NODE_TYPES
 from kg.network.projection import NETWORKS, Filters, find_nodes, project
 from kg.sparql.query import run_query
 from kg.store.evalstore import EvalStore

@@ -27,9 +27,12 @@ from kg.load.build import build
 from kg.network.metrics import compute_metrics
 from kg.network.projection import NETWORKS, project
 from kg.store.evalstore import EvalStore
+from kg.views.labels import short_label
 from kg.views.layout import positions
+from kg.views.prune import prune_edges
+from kg.views.rows import safe_url
 from kg.views.view import View, _read_asset, render, script_json, to_html, write_html
-from kg.views.viewdata import ViewSettings, prune_edges, safe_url, short_label, view_data
+from kg.views.viewdata import ViewSettings, view_data
 
 HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"
 SCRIPT = "<script>window.pwned=1</script>"

@@ -39,7 +39,9 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import ConfigError
 from kg.extract.geo import fold
 from kg.gcpause import paused
-from kg.network.netdata import Entity, Filters, NetworkData, close_names, rows
+from kg.network.entities import Entity, close_names
+from kg.network.filters import Filters
+from kg.network.netdata import NetworkData, rows
 from kg.store.evalstore import EvalStore
 from kg.store.lessonindex import LINK_PROPERTIES
 

@@ -23,6 +23,7 @@ import random
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+RADIUS = (5.0, 30.0)  # drawn radius of the least and most central node (world units)
 SPACING = 4.0  # median distance to the nearest neighbour, in smallest-node radii
 GAP = 2.0  # free space kept between two nodes (world units)
 OVERLAP_ROUNDS = 60
@@ -194,3 +195,13 @@ def _remove_overlaps(xy: Any, radius: Any, *, seed: int) -> Any:
         np.add.at(move, j, push)
         xy = xy + move
     return xy
+
+
+def radii(centrality: Mapping[Hashable, float]) -> dict[Hashable, float]:
+    """Drawn radius of each node: its share of the top centrality, square-rooted (area
+    follows centrality), from ``RADIUS[0]`` to ``RADIUS[1]``."""
+    top = max(centrality.values(), default=0.0)
+    low, high = RADIUS
+    if top <= 0:
+        return dict.fromkeys(centrality, low)
+    return {n: low + (high - low) * math.sqrt(max(c, 0.0) / top) for n, c in centrality.items()}
