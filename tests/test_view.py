@@ -403,12 +403,13 @@ def test_unknown_size_metric_is_an_error() -> None:
         view_data(contract_graph(), ViewSettings(size_by="pagerank"))
 
 
-def test_write_html_reports_what_it_wrote(tmp_path: Path) -> None:
+def test_write_html_writes_the_page_and_returns_its_path(tmp_path: Path) -> None:
     target = tmp_path / "v.html"
-    view = write_html(contract_graph(), target, physics=False)
-    assert target.read_text(encoding="utf-8") == view.html
-    assert view.size == target.stat().st_size
-    assert Page(view.html).data()["physics"] is False
+    written = write_html(contract_graph(), str(target), physics=False)
+    assert written == target  # the path, not the view (issue 20)
+    page = target.read_text(encoding="utf-8")
+    assert page == to_html(contract_graph(), physics=False)
+    assert Page(page).data()["physics"] is False
 
 
 # --- the command ---------------------------------------------------------------------
