@@ -25,7 +25,10 @@ from kg.network.entities import (
     ORGANIZATION_KINDS,
     PROPERTY_RANK,
     Entity,
+    Location,
     close_names,
+    finding,
+    locations,
     make_entity,
 )
 from kg.network.filters import (
@@ -212,13 +215,18 @@ class NetworkData:
         named = set(names) | set(classes)
         return {iri: make_entity(iri, names.get(iri, set()), classes[iri]) for iri in named}
 
+    @cached_property
+    def locations(self) -> dict[str, Location]:
+        """Organization or place IRI → its countries and coordinates."""
+        return locations(
+            (e.value, p.value, v.value) for e, p, v in rows(self.store, "network/locations")
+        )
+
     def entity(self, iri: str) -> Entity:
         """The entity ``iri`` (a finding: a lesson, good practice or recommendation, by the
         segment of its IRI; or a bare IRI when it has no names)."""
         if iri in self.lessons:
-            segment = iri.rstrip("/").rsplit("/", 2)[-2]
-            kind = segment if segment in ("practice", "recommendation") else "lesson"
-            return Entity(self.lessons[iri]["title"], [], kind)
+            return finding(iri, self.lessons[iri]["title"])
         found = self.entities.get(iri)
         if found is not None:
             return found

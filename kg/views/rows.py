@@ -89,6 +89,8 @@ def node_row(
         "type": str(attrs.get("type") or ""),
         "kind": str(attrs.get("kind") or ""),
         "aliases": [str(a) for a in strings(attrs.get("aliases")) if str(a) != label],
+        "countries": [str(c) for c in strings(attrs.get("countries"))],
+        "coordinates": _coordinates(attrs.get("coordinates")),
         "lessons": [lessons.add(lesson) for lesson in own[:max_lessons]],
         "nLessons": len(own),
         "ties": _ties(graph, node, index, max_ties),
@@ -100,6 +102,16 @@ def node_row(
         "brokerVia": str(attrs.get("broker_via") or ""),
         "focus": bool(attrs.get("focus", False)),
     }
+
+
+def _coordinates(value: object) -> list[float] | None:
+    """``[latitude, longitude]`` (5 decimals, about a metre), or ``None``."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        return None
+    try:
+        return [round(float(value[0]), 5), round(float(value[1]), 5)]
+    except (TypeError, ValueError):
+        return None
 
 
 def label_of(graph: Any, node: Hashable) -> str:

@@ -27,11 +27,18 @@ from typing import Any
 
 from kg.errors import ConfigError
 from kg.gcpause import paused
-from kg.views.labels import LABEL_PX, LABEL_THRESHOLD_PX, label_fonts, short_label
+from kg.views.labels import (
+    FINDINGS,
+    LABEL_PX,
+    LABEL_THRESHOLD_PX,
+    Placed,
+    canvas_labels,
+    place_labels,
+)
 from kg.views.layout import positions, radii
 from kg.views.legend import categories, load_palette
 from kg.views.prune import edge_budget, most_central, prune_edges
-from kg.views.rows import LessonTable, edge_row, label_of, node_row, strings
+from kg.views.rows import LessonTable, edge_row, node_row
 
 PHYSICS_MAX_NODES = 30  # physics on by default up to this many nodes
 MAX_NODES = 5000  # more nodes than this: only the most central are drawn (browser speed)
@@ -62,6 +69,7 @@ class ViewData:
     edges_total: int
     edges_shown: int
     labels_shown: int = 0
+    label_font: float = 0.0  # world font of the labels shown at first sight
     nodes_total: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -89,38 +97,87 @@ def _view_data(graph: Any, settings: ViewSettings | None) -> ViewData:
     metrics = node_metrics(graph)
     whole = graph
     graph = most_central(graph, metrics, settings.size_by, settings.max_nodes)
-    nodes = list(graph)
-    centrality = {n: metrics[n][settings.size_by] for n in nodes}
-    radius = radii(centrality)
-    communities = {n: metrics[n]["community"] for n in nodes}
-    pos = positions(graph, radius, communities=communities, seed=settings.seed)
+    centrality = _centrality(graph, metrics, settings.size_by)
+    drawn, placed = _drawn(graph, centrality, metrics, settings)
     kept = prune_edges(graph, edge_budget(graph, settings.max_edges), centrality)
-    shorts = {
-        n: short_label(label_of(graph, n), strings(graph.nodes[n].get("aliases"))) for n in nodes
-    }
-    fonts, labelled = label_fonts(pos, radius, centrality, shorts, communities, settings.max_labels)
-    drawn = {
-        n: {
-            "x": round(pos[n][0], 1),
-            "y": round(pos[n][1], 1),
-            "size": round(radius[n], 1),
-            "font": round(fonts[n], 1),
-            "short": shorts[n],
-        }
-        for n in nodes
-    }
     data = ViewData(
         payload={},
-        title=str(graph.graph.get("title") or graph.graph.get("network") or "Network"),
-        nodes=len(nodes),
+        title=view_title(graph),
+        nodes=graph.number_of_nodes(),
         edges_total=graph.number_of_edges(),
         edges_shown=len(kept),
-        labels_shown=labelled,
+        labels_shown=len(placed.shown),
+        label_font=round(placed.font, 1),
         nodes_total=whole.number_of_nodes(),
     )
     data.notes = _notes(data)
     data.payload = _payload(graph, data, metrics, drawn, kept, settings)
     return data
+
+
+def view_title(graph: Any) -> str:
+    """The graph's title, and the filters it was drawn with.
+
+    >>> import networkx as nx
+    >>> view_title(nx.Graph(title="Actors", filters={"country": "Chile", "year": "2022"}))
+    'Actors — country: Chile, year: 2022'
+    """
+    title = str(graph.graph.get("title") or graph.graph.get("network") or "Network")
+    filters = graph.graph.get("filters") or {}
+    shown = ", ".join(f"{name}: {value}" for name, value in filters.items())
+    return f"{title} — {shown}" if shown else title
+
+
+def _centrality(graph: Any, metrics: dict[Hashable, dict[str, Any]], size_by: str) -> Any:
+    """Each node's ``size_by`` metric; an evaluation's is at least its findings'
+    (it is drawn as large as the largest, and labelled before them)."""
+    centrality = {n: float(metrics[n][size_by]) for n in graph}
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("type") == "evaluation":
+            findings = [
+                centrality[o] for o in graph.adj[node] if o != node and _is_finding(graph, o)
+            ]
+            centrality[node] = max([centrality[node], *findings])
+    return centrality
+
+
+def _is_finding(graph: Any, node: Hashable) -> bool:
+    return graph.nodes[node].get("type") in FINDINGS
+
+
+def _drawn(
+    graph: Any,
+    centrality: dict[Hashable, float],
+    metrics: dict[Hashable, dict[str, Any]],
+    settings: ViewSettings,
+) -> tuple[dict[Hashable, dict[str, Any]], Placed]:
+    """Where each node is drawn, how large, and its label on the canvas and font."""
+    radius = radii(centrality)
+    communities = {n: metrics[n]["community"] for n in graph}
+    pos = positions(graph, radius, communities=communities, seed=settings.seed)
+    shorts = canvas_labels(graph)
+    focus = [n for n, attrs in graph.nodes(data=True) if attrs.get("focus")]
+    placed = place_labels(
+        pos,
+        radius,
+        centrality,
+        shorts,
+        communities,
+        settings.max_labels,
+        first=focus,
+        seed=settings.seed,
+    )
+    drawn = {
+        n: {
+            "x": round(placed.pos[n][0]),
+            "y": round(placed.pos[n][1]),
+            "size": round(radius[n], 1),
+            "font": round(placed.fonts[n], 1),
+            "short": shorts[n],
+        }
+        for n in graph
+    }
+    return drawn, placed
 
 
 def _payload(
@@ -148,6 +205,7 @@ def _payload(
         "network": str(graph.graph.get("network", "")),
         "physics": physics,
         "labelThreshold": LABEL_THRESHOLD_PX,
+        "labelFont": data.label_font,
         "labelMaxPx": LABEL_PX + 4,
         "categories": legend,
         "communityColors": load_palette()["communities"],
