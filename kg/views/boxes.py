@@ -2,9 +2,9 @@
 
 Each node is drawn inside a box around its position: its shape's square (``radius``
 each way) and, when its label shows, the label hanging below the shape. Boxes that
-overlap are pushed apart along the line between their centres, each by half of what
-separates them (the smaller more), until none overlap (or the rounds run out); when
-they jam, the whole layout is spread a little.
+overlap are pushed apart along the line between their centres, just enough to clear
+one axis, the smaller box moving more, until none overlap (or the rounds run out);
+when they jam, the whole layout is spread a little.
 
 >>> import numpy as np
 >>> xy = np.array([[0.0, 0.0], [3.0, 1.0]])
