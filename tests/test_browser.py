@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"
 SCRIPT = "<script>window.pwned=1</script>"
 IMG = '<img src=x onerror="window.pwned=1">'
 SVG = '"><svg onload=window.pwned=1>'
-ILO = "https://w3id.org/evalkg/id/org/ilo"
+ID = "https://w3id.org/evalkg/id/"
+ILO = ID + "org/ilo"
+EVALUATION = ID + "evaluation/3642"
 SEED_LESSON = "https://webapps.ilo.org/ievaldiscovery/lessons/242868"
 NOTHING_RAN = """() => window.pwned === undefined
     && document.querySelectorAll('[onerror],[onload],img,iframe,object,embed').length === 0
@@ -148,6 +151,48 @@ def node_on_screen(page: Any, node: str) -> tuple[float, float]:
     return float(x), float(y)
 
 
+#: What vis-network draws, read from its own geometry after one more frame: each node's
+#: shape (its square) and, when it shows, its label's box, in canvas units.
+DRAWN_BOXES = """() => new Promise(resolve => {
+    const net = window.network;
+    net.once('afterDrawing', () => {
+        const boxes = [];
+        for (const id of net.body.nodeIndices) {
+            const node = net.body.nodes[id];
+            if (node.options.hidden) continue;
+            const r = node.shape.width / 2, label = node.labelModule;
+            boxes.push([id, 'node', node.x - r, node.y - r, node.x + r, node.y + r]);
+            if (label.visible()) {
+                const s = label.size;
+                boxes.push([id, 'label', s.left, s.top, s.left + s.width, s.top + s.height]);
+            }
+        }
+        resolve(boxes);
+    });
+    net.redraw();
+})"""
+
+
+def drawn_overlaps(page: Any) -> tuple[int, list[tuple[str, str, str]]]:
+    """How many labels show, and the drawn boxes that overlap: two nodes' shapes, two
+    labels, or a label and another node's shape (``(what, node, node)``)."""
+    boxes = page.evaluate(DRAWN_BOXES)
+    found = []
+    for a, b in combinations(boxes, 2):
+        if a[0] != b[0] and a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]:
+            found.append((f"{a[1]}-{b[1]}", a[0], b[0]))
+    return sum(1 for box in boxes if box[1] == "label"), found
+
+
+SWATCHES = "ss => ss.map(s => getComputedStyle(s).color)"
+
+
+def css_rgb(colour: str) -> str:
+    """``#1f77b4`` as the browser reports a colour: ``rgb(31, 119, 180)``."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
 def zoom_to(page: Any, node: str, scale: float = 2.0) -> None:
     page.evaluate(
         "([id, s]) => window.network.moveTo({position: window.network.getPosition(id), scale: s})",
@@ -184,6 +229,23 @@ def test_every_node_is_drawn_offline_without_errors(
     assert page.evaluate("window.network.body.data.nodes.length") == graph.number_of_nodes()
     assert page.evaluate("window.network.body.data.edges.length") == view.data.edges_shown
     assert page.evaluate("typeof window.network.getPositions") == "function"
+    assert opened.clean(), (opened.errors, opened.outside, opened.dialogs)
+
+
+@pytest.mark.parametrize("network", list(NETWORKS))
+def test_no_drawn_node_or_label_overlaps_another(
+    sample_store: EvalStore, open_view: Any, network: str
+) -> None:
+    """At the first, fitted zoom, on this canvas and on a larger one (issue 20: the
+    sample's views had overlapping labels and nodes)."""
+    opened = open_view(render(projected(sample_store, network)))
+    page = opened.page
+    labels, overlaps = drawn_overlaps(page)
+    assert labels >= 10 and overlaps == []
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.click("#fit")
+    labels, overlaps = drawn_overlaps(page)
+    assert labels >= 10 and overlaps == []
     assert opened.clean(), (opened.errors, opened.outside, opened.dialogs)
 
 
@@ -246,6 +308,79 @@ def test_type_filters_hide_and_show_nodes(sample_store: EvalStore, open_view: An
     page.select_option("#colour-by", "community")
     assert page.evaluate("window.evalkg.colourMode()") == "community"
     assert opened.clean()
+
+
+def test_colour_by_community_shows_the_communities_in_the_legend(
+    sample_store: EvalStore, open_view: Any
+) -> None:
+    """The legend followed the colours: it kept showing the types (issue 20)."""
+    graph = projected(sample_store, "actors")
+    opened = open_view(render(graph))
+    page = opened.page
+    assert page.is_hidden("#communities")
+    type_colours = page.eval_on_selector_all("#types .swatch", "ss => ss.map(s => s.style.color)")
+    page.select_option("#colour-by", "community")
+    assert page.is_visible("#communities")
+    communities = {attrs["community"] for _, attrs in graph.nodes(data=True)}
+    entries = page.eval_on_selector_all(
+        "#communities li",
+        "ls => ls.map(l => [Number(l.dataset.community), l.querySelector('.swatch').style.color,"
+        " Number(l.querySelector('.count').textContent)])",
+    )
+    assert {community for community, _, _ in entries} == communities
+    for community, colour, count in entries:
+        members = [n for n, a in graph.nodes(data=True) if a["community"] == community]
+        assert len(members) == count
+        drawn = page.evaluate(
+            "ids => ids.map(id => window.network.body.data.nodes.get(id).color.background)",
+            members,
+        )
+        assert {css_rgb(c) for c in drawn} == {colour}
+    assert len(set(page.eval_on_selector_all("#types .swatch", SWATCHES))) == 1  # shapes only
+    page.select_option("#colour-by", "type")
+    assert page.is_hidden("#communities")
+    assert page.eval_on_selector_all("#types .swatch", SWATCHES) == type_colours
+    assert opened.clean(), (opened.errors, opened.outside, opened.dialogs)
+
+
+def test_search_matches_whole_words(sample_store: EvalStore, open_view: Any) -> None:
+    """'OIT' matched inside 'Exploitation' (issue 20); an evaluation is found by its
+    number."""
+    opened = open_view(render(projected(sample_store, "full")))
+    page = opened.page
+    found = "q => window.evalkg.search(q, 50).map(hit => hit.row.id)"
+    committee = next(
+        n["id"] for n in page.evaluate("window.evalkg.data.nodes") if "Exploitation" in n["label"]
+    )
+    assert ILO in page.evaluate(found, "OIT") and committee not in page.evaluate(found, "OIT")
+    assert committee in page.evaluate(found, "exploitation")  # a whole word, any case
+    assert committee in page.evaluate(found, "l'exploitation")  # the French name's words
+    assert committee not in page.evaluate(found, "ploit")
+    assert page.evaluate(found, "Organización Internacional del Trabaj")[0] == ILO  # typing
+    page.fill("#search", "3642")
+    page.press("#search", "Enter")
+    assert page.evaluate("window.network.getSelectedNodes()") == [EVALUATION]
+    assert (page.text_content("#details h2") or "").startswith("Desarrollo de capacidades")
+    assert opened.clean(), (opened.errors, opened.outside, opened.dialogs)
+
+
+def test_details_show_a_place_s_and_a_body_s_country(
+    sample_store: EvalStore, open_view: Any
+) -> None:
+    """A place's details lacked its country and coordinates (issue 20)."""
+    graph = projected(sample_store, "places")
+    opened = open_view(render(graph))
+    page = opened.page
+    (pudahuel,) = [n for n, a in graph.nodes(data=True) if a["label"] == "Pudahuel"]
+    page.evaluate("(id) => window.evalkg.showDetails(id)", pudahuel)
+    assert page.text_content("#details .meta") == "City / place · Chile"
+    assert page.text_content("#details .coordinates") == (
+        "Coordinates: -33.44000, -70.76000 (latitude, longitude)"
+    )
+    page.evaluate("(id) => window.evalkg.showDetails(id)", ID + "org/cut-colombia")
+    assert (page.text_content("#details .meta") or "").startswith("Trade union · Colombia · also")
+    assert "Colombia" in tooltip_of(page, ID + "org/cut-colombia")
+    assert opened.clean(), (opened.errors, opened.outside, opened.dialogs)
 
 
 def test_notebook_iframe_draws_the_view(

@@ -11,7 +11,7 @@ import pytest
 
 from kg.errors import ConfigError
 from kg.load.build import build
-from kg.network.netdata import NODE_TYPES
+from kg.network.entities import NODE_TYPES
 from kg.network.projection import NETWORKS, Filters, find_nodes, project
 from kg.sparql.query import run_query
 from kg.store.evalstore import EvalStore
@@ -119,6 +119,34 @@ def test_actor_nodes(actors: nx.Graph) -> None:
     assert lesson["url"] == "https://webapps.ilo.org/ievaldiscovery/lessons/242868"
     assert lesson["title"].startswith("(4) Los productos desarrollados en el Programa")
     assert vicaria["regions"] == [ID + "region/americas"]
+
+
+def test_nodes_carry_numbers_countries_and_coordinates(
+    networks: dict[str, nx.Graph], actors: nx.Graph
+) -> None:
+    """Issue 20: what tells two bodies of one name apart (their country), where a place
+    is, and the number an evaluation or a finding is known by."""
+    full = networks["full"]
+    evaluation = full.nodes[ID + "evaluation/3642"]
+    assert evaluation["number"] == "3642" and "3642" in evaluation["aliases"]
+    assert full.nodes[SEED_LESSON]["number"] == "242868"
+    (pudahuel,) = [a for _, a in full.nodes(data=True) if a["label"] == "Pudahuel"]
+    assert pudahuel["countries"] == ["Chile"]
+    assert pudahuel["coordinates"] == pytest.approx((-33.44, -70.76))
+    for body in ("cut", "mintrab"):
+        assert actors.nodes[ID + f"org/{body}-chile"]["countries"] == ["Chile"]
+    assert actors.nodes[ID + "org/cut-colombia"]["countries"] == ["Colombia"]
+    assert actors.nodes[ID + "org/mintrab-guatemala"]["countries"] == ["Guatemala"]
+    assert actors.nodes[ID + "org/ilo"]["countries"] == []  # not a national body
+    for _, attrs in full.nodes(data=True):
+        assert (attrs["number"] is not None) == (attrs["type"] in ("evaluation", *FINDINGS))
+        assert attrs["coordinates"] is None or attrs["type"] == "place"
+
+
+def test_an_evaluation_is_focused_by_its_number(sample_store: EvalStore) -> None:
+    graph = project(sample_store, "evaluations", focus="3642")
+    assert graph.nodes[ID + "evaluation/3642"]["focus"] is True
+    assert SEED_LESSON in graph
 
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))

@@ -25,11 +25,15 @@ from kg.cli import EXIT_ERROR, main
 from kg.errors import ConfigError
 from kg.load.build import build
 from kg.network.metrics import compute_metrics
-from kg.network.projection import NETWORKS, project
+from kg.network.projection import NETWORKS, Filters, project
 from kg.store.evalstore import EvalStore
+from kg.views.boxes import overlaps
+from kg.views.labels import label_extent, short_label
 from kg.views.layout import positions
+from kg.views.prune import prune_edges
+from kg.views.rows import safe_url
 from kg.views.view import View, _read_asset, render, script_json, to_html, write_html
-from kg.views.viewdata import ViewSettings, prune_edges, safe_url, short_label, view_data
+from kg.views.viewdata import ViewSettings, view_data
 
 HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"
 SCRIPT = "<script>window.pwned=1</script>"
@@ -258,7 +262,8 @@ def test_sample_actor_view_shows_the_seed_actors(actors_view: tuple[nx.Graph, Vi
         assert by_id[iri]["label"] == label
     names = {n["label"] for n in data["nodes"]}
     assert {"Vicaría de la Pastoral Social Cáritas", "Municipalidad de Santiago"} <= names
-    assert any(n["short"] == "CUT" for n in data["nodes"])
+    shorts = {n["short"] for n in data["nodes"]}  # acronyms, with the country when shared
+    assert {"CUT (Chile)", "CUT (Colombia)", "ILO"} <= shorts
     index = {n["id"]: i for i, n in enumerate(data["nodes"])}
     caritas = next(n for n in data["nodes"] if n["label"].startswith("Vicaría"))
     lessons = [data["lessons"][i] for i in caritas["lessons"]]
@@ -285,6 +290,84 @@ def test_every_network_renders_every_node(sample_store: EvalStore, network: str)
     assert {c["key"] for c in data["categories"]} >= {graph.nodes[n]["type"] for n in graph} - {
         "organization"
     }
+
+
+@pytest.mark.parametrize("network", list(NETWORKS))
+def test_no_node_or_first_sight_label_covers_another(sample_store: EvalStore, network: str) -> None:
+    """The boxes the page will draw at first sight (each node's square, the labels shown
+    with it) overlap nowhere; tests/test_browser.py measures the drawn ones (issue 20)."""
+    graph = project(sample_store, network)
+    compute_metrics(graph)
+    data = Page(render(graph).html).data()
+    font = data["labelFont"]
+    rows = data["nodes"]
+    shown = [row["short"] if row["font"] >= font else None for row in rows]
+    extent = [label_extent(row["size"], text, font) for row, text in zip(rows, shown, strict=True)]
+    assert sum(text is not None for text in shown) >= 10
+    assert overlaps([(row["x"], row["y"]) for row in rows], extent) == []
+
+
+@pytest.mark.parametrize("network", list(NETWORKS))
+def test_no_two_nodes_show_the_same_label(sample_store: EvalStore, network: str) -> None:
+    graph = project(sample_store, network)
+    compute_metrics(graph)
+    shorts = [row["short"] for row in Page(render(graph).html).data()["nodes"]]
+    assert len(shorts) == len(set(shorts))
+
+
+def test_bodies_of_one_name_show_their_country(actors_view: tuple[nx.Graph, View]) -> None:
+    """'CUT' and 'MINTRAB' were drawn twice with no country (issue 20)."""
+    rows = {row["id"]: row for row in Page(actors_view[1].html).data()["nodes"]}
+    for body, country in [("cut", "Chile"), ("cut", "Colombia"), ("mintrab", "Chile")]:
+        row = rows[f"https://w3id.org/evalkg/id/org/{body}-{country.lower()}"]
+        assert row["short"] == f"{body.upper()} ({country})"
+        assert row["countries"] == [country]
+    assert rows[ILO]["short"] == "ILO" and rows[ILO]["countries"] == []
+
+
+def test_evaluations_are_as_large_as_their_findings_and_show_their_number(
+    sample_store: EvalStore,
+) -> None:
+    """Evaluations were small unlabelled stars, lessons big circles labelled with 40
+    characters of their text (issue 20)."""
+    graph = project(sample_store, "evaluations")
+    compute_metrics(graph)
+    data = Page(render(graph).html).data()
+    rows = data["nodes"]
+    findings = {"lesson": "Lesson", "practice": "Good practice", "recommendation": "Recommendation"}
+    evaluations = [row for row in rows if row["type"] == "evaluation"]
+    for row in evaluations:
+        number = row["id"].rsplit("/", 1)[-1]
+        assert row["short"] == f"Evaluation {number}" and number in row["aliases"]
+        tied = [rows[t[0]] for t in row["ties"] if rows[t[0]]["type"] in findings]
+        assert tied and all(row["size"] >= other["size"] for other in tied)
+    for row in rows:
+        if row["type"] in findings:
+            assert re.fullmatch(rf"{findings[row['type']]} \d+", row["short"]), row["short"]
+    labelled = [row["type"] for row in rows if row["font"] >= data["labelFont"]]
+    assert labelled.count("evaluation") >= 10
+
+
+@pytest.mark.parametrize("focus", ["Cáritas", "Vicaría de la Pastoral Social Cáritas"])
+def test_the_focus_of_a_view_shows_its_label_first(sample_store: EvalStore, focus: str) -> None:
+    graph = project(sample_store, "places", focus=focus, depth=1)
+    compute_metrics(graph)
+    data = Page(render(graph).html).data()
+    focused = [row for row in data["nodes"] if row["focus"]]
+    assert focused and all(row["font"] == data["labelFont"] for row in focused)
+
+
+def test_active_filters_are_shown_in_the_title(sample_store: EvalStore) -> None:
+    """The filters a view was drawn with were not shown (issue 20)."""
+    graph = project(sample_store, "actors", filters=Filters(country="Chile", kind="final"))
+    compute_metrics(graph)
+    page = Page(render(graph).html)
+    title = "Actors: organizations named in the same findings (ILO units with them)"
+    assert page.text["h1#title"] == f"{title} — country: Chile, kind: final"
+    assert page.data()["title"] == page.text["h1#title"]
+    unfiltered = project(sample_store, "actors")
+    compute_metrics(unfiltered)
+    assert Page(render(unfiltered).html).text["h1#title"] == title
 
 
 def test_nodes_do_not_overlap_and_layout_is_reproducible() -> None:
@@ -400,12 +483,13 @@ def test_unknown_size_metric_is_an_error() -> None:
         view_data(contract_graph(), ViewSettings(size_by="pagerank"))
 
 
-def test_write_html_reports_what_it_wrote(tmp_path: Path) -> None:
+def test_write_html_writes_the_page_and_returns_its_path(tmp_path: Path) -> None:
     target = tmp_path / "v.html"
-    view = write_html(contract_graph(), target, physics=False)
-    assert target.read_text(encoding="utf-8") == view.html
-    assert view.size == target.stat().st_size
-    assert Page(view.html).data()["physics"] is False
+    written = write_html(contract_graph(), str(target), physics=False)
+    assert written == target  # the path, not the view (issue 20)
+    page = target.read_text(encoding="utf-8")
+    assert page == to_html(contract_graph(), physics=False)
+    assert Page(page).data()["physics"] is False
 
 
 # --- the command ---------------------------------------------------------------------

@@ -38,6 +38,17 @@
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  /* a query found as whole words: no letter or digit (of any script) may go on
+     either side of a query that starts or ends with one ("OIT" is not in "exploitation") */
+  var WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+  function wholeWords(query) {
+    var chars = Array.from(query);  // code points, not UTF-16 halves
+    var body = query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    var head = WORD_CHAR.test(chars[0]) ? "(?<![\\p{L}\\p{N}\\p{M}])" : "";
+    var tail = WORD_CHAR.test(chars[chars.length - 1]) ? "(?![\\p{L}\\p{N}\\p{M}])" : "";
+    return new RegExp(head + body + tail, "u");
+  }
+
   var numbers = new Intl.NumberFormat("en", { maximumFractionDigits: 3 });
   function fmt(value) {
     return typeof value === "number" ? numbers.format(value) : String(value);
@@ -67,9 +78,14 @@
     return category ? category.label : row.type;
   }
 
+  /* "Trade union · Chile": the kind, and the countries of an organization or a place */
+  function kindAndCountries(row) {
+    return [kindText(row)].concat(row.countries).join(" · ");
+  }
+
   function tooltip(row) {
-    var lines = [row.label, kindText(row) + " · " + fmt(row.nLessons) + " lesson(s) · " +
-      fmt(row.degree) + " tie(s)"];
+    var lines = [row.label, kindAndCountries(row) + " · " + fmt(row.nLessons) +
+      " lesson(s) · " + fmt(row.degree) + " tie(s)"];
     if (row.aliases.length) lines.push("also: " + row.aliases.slice(0, 6).join(", "));
     return lines.join("\n");
   }
@@ -134,15 +150,31 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   window.network = network;
   timings.network = performance.now() - started;
+  /* The labels chosen to show at first sight (font data.labelFont) show at the fitted
+     zoom and the others do not, whatever the canvas size: the threshold sits between
+     the two sizes on screen. The others show as the user zooms in. */
+  var hiddenFont = rows.reduce(function (m, row) {
+    return row.font < data.labelFont ? Math.max(m, row.font) : m;
+  }, 0);
+  function fitLabels() {
+    var scale = network.getScale();
+    var threshold = Math.min(data.labelFont * scale,
+      Math.max(data.labelThreshold, hiddenFont * scale + 1.5));
+    network.setOptions({ nodes: { scaling: { label: { drawThreshold: threshold } } } });
+    api.labelThreshold = threshold;
+  }
   network.once("afterDrawing", function () {
     timings.drawn = performance.now() - started;
     timings.drawnAt = performance.now();  // since navigation start
-    api.ready = true;
+    fitLabels();
+    network.once("afterDrawing", function () { api.ready = true; });
+    network.redraw();
   });
   if (data.physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
       document.getElementById("physics").checked = false;
+      fitLabels();
     });
   }
 
@@ -181,9 +213,39 @@
     });
   }
 
+  /* colour by community: the legend lists the communities (their colour, their most
+     central node, their size) and the types keep their shapes only */
+  var NEUTRAL = "#8a8a8a";
+  function buildCommunityLegend() {
+    var list = document.getElementById("communities");
+    var byCommunity = new Map();
+    rows.forEach(function (row) {
+      var entry = byCommunity.get(row.community);
+      if (!entry) byCommunity.set(row.community, entry = { lead: row, count: 0 });
+      entry.count += 1;
+      if (row.wdeg > entry.lead.wdeg) entry.lead = row;
+    });
+    Array.from(byCommunity.keys()).sort(function (a, b) {
+      return byCommunity.get(b).count - byCommunity.get(a).count || a - b;
+    }).forEach(function (community) {
+      var entry = byCommunity.get(community);
+      var item = el("li");
+      item.dataset.community = String(community);
+      var swatch = el("span", GLYPHS.dot, "swatch");
+      swatch.style.color = colourFor(entry.lead, "community").background;
+      item.append(swatch, el("span", "Community " + fmt(community) + ": " + entry.lead.label),
+        el("span", fmt(entry.count), "count"));
+      list.appendChild(item);
+    });
+  }
+
   function setColourMode(mode) {
     colourMode = mode;
     nodes.update(rows.map(function (row) { return { id: row.id, color: colourFor(row, mode) }; }));
+    document.getElementById("communities").hidden = mode !== "community";
+    document.querySelectorAll("#types .swatch").forEach(function (swatch, i) {
+      swatch.style.color = mode === "community" ? NEUTRAL : data.categories[i].color;
+    });
   }
 
   /* ---- details panel ---- */
@@ -251,8 +313,13 @@
     if (!row) return;
     details.replaceChildren();
     details.appendChild(el("h2", row.label));
-    var meta = kindText(row) + (row.aliases.length ? " · also " + row.aliases.join(", ") : "");
+    var meta = kindAndCountries(row) +
+      (row.aliases.length ? " · also " + row.aliases.join(", ") : "");
     details.appendChild(el("p", meta, "meta"));
+    if (row.coordinates) {
+      details.appendChild(el("p", "Coordinates: " + row.coordinates[0].toFixed(5) + ", " +
+        row.coordinates[1].toFixed(5) + " (latitude, longitude)", "meta coordinates"));
+    }
     details.appendChild(el("p", row.id, "meta"));
     details.appendChild(metricList(row));
     details.appendChild(lessonList(row.lessons, row.nLessons));
@@ -290,14 +357,17 @@
     return [fold(row.label)].concat(row.aliases.map(fold));
   });
 
+  /* a name equal to the query first, then names it starts (as one types), then names
+     holding it as whole words */
   function search(query, limit) {
     var q = fold(query.trim());
     if (!q) return [];
+    var words = wholeWords(q);
     var found = [];
     rows.forEach(function (row, i) {
       var best = 9, via = null;
       searchKeys[i].forEach(function (key, k) {
-        var rank = key === q ? 0 : key.indexOf(q) === 0 ? 1 : key.indexOf(q) > 0 ? 2 : 9;
+        var rank = key === q ? 0 : key.indexOf(q) === 0 ? 1 : words.test(key) ? 2 : 9;
         if (rank < best) { best = rank; via = k === 0 ? null : row.aliases[k - 1]; }
       });
       if (best < 9) found.push({ row: row, rank: best, via: via });
@@ -353,8 +423,12 @@
   physicsBox.addEventListener("change", function () {
     network.setOptions({ physics: { enabled: physicsBox.checked } });
   });
-  document.getElementById("fit").addEventListener("click", function () { network.fit(); });
+  document.getElementById("fit").addEventListener("click", function () {
+    network.fit();
+    fitLabels();
+  });
   buildLegend();
+  buildCommunityLegend();
   var focused = rows.filter(function (row) { return row.focus; });
   if (focused.length) {
     network.selectNodes(focused.map(function (row) { return row.id; }));

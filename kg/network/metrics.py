@@ -50,7 +50,7 @@ from kg.terminal import terminal_text
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.network.netdata import Filters
+    from kg.network.filters import Filters
     from kg.store.evalstore import EvalStore
 
 SEED = 42

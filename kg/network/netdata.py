@@ -1,141 +1,67 @@
 """The data behind the network views: lessons, their facets, the names of entities, and
-the filters that choose which lessons a network is drawn from.
+the lessons the filters keep.
 
 Everything is read with the ``queries/network/*.rq`` queries, or, for what records say
 about their lessons, from the store's lesson index when it is complete (the same rows,
 without SPARQL's cost of looking up every IRI; :mod:`kg.store.lessonindex`); nothing here
 builds a graph (see :mod:`kg.network.projection`). Text from the records is kept verbatim:
-it is hostile until whoever displays it escapes it.
-
->>> Filters().active()
-{}
->>> Filters(country="Chile", year=2022).active()
-{'country': 'Chile', 'year': '2022'}
->>> kind_key("Mid-term")
-'midterm'
+it is hostile until whoever displays it escapes it. The filters are
+:mod:`kg.network.filters`, the entities :mod:`kg.network.entities`.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 from kg.errors import ConfigError
-from kg.extract.actors import KINDS
 from kg.extract.textscan import name_key
+from kg.network.entities import (
+    LANGUAGE_RANK,
+    NODE_TYPES,
+    ORGANIZATION_KINDS,
+    PROPERTY_RANK,
+    Entity,
+    Location,
+    close_names,
+    finding,
+    locations,
+    make_entity,
+)
+from kg.network.filters import (
+    EVALUATION_KINDS,
+    FACETS,
+    NO_DETAILS,
+    EvaluationDetails,
+    Filters,
+    evaluation_details,
+    kind_key,
+)
 from kg.sparql.queries import get_query
 from kg.sparql.query import run_query
 from kg.store.evalstore import EvalStore
 from kg.store.lessonindex import LINK_PROPERTIES, LessonRow
-from kg.vocab import DCT, EK, RDF, SKOS
+from kg.vocab import EK, RDF
 
-#: Node types a network can hold.
-NODE_TYPES = (
-    "organization",
-    "country",
-    "place",
-    "region",
-    "evaluation",
-    "lesson",
-    "practice",
-    "recommendation",
-    "theme",
-    "category",
-    "initiative",
-)
-#: Organization kinds (subclasses of ek:Organization), as node ``kind``.
-ORGANIZATION_KINDS = KINDS
-#: The lesson properties a filter can test (``queries/network/facets.rq``).
-FACETS = ("country", "region", "theme", "category")
-#: Evaluation kinds the ``kind`` filter takes (ek:timing and ek:nature individuals).
-EVALUATION_KINDS = (
-    "final",
-    "midterm",
-    "interim",
-    "expost",
-    "independent",
-    "internal",
-    "joint",
-    "self",
-)
+__all__ = [  # the names of kg.network.filters and .entities stay importable from here
+    "EVALUATION_KINDS",
+    "FACETS",
+    "NODE_TYPES",
+    "ORGANIZATION_KINDS",
+    "Entity",
+    "EvaluationDetails",
+    "Filters",
+    "NetworkData",
+    "close_names",
+    "excerpt",
+    "kind_key",
+    "rows",
+]
 
-_CLASSES: dict[str, tuple[str, str | None]] = {
-    **{EK + name.capitalize(): (name, None) for name in NODE_TYPES},
-    **{EK + kind: ("organization", kind) for kind in ORGANIZATION_KINDS},  # IloUnit too
-}
-#: Which names make the label: lower rank first (then language, then text).
-_PROPERTY_RANK = {
-    SKOS + "prefLabel": 0,
-    DCT + "title": 1,
-    SKOS + "altLabel": 2,
-    EK + "acronym": 3,
-    EK + "iso3166Alpha3": 4,
-    EK + "iso3166Alpha2": 5,
-}
-_LANGUAGE_RANK = {"en": 0, "": 1, "es": 2, "fr": 3}
-_IRI_SEGMENT = {"org": "organization", "unit": "organization", **{n: n for n in NODE_TYPES}}
 EXCERPT = 120
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which lessons a network is drawn from; ``None`` means no restriction. All given
-    filters must hold (AND).
-
-    ``country``, ``region`` and ``theme`` are names (any label, alias or ISO code, any
-    case or accents) or IRIs: the lesson's location country, its region, its theme or
-    category. ``year`` is the evaluation's year; ``kind`` its timing or nature (one of
-    :data:`EVALUATION_KINDS`, e.g. ``final``, ``midterm``, ``independent``).
-    """
-
-    country: str | None = None
-    region: str | None = None
-    theme: str | None = None
-    year: int | str | None = None
-    kind: str | None = None
-
-    def active(self) -> dict[str, str]:
-        """The filters that are set, as strings."""
-        return {f.name: str(v) for f in fields(self) if (v := getattr(self, f.name)) is not None}
-
-
-class EvaluationDetails(NamedTuple):
-    """An evaluation's title, year and kinds (see :func:`kind_key`)."""
-
-    title: str | None
-    year: str | None
-    kinds: frozenset[str]
-
-
-NO_DETAILS = EvaluationDetails(None, None, frozenset())
-
-
-@dataclass(frozen=True)
-class Entity:
-    """What a node shows: its label, other names, type and organization kind."""
-
-    label: str
-    aliases: list[str]
-    type: str
-    kind: str | None = None
-
-    @cached_property
-    def folded(self) -> frozenset[str]:
-        """Folded names (case, accents and punctuation ignored), for lookups."""
-        return frozenset(name_key(name) for name in (self.label, *self.aliases)) - {""}
-
-
-def kind_key(value: str) -> str:
-    """An evaluation kind as a key: ``"Ex-post"`` → ``expost``, ``FinalTiming`` → ``final``."""
-    key = name_key(value).replace(" ", "")
-    for suffix in ("timing", "nature"):
-        if key.endswith(suffix) and key != suffix:
-            key = key[: -len(suffix)]
-    return key
 
 
 def rows(store: EvalStore, name: str) -> Iterator[tuple[Any, ...]]:
@@ -211,7 +137,7 @@ class NetworkData:
                 (e.value, _value(title), _value(year), [k.value for k in (timing, nature) if k])
                 for e, title, year, timing, nature in rows(self.store, "network/evaluation-details")
             )
-        return _evaluation_details(found)
+        return evaluation_details(found)
 
     @cached_property
     def lessons(self) -> dict[str, dict[str, Any]]:
@@ -284,22 +210,27 @@ class NetworkData:
                 classes[iri].add(label.value)
                 continue
             language = getattr(label, "language", None) or ""
-            rank = (_PROPERTY_RANK[prop.value], _LANGUAGE_RANK.get(language, 9), label.value)
+            rank = (PROPERTY_RANK[prop.value], LANGUAGE_RANK.get(language, 9), label.value)
             names[iri].add(rank)
         named = set(names) | set(classes)
-        return {iri: _entity(iri, names.get(iri, set()), classes[iri]) for iri in named}
+        return {iri: make_entity(iri, names.get(iri, set()), classes[iri]) for iri in named}
+
+    @cached_property
+    def locations(self) -> dict[str, Location]:
+        """Organization or place IRI → its countries and coordinates."""
+        return locations(
+            (e.value, p.value, v.value) for e, p, v in rows(self.store, "network/locations")
+        )
 
     def entity(self, iri: str) -> Entity:
         """The entity ``iri`` (a finding: a lesson, good practice or recommendation, by the
         segment of its IRI; or a bare IRI when it has no names)."""
         if iri in self.lessons:
-            segment = iri.rstrip("/").rsplit("/", 2)[-2]
-            kind = segment if segment in ("practice", "recommendation") else "lesson"
-            return Entity(self.lessons[iri]["title"], [], kind)
+            return finding(iri, self.lessons[iri]["title"])
         found = self.entities.get(iri)
         if found is not None:
             return found
-        return _entity(iri, set(), set())
+        return make_entity(iri, set(), set())
 
     @cached_property
     def allowed(self) -> set[str] | None:
@@ -350,63 +281,3 @@ class NetworkData:
             close = close_names(value, candidates)
             raise ConfigError(f"no {what} of that name{close}", value=value)
         return found
-
-
-def _evaluation_details(
-    found: Iterable[tuple[str, str | None, str | None, Iterable[str]]],
-) -> dict[str, EvaluationDetails]:
-    """Evaluation IRI → details, from ``(IRI, title, year, kind IRIs)`` rows. An
-    evaluation whose records disagree gets the least title and year and every kind, so
-    the result does not depend on the order of the rows."""
-    keys: dict[str, str] = {}  # kind IRI -> key: few distinct, many rows
-    titles: dict[str, set[str]] = defaultdict(set)
-    years: dict[str, set[str]] = defaultdict(set)
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for evaluation, title, year, kind_iris in found:
-        if title is not None:
-            titles[evaluation].add(title)
-        if year is not None:
-            years[evaluation].add(year)
-        for iri in kind_iris:
-            if iri not in keys:
-                keys[iri] = kind_key(iri.rsplit("#", 1)[-1])
-            kinds[evaluation].add(keys[iri])
-    return {
-        e: EvaluationDetails(
-            min(titles[e]) if e in titles else None,
-            min(years[e]) if e in years else None,
-            frozenset(kinds[e]),
-        )
-        for e in kinds
-    }
-
-
-def close_names(value: str, entities: dict[str, Entity], n: int = 5) -> str:
-    """``" (close: A, B)"`` naming entities whose names resemble ``value``, else ``""``."""
-    by_key: dict[str, str] = {}
-    for e in entities.values():
-        for name in (e.label, *e.aliases):
-            by_key.setdefault(name_key(name), e.label)
-    key = name_key(value)
-    keys = [k for k in by_key if key and len(key) >= 3 and key in k]
-    keys += difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.6)
-    labels = list(dict.fromkeys(by_key[k] for k in keys))[:n]
-    return f" (close: {', '.join(labels)})" if labels else ""
-
-
-def _entity(iri: str, ranked: set[tuple[int, int, str]], classes: set[str]) -> Entity:
-    # an organization's kind first; a concept both a sub-topic and a broad theme is a theme
-    typed = sorted(
-        (_CLASSES[c][1] is None, NODE_TYPES.index(_CLASSES[c][0]), _CLASSES[c])
-        for c in classes
-        if c in _CLASSES
-    )
-    if typed:
-        node_type, kind = typed[0][2]
-    else:
-        segment = iri.rstrip("/").rsplit("/", 2)[-2] if iri.count("/") >= 2 else ""
-        node_type, kind = _IRI_SEGMENT.get(segment, "organization"), None
-    ordered = [text for _, _, text in sorted(ranked)]
-    label = ordered[0] if ordered else iri.rstrip("/#").rsplit("/", 1)[-1]
-    aliases = [name for name in dict.fromkeys(ordered) if name != label]
-    return Entity(label, aliases, node_type, kind)

@@ -13,8 +13,10 @@ lesson, the entities the lesson links to; the lesson is what ties them:
 - ``full``: every lesson with everything it links to.
 
 :func:`project` returns a :class:`networkx.Graph` whose node ids are entity IRIs, with
-node attributes ``label``, ``type``, ``kind``, ``aliases``, ``lessons`` (dicts with
-``iri``, ``title``, ``evaluation``, ``evaluation_title``, ``url``) and ``regions``, and
+node attributes ``label``, ``type``, ``kind``, ``aliases``, ``number`` (an evaluation's
+or a finding's), ``countries`` (an organization's countries, or the country a place is
+in: their labels), ``coordinates`` (a place's latitude and longitude), ``lessons`` (dicts
+with ``iri``, ``title``, ``evaluation``, ``evaluation_title``, ``url``) and ``regions``, and
 edge attributes ``weight`` (shared lessons; 1 for a structural link), ``lessons`` (their
 IRIs) and ``evaluations`` (how many evaluations those lessons belong to). Every string
 comes verbatim from the records: escape it before display.
@@ -39,7 +41,9 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import ConfigError
 from kg.extract.textscan import name_key
 from kg.gcpause import paused
-from kg.network.netdata import Entity, Filters, NetworkData, close_names, rows
+from kg.network.entities import Entity, close_names
+from kg.network.filters import Filters
+from kg.network.netdata import NetworkData, rows
 from kg.store.evalstore import EvalStore
 from kg.store.lessonindex import LINK_PROPERTIES
 
@@ -160,7 +164,7 @@ def _assemble(network: Projection, data: NetworkData, links: dict[str, list[str]
         depth=None,
     )
     for node, lessons in sorted(incidence.items()):
-        graph.add_node(node, **_node_attributes(data.entity(node), sorted(lessons), data))
+        graph.add_node(node, **_node_attributes(node, data.entity(node), sorted(lessons), data))
     evaluation_of = {iri: row["evaluation"] for iri, row in data.lessons.items()}
     for (a, b), tied in edges.items():
         evaluations = set(map(evaluation_of.__getitem__, tied))
@@ -171,13 +175,19 @@ def _assemble(network: Projection, data: NetworkData, links: dict[str, list[str]
     return graph
 
 
-def _node_attributes(entity: Entity, lessons: list[str], data: NetworkData) -> dict[str, Any]:
+def _node_attributes(
+    node: str, entity: Entity, lessons: list[str], data: NetworkData
+) -> dict[str, Any]:
     regions = set(chain.from_iterable(map(data.regions.get, lessons, repeat(()))))
+    location = data.locations.get(node)
     return {
         "label": entity.label,
         "type": entity.type,
         "kind": entity.kind,
         "aliases": list(entity.aliases),
+        "number": entity.number,
+        "countries": sorted(data.entity(c).label for c in location.countries) if location else [],
+        "coordinates": location.coordinates if location else None,
         "lessons": [row for row in map(data.lessons.get, lessons) if row is not None],
         "regions": sorted(regions),
     }

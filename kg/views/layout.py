@@ -4,7 +4,7 @@ A weighted force-directed layout (python-igraph's Fruchterman–Reingold: on a
 5,000-node, 30,000-edge graph it takes about 1 s where networkx's ``spring_layout``
 takes about 90 s; ``benchmarks/bench_view.py --compare-layouts`` measures both), run
 per community and then on the graph of communities, so communities sit apart; the
-positions are scaled to the node sizes and nudged until no two nodes overlap.
+positions are scaled to the node sizes and nudged until no two nodes' squares overlap.
 
 >>> import networkx as nx
 >>> graph = nx.path_graph(["a", "b", "c"])
@@ -23,8 +23,10 @@ import random
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+from kg.views.boxes import GAP, separate
+
+RADIUS = (5.0, 30.0)  # drawn radius of the least and most central node (world units)
 SPACING = 4.0  # median distance to the nearest neighbour, in smallest-node radii
-GAP = 2.0  # free space kept between two nodes (world units)
 OVERLAP_ROUNDS = 60
 COMPACT_ROUNDS = 12
 
@@ -47,7 +49,8 @@ def positions(
     Two levels: each community is laid out on its own and scaled to its nodes' sizes;
     the communities are then laid out as one weighted graph of discs (a disc per
     community, ties between communities as its edges) and pushed apart until no two
-    discs overlap, so communities sit apart; last, no two nodes overlap.
+    discs overlap, so communities sit apart; last, no two nodes' squares overlap
+    (:func:`kg.views.boxes.separate`).
     """
     import numpy as np
 
@@ -71,7 +74,7 @@ def positions(
     centres = _place_communities(graph, nodes, groups, discs, seed=seed, iterations=iterations)
     for k, members in enumerate(groups):
         xy[members] += centres[k]
-    xy = _remove_overlaps(xy, radius, seed=seed)
+    xy = separate(xy, np.repeat(radius[:, None], 4, axis=1), gap=GAP, seed=seed)
     xy -= xy.mean(axis=0)
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
 
@@ -194,3 +197,13 @@ def _remove_overlaps(xy: Any, radius: Any, *, seed: int) -> Any:
         np.add.at(move, j, push)
         xy = xy + move
     return xy
+
+
+def radii(centrality: Mapping[Hashable, float]) -> dict[Hashable, float]:
+    """Drawn radius of each node: its share of the top centrality, square-rooted (area
+    follows centrality), from ``RADIUS[0]`` to ``RADIUS[1]``."""
+    top = max(centrality.values(), default=0.0)
+    low, high = RADIUS
+    if top <= 0:
+        return dict.fromkeys(centrality, low)
+    return {n: low + (high - low) * math.sqrt(max(c, 0.0) / top) for n, c in centrality.items()}

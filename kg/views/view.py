@@ -99,12 +99,11 @@ def to_html(graph: Any, **options: Any) -> str:
     return render(graph, ViewSettings(**options)).html
 
 
-def write_html(graph: Any, path: str | Path, **options: Any) -> View:
-    """Write the page of ``graph`` to ``path``; ``options`` are :class:`ViewSettings`
-    fields (``physics``, ``max_edges``, ``size_by``, ``max_labels``...)."""
-    view = render(graph, ViewSettings(**options))
-    view.save(path)
-    return view
+def write_html(graph: Any, path: str | Path, **options: Any) -> Path:
+    """Write the page of ``graph`` to ``path`` and return the path; ``options`` are
+    :class:`ViewSettings` fields (``physics``, ``max_edges``, ``size_by``,
+    ``max_labels``...). :func:`render` gives the view itself."""
+    return render(graph, ViewSettings(**options)).save(path)
 
 
 def view_network(
