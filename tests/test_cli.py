@@ -386,6 +386,7 @@ def test_long_commands_tell_each_step(sample_folder: Path, tmp_path: Path) -> No
     from kg.publish.files import write_graph
     from kg.publish.validate import validate
     from kg.store.evalstore import EvalStore
+    from kg.views.view import view_network
 
     with EvalStore() as store:
         build([sample_folder], store=store)
@@ -393,11 +394,14 @@ def test_long_commands_tell_each_step(sample_folder: Path, tmp_path: Path) -> No
         validate(store, on_step=steps.append)
         network_metrics(store, "actors", on_step=steps.append)
         write_graph(store, tmp_path / "g.nt", on_step=steps.append)
+        view_network(store, "themes", on_step=steps.append)
     assert steps[:2] == ["reading the shapes", "reading the graph"]
     assert re.fullmatch(r"checking [\d,]+ triples against the SHACL shapes", steps[2])
     assert steps[3] == "projecting the actors network"
     assert re.fullmatch(r"metrics of [\d,]+ nodes, [\d,]+ ties", steps[4])
-    assert steps[5:] == ["writing the graph"]
+    assert steps[5] == "writing the graph"
+    assert steps[6] == "projecting the themes network"
+    assert steps[8:] == ["laying out and drawing the page"]
 
     with Status("Validating", enabled=True) as on_step:  # stderr is no terminal here
         assert on_step is None

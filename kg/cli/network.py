@@ -206,7 +206,10 @@ def view(
     settings = ViewSettings(
         physics=physics, max_edges=max_edges, max_nodes=max_nodes, size_by=size_by
     )
-    with open_checked(store, on_note=note, build=False, lesson_index=True) as source:
+    with (
+        open_checked(store, on_note=note, build=False, lesson_index=True) as source,
+        Status("Drawing") as on_step,
+    ):
         page = view_network(
             source,
             network,
@@ -214,6 +217,7 @@ def view(
             focus=focus,
             depth=depth,
             settings=settings,
+            on_step=on_step,
         )
     page.save(output)
     data = page.data

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ConfigError
+from kg.progress import OnStep, step
 from kg.views.viewdata import ViewData, ViewSettings, view_data
 
 TEMPLATE = "view.html.j2"
@@ -114,14 +115,20 @@ def view_network(
     focus: str | None = None,
     depth: int = 1,
     settings: ViewSettings | None = None,
+    on_step: OnStep | None = None,
 ) -> View:
     """Project ``network`` from ``store`` (with filters and focus), compute its metrics
-    and render its page: what ``evalkg view`` does."""
+    and render its page: what ``evalkg view`` does (``on_step``: told each step, see
+    :mod:`kg.progress`)."""
     from kg.network.metrics import compute_metrics
     from kg.network.projection import project
 
+    step(on_step, f"projecting the {network} network")
     graph = project(store, network, filters=filters, focus=focus, depth=depth)
+    nodes, ties = graph.number_of_nodes(), graph.number_of_edges()
+    step(on_step, f"metrics of {nodes:,} nodes, {ties:,} ties")
     compute_metrics(graph)
+    step(on_step, "laying out and drawing the page")
     return render(graph, settings)
 
 
