@@ -217,3 +217,26 @@ def test_the_checks_see_every_kind_of_import(tmp_path: Path) -> None:
         "sub.e": ["__init__"],
     }
     assert find_cycle(graph) == ["a", "b", "c", "sub.d", "a"]
+
+
+#: The size a module and a function of kg/ stay under (lines; a function from its
+#: ``def`` to its end, docstring included, its decorators not).
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def test_modules_and_functions_stay_small() -> None:
+    too_big = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(PACKAGE.parent)
+        if (lines := len(text.splitlines())) > MAX_MODULE_LINES:
+            too_big.append(f"{where}: {lines} lines")
+        for node in ast.walk(ast.parse(text, filename=str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_big.append(f"{where}:{node.lineno} {node.name}: {length} lines")
+    assert not too_big, "split these (one concept a module, one step a function):\n" + "\n".join(
+        too_big
+    )
