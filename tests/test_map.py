@@ -16,20 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile_map import HOSTILE, HOSTILE_PAGE, JS_URL, SCRIPT, hostile_geo
 
 from kg.errors import ConfigError
 from kg.load.build import build
-from kg.network.geodata import GeoData, Spot, geo_data
-from kg.network.netdata import Entity, Filters
+from kg.network.geodata import GeoData, geo_data
+from kg.network.netdata import Filters
 from kg.store.evalstore import EvalStore
 from kg.views.map import MapView, atlas_codes, read_asset, render_map, write_map
 from kg.views.mapdata import MapSettings, map_data, views_pattern
 
-HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"
-SCRIPT = "<script>window.pwned=1</script>"
-IMG = '<img src=x onerror="window.pwned=1">'
-SVG = '"><svg onload=window.pwned=1>'
-JS_URL = "javascript:window.pwned=1"
 ID = "https://w3id.org/evalkg/id/"
 SEED_LESSON = ID + "lesson/242868"
 SEED_PLACES = {
@@ -263,25 +259,7 @@ def test_hostile_records_through_the_real_pipeline(hostile_store: EvalStore) -> 
     assert JS_URL not in json.dumps(data)
 
 
-def hostile_geo(store: EvalStore, text: str) -> GeoData:
-    """The hostile record's map with ``text`` in every string the page shows."""
-    geo = geo_data(store)
-    for iri, row in geo.data.lessons.items():
-        row.update(title=f"title {text}", url=JS_URL)
-        geo.data.evaluations[row["evaluation"]] = geo.data.evaluations[row["evaluation"]]._replace(
-            title=f"evaluation {text}"
-        )
-        for org in geo.links[iri].get("mentionsOrganization", []):
-            geo.data.entities[org] = Entity(f"org {text}", [], "organization")
-    for spot in geo.spots.values():
-        spot.label, spot.aliases = f"label {text}", [*spot.aliases, f"alias {text}"]
-        spot.within = f"within {text}" if spot.kind != "place" else spot.within
-    region = Spot(ID + "region/x", "region", f"region {text}", [], list(geo.links))
-    geo.spots[region.iri] = region
-    return geo
-
-
-@pytest.mark.parametrize("text", [SCRIPT, IMG, SVG])
+@pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_is_text_in_every_sink(hostile_store: EvalStore, text: str) -> None:
     geo = hostile_geo(hostile_store, text)
     view = render_map(geo, MapSettings())
