@@ -22,6 +22,7 @@ from kg.errors import ConfigError
 from kg.load.build import build
 from kg.network.geodata import GeoData, geo_data
 from kg.network.netdata import Filters
+from kg.resources import sample_dir
 from kg.store.evalstore import EvalStore
 from kg.views.map import MapView, atlas_codes, read_asset, render_map, write_map
 from kg.views.mapdata import MapSettings, map_data, views_pattern
@@ -130,6 +131,23 @@ def test_regional_findings_are_apart_and_offices_at_their_seats(sample_geo: GeoD
     assert (branch.within, round(branch.lat or 0), round(branch.lon or 0)) == ("Geneva", 46, 6)
     assert ID + "org/ilo" not in sample_geo.spots  # the ILO itself is no office
     assert ID + "place/iso-PK-BA" in sample_geo.uncharted  # Balochistan: no coordinates
+
+
+def test_an_office_the_build_minted_has_no_seat(tmp_path: Path) -> None:
+    """A unit the reference list lacks is kept (a unit of the ILO) but not drawn: its
+    seat is unknown, and it is no headquarters unit."""
+    line = (sample_dir() / "findings.jsonl").read_text(encoding="utf-8").splitlines()[1]
+    record = json.loads(line)
+    record["recommendations"]["admin_units"] = "CO-Atlantis"
+    source = tmp_path / "minted.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    store = EvalStore()
+    assert build([source], store=store).ok
+    minted = ID + "unit/co-atlantis"
+    assert geo_data(store).data.entity(minted).kind == "IloUnit"
+    offices = {s.iri: s for s in geo_data(store).of_kind("office")}
+    assert minted not in offices
+    assert offices[ID + "unit/roas"].within == "Beirut"  # RO-Arab States, named in the text
 
 
 def test_the_page_data_lists_santiagos_findings(sample_map: MapView) -> None:

@@ -286,7 +286,7 @@ def test_hostile_text_runs_nothing_and_shows_literally(
     assert (page.text_content("#details h2") or "").startswith("label ")
     place = next(i for i, s in enumerate(spots) if s["kind"] == "place")
     page.evaluate("(i) => window.evalkg.focusSpot(i)", place)
-    page.hover(".leaflet-marker-icon.spot")  # a tooltip: text only
+    page.mouse.move(*marker_centre(page, place))  # its tooltip: text only
     tooltip = page.wait_for_selector(".leaflet-tooltip", state="visible")
     assert tooltip is not None and f"label {text}" in (tooltip.text_content() or "")
     assert page.evaluate(NOTHING_RAN)

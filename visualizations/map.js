@@ -348,6 +348,8 @@
     [before, i].forEach(function (j) {
       var layer = countryLayers.get(j);
       if (layer) layer.setStyle(countryStyle(layer.feature));
+      var icon = markers.has(j) ? markers.get(j).getElement() : null;
+      if (icon) icon.classList.toggle("selected", j === i);
     });
   }
 

@@ -128,15 +128,20 @@ class GeoData:
         found.discard(None)
         return found
 
+    @cached_property
+    def organizations_of(self) -> dict[str, tuple[str, ...]]:
+        """Finding → the organizations it names or is addressed to (each once)."""
+        return {
+            finding: tuple(
+                dict.fromkeys(chain.from_iterable(found.get(p, ()) for p in ORGANIZATION_LINKS))
+            )
+            for finding, found in self.links.items()
+        }
+
     def organizations(self, spot: Spot) -> Counter[str]:
         """Organization → how many of the spot's findings name it (or are addressed to it)."""
-        links = self.links
-        return Counter(
-            chain.from_iterable(
-                dict.fromkeys(chain.from_iterable(links[f].get(p, ()) for p in ORGANIZATION_LINKS))
-                for f in spot.findings
-            )
-        )
+        named = self.organizations_of
+        return Counter(chain.from_iterable(named[f] for f in spot.findings))
 
     def ties(self, spot: Spot) -> Counter[str]:
         """Other spot → how many findings it shares with ``spot``."""
@@ -295,7 +300,7 @@ def office_seats(store: EvalStore) -> dict[str, Seat]:
     for unit, city, place, lat, lon in sorted(
         rows(store, "network/office-seats"), key=lambda r: tuple(str(t) for t in r)
     ):
-        if unit.value in seats or place is None:
+        if unit.value in seats:
             continue
         point = _point(lat.value, lon.value) if lat is not None and lon is not None else None
         seats[unit.value] = (None if city is None else city.value, place.value, point)

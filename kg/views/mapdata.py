@@ -13,6 +13,7 @@ plain text here; the page shows it with ``textContent``.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -198,7 +199,7 @@ def _spot_row(
 ) -> dict[str, Any]:
     """A spot as the page reads it."""
     organizations = geo.organizations(spot)
-    latest = sorted(spot.findings, key=lambda f: (table.year(f), f), reverse=True)
+    latest = heapq.nlargest(settings.max_findings, spot.findings, key=lambda f: (table.year(f), f))
     top = sorted(organizations.items(), key=lambda kv: (-kv[1], kv[0]))
     ties = sorted(geo.ties(spot).items(), key=lambda kv: (-kv[1], index[kv[0]]))
     within = spot.within
@@ -214,7 +215,7 @@ def _spot_row(
         "code": spot.code,
         "within": within,
         "n": [len(spot.findings), len(geo.evaluations(spot)), len(organizations)],
-        "f": [table.finding(f) for f in latest[: settings.max_findings]],
+        "f": [table.finding(f) for f in latest],
         "orgs": [[table.organization(o), n] for o, n in top[: settings.max_organizations]],
         "ties": [[index[o], n] for o, n in ties[: settings.max_ties]],
         "focus": spot.iri in geo.focus,
