@@ -17,7 +17,7 @@
   var timings = { parsed: performance.now() - started };
   var api = window.evalkg = { data: data, timings: timings, ready: false };
   var KIND = { country: "Country", place: "Place", office: "ILO office", region: "Region" };
-  var TYPES = ["lesson", "good practice", "recommendation"];
+  var TYPES = data.types;
 
   function el(tag, text, className) {
     var node = document.createElement(tag);

@@ -177,7 +177,7 @@ def geo_data(
         links = {
             f: found
             for f, found in links.items()
-            if f in wanted or not wanted.isdisjoint(chain.from_iterable(found.values()))
+            if not wanted.isdisjoint(chain.from_iterable(found.values()))
         }
     geo = _locate(data, links)
     geo.focus, geo.types = focused, kept
@@ -189,23 +189,23 @@ def finding_links(data: NetworkData, types: tuple[str, ...] = FINDING_TYPES) -> 
     every finding of ``types`` that the filters of ``data`` keep, by finding IRI; the
     properties are those ``data`` reads (``data.properties``)."""
     wanted = [p for p in LINK_PROPERTIES if p in data.properties]
-    if data.index is not None:
-        return dict(
-            sorted(
-                (row.lesson, {p: row.links[p] for p in wanted if p in row.links})
-                for row in data.index
-                if finding_type(row.lesson) in types and data.keeps(row.lesson)
-            )
-        )
     found: dict[str, dict[str, set[str]]] = {
         f: {} for f in data.lessons if finding_type(f) in types and data.keeps(f)
     }
-    for finding, prop, entity in rows(data.store, "network/finding-links"):
-        links = found.get(finding.value)
-        if links is not None:
-            links.setdefault(prop.value[len(EK) :], set()).add(entity.value)
+    if data.index is not None:
+        for row in data.index:  # a lesson two records hold: the links of both
+            links = found.get(row.lesson)
+            if links is not None:
+                for p in wanted:
+                    links.setdefault(p, set()).update(row.links.get(p, ()))
+    else:
+        for finding, prop, entity in rows(data.store, "network/finding-links"):
+            links = found.get(finding.value)
+            if links is not None:
+                links.setdefault(prop.value[len(EK) :], set()).add(entity.value)
     return {
-        f: {p: sorted(links[p]) for p in wanted if p in links} for f, links in sorted(found.items())
+        f: {p: sorted(links[p]) for p in wanted if links.get(p)}
+        for f, links in sorted(found.items())
     }
 
 

@@ -30,7 +30,12 @@ MEASURES = ("findings", "evaluations", "organizations")
 #: The network view that holds each kind of spot (``--views`` links to it).
 NETWORK_OF = {"country": "places", "place": "places", "office": "places", "region": "themes"}
 TITLE_CHARS = 160  # characters of a finding's title in the page
-PLURAL = {"lesson": "lessons", "practice": "good practices", "recommendation": "recommendations"}
+#: The names of the finding types, one and many.
+TYPE_NAMES = {
+    "lesson": ("lesson", "lessons"),
+    "practice": ("good practice", "good practices"),
+    "recommendation": ("recommendation", "recommendations"),
+}
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ def map_data(
         "title": title,
         "filters": describe_filters(geo.data.filters.active(), geo.types),
         "measures": list(MEASURES),
-        "types": [PLURAL[t] for t in FINDING_TYPES],
+        "types": [TYPE_NAMES[t][0] for t in FINDING_TYPES],
         "spots": rows,
         "findings": table.findings,
         "evaluations": table.evaluations,
@@ -144,7 +149,7 @@ def describe_filters(active: dict[str, str], types: tuple[str, ...]) -> str:
     """The filters of a map, as one line of text ('' when none)."""
     parts = [f"{name}: {value}" for name, value in active.items()]
     if tuple(types) != FINDING_TYPES:
-        parts.append(" and ".join(PLURAL[t] for t in types) + " only")
+        parts.append(" and ".join(TYPE_NAMES[t][1] for t in types) + " only")
     return " · ".join(parts)
 
 
