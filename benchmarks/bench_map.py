@@ -151,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         query = search_target(view.data.payload)
         ours.update(time_browser(target, query, args.repeat))
     rows = report_rows(view, ours)
-    records = built.get("records", "reused store")
-    say(f"\nevalkg map benchmark: {records} records ({args.profile}); median of {args.repeat}")
+    fresh = f"{built.get('records', 0):,} synthetic records ({args.profile})"
+    corpus = "a reused store" if built.get("reused") else fresh
+    say(f"\nevalkg map benchmark: {corpus}; median of {args.repeat}")
     width = max(len(name) for name, _ in rows)
     say("\n".join(f"{name.ljust(width)} | {fmt(value)}" for name, value in rows))
     say(f"search query: {query!r}; page errors: {ours['errors'] or 'none'}")
