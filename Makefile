@@ -57,8 +57,9 @@ browser-deps:                        ## Debian's chromium for the browser tests 
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
-screenshot: install-dev browser-deps ## docs/actors-view.png: the sample's actor view
+screenshot: install-dev browser-deps ## docs/actors-view.png and docs/map.png: the sample's actor view and map
 	$(PY) benchmarks/screenshot.py --output docs/actors-view.png
+	$(PY) benchmarks/screenshot_map.py --output docs/map.png
 
 demo: sample                         ## build the bundled sample and show what it holds
 	$(VENV)/bin/evalkg stats

@@ -434,6 +434,11 @@
     network.selectNodes(focused.map(function (row) { return row.id; }));
     showDetails(focused[0].id);
   }
+  /* a link from the map (evalkg map --views) names a node: view.html#focus=<IRI> */
+  var linked = /^#focus=(.+)$/.exec(window.location.hash);
+  if (linked) {
+    try { focusNode(decodeURIComponent(linked[1])); } catch (e) { /* not an IRI: ignored */ }
+  }
 
   api.search = search;
   api.focusNode = focusNode;
