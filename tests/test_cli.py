@@ -221,7 +221,7 @@ def _default(command: str, name: str) -> object:
 def test_option_choices_and_defaults_are_the_library_s() -> None:
     from kg.network.metrics import REPORT_FORMATS, SORT_KEYS
     from kg.network.projection import NETWORKS
-    from kg.publish.export import FORMATS
+    from kg.publish.files import GRAPH_FORMATS
     from kg.publish.push import CHUNK_SIZE, METHODS
     from kg.publish.validate import ValidationReport
     from kg.sparql.deadline import DEFAULT_TIMEOUT
@@ -230,7 +230,7 @@ def test_option_choices_and_defaults_are_the_library_s() -> None:
     from kg.views.viewdata import MAX_NODES, SIZE_METRICS, ViewSettings
 
     assert _choices("query", "fmt") == list(RESULT_FORMATS)
-    assert _choices("export", "fmt") == list(FORMATS)
+    assert _choices("export", "fmt") == list(GRAPH_FORMATS)
     assert (
         _choices("metrics", "fmt") == list(REPORT_FORMATS) and _default("metrics", "fmt") == "table"
     )
@@ -412,3 +412,16 @@ def test_long_commands_tell_each_step(sample_folder: Path, tmp_path: Path) -> No
         on_step("reading [the] graph")
         time.sleep(0.3)  # the status line is redrawn 12.5 times a second
     assert "Validating: reading [the] graph… (" in shown.getvalue()
+
+
+def test_map_writes_one_offline_page(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("build", "--sample", "-q")
+    target = tmp_path / "map.html"
+    code, out = run("map", "--type", "lesson", "-o", str(target))
+    assert code == EXIT_OK, out
+    assert re.match(r"Wrote .*map\.html: \d+ findings · \d+ countries", out)
+    page = target.read_text(encoding="utf-8")
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert csp and "default-src &#39;none&#39;" in csp[1] and "connect-src &#39;none&#39;" in csp[1]
+    code, out = run("map", "--type", "memo", "-o", str(target))
+    assert code == EXIT_USAGE

@@ -19,7 +19,6 @@ def network_options(func: F) -> F:
     """The options that choose a network: ``--network``, ``--focus``, ``--depth`` and the
     lesson filters ``--country``, ``--region``, ``--theme``, ``--year``, ``--kind``
     (turn them into :class:`kg.network.projection.Filters` with :func:`network_filters`)."""
-    from kg.network.netdata import EVALUATION_KINDS
 
     options = [
         click.option(
@@ -46,6 +45,18 @@ def network_options(func: F) -> F:
             show_default=True,
             help="How many links from --focus to keep.",
         ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return filter_options(func)
+
+
+def filter_options(func: F) -> F:
+    """The lesson filters ``--country``, ``--region``, ``--theme``, ``--year``, ``--kind``
+    (turn them into :class:`kg.network.filters.Filters` with :func:`network_filters`)."""
+    from kg.network.filters import EVALUATION_KINDS
+
+    options = [
         click.option("--country", metavar="NAME", help="Only lessons in this country or ISO code."),
         click.option("--region", metavar="NAME", help="Only lessons in this region."),
         click.option("--theme", metavar="NAME", help="Only lessons of this theme or category."),
@@ -287,4 +298,68 @@ def export_network(
         click.echo(line, err=True)
 
 
-COMMANDS = [metrics, view, export_network]
+@click.command("map")
+@filter_options
+@click.option(
+    "--type",
+    "types",
+    type=LibraryChoice("kg.views.mapdata:TYPE_NAMES"),
+    multiple=True,
+    help="Only findings of this type (repeatable).",
+)
+@click.option(
+    "--focus",
+    metavar="LABEL",
+    default=None,
+    help="Only findings linked to the entity of this name, alias or IRI.",
+)
+@click.option(
+    "--views",
+    metavar="PATTERN",
+    default=None,
+    help="Where the network views are, e.g. 'views/{network}.html': the panel then links "
+    "to them, focused on the clicked place.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write."
+)
+@store_option
+def map_command(
+    types: tuple[str, ...],
+    focus: str | None,
+    views: str | None,
+    output: str,
+    store: str | None,
+    **filters: Any,
+) -> None:
+    """Draw where the findings are as one offline HTML page: countries shaded by the
+    findings that apply to them (or their evaluations or organizations), regional
+    findings apart, places and ILO offices as markers sized by findings, a search box,
+    and a panel with each spot's findings, organizations and strongest ties.
+
+    \b
+    Examples:
+      evalkg map -o map.html
+      evalkg map --theme "Child labour" --type lesson -o child-labour.html
+    """
+    from kg.store.health import open_checked
+    from kg.views.map import write_map
+
+    with (
+        open_checked(store, on_note=note, build=False, lesson_index=True) as source,
+        Status("Mapping"),
+    ):
+        page = write_map(
+            source,
+            output,
+            filters=network_filters(filters),
+            types=types or None,
+            focus=focus,
+            views=views,
+        )
+    click.echo(f"Wrote {output}: {page.data.summary}, {page.size / 1e6:.1f} MB.")
+    for line in page.data.notes:
+        click.echo(line)
+
+
+COMMANDS = [metrics, view, export_network, map_command]

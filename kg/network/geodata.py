@@ -29,7 +29,8 @@ from functools import cached_property, lru_cache
 from itertools import chain
 
 from kg.errors import ConfigError
-from kg.extract.geo import all_countries, fold
+from kg.extract.geo import all_countries
+from kg.extract.textscan import name_key
 from kg.network.netdata import NODE_TYPES, Filters, NetworkData, rows
 from kg.store.evalstore import EvalStore
 from kg.store.lessonindex import LINK_PROPERTIES
@@ -261,10 +262,10 @@ def _describe(geo: GeoData, places: dict[str, Located], seats: dict[str, Seat]) 
                 del geo.spots[spot.iri]
                 continue
             spot.lat, spot.lon, spot.within = point[0], point[1], city
-        known = {fold(name) for name in (spot.label, *spot.aliases)}
+        known = {name_key(name) for name in (spot.label, *spot.aliases)}
         for name in names.get(spot.iri, ()):
-            if fold(name) not in known:
-                known.add(fold(name))
+            if name_key(name) not in known:
+                known.add(name_key(name))
                 spot.aliases.append(name)
 
 

@@ -24,7 +24,7 @@ from kg.errors import ConfigError
 from kg.network.geodata import FINDING_TYPES, SPOT_KINDS, GeoData, Spot, finding_type
 from kg.network.netdata import excerpt
 from kg.resources import data_dir
-from kg.views.viewdata import safe_url
+from kg.views.rows import safe_url
 
 MEASURES = ("findings", "evaluations", "organizations")
 #: The network view that holds each kind of spot (``--views`` links to it).
