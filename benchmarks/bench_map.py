@@ -6,7 +6,7 @@
 1. The store: ``--store DIR`` when it already holds a build, else N synthetic records
    (``synthetic``, as ``bench_build.py``) built into DIR (or a temporary folder). The
    build is timed but is not what this benchmark is about.
-2. evalkg: read where the findings are (``kg.network.geodata.geo_data``), build the
+2. evalkg: read where the findings are (``kg.networks.geodata.geo_data``), build the
    page's data (``kg.views.mapdata.map_data``), render and write the HTML — K times,
    median seconds of each stage and of the whole ("HTML written"), and the file's size.
 3. In headless Chromium (Debian's, ``make browser-deps``; a fresh profile; every request
@@ -35,7 +35,7 @@ from headless import chromium, offline
 
 def time_ours(store: Any, target: Path, repeat: int) -> dict[str, Any]:
     """Where the findings are, page data, template + write: K runs, medians."""
-    from kg.network.geodata import geo_data
+    from kg.networks.geodata import geo_data
     from kg.views.map import MapView, _render_page, atlas_codes
     from kg.views.mapdata import map_data
 

@@ -5,9 +5,9 @@
 
 1. With ``--records N``, N synthetic lesson pages (``synthetic``) are built into a
    temporary on-disk store (not timed); ``--store DIR`` uses a built store instead.
-2. The projection (``kg.network.projection.project``), stage by stage: each query of
+2. The projection (``kg.networks.projection.project``), stage by stage: each query of
    ``queries/network/*.rq`` it reads, then the whole projection from a cold start.
-3. ``kg.network.metrics.compute_metrics`` (python-igraph: Louvain and betweenness with edge
+3. ``kg.networks.metrics.compute_metrics`` (python-igraph: Louvain and betweenness with edge
    length 1/weight, exact or sampled by its work budget), against networkx on the same
    graph: ``louvain_communities(seed=…)`` and ``betweenness_centrality`` with the same
    number of sampled sources (exact when igraph's was exact).
@@ -72,8 +72,8 @@ def built_store(records: int, seed: int, profile: str, folder: Path) -> EvalStor
 
 def stage_rows(store: EvalStore, network: str, repeat: int) -> list[tuple[str, float, float, str]]:
     """Seconds for each query the projection reads, and for the whole projection."""
-    from kg.network.netdata import rows
-    from kg.network.projection import NETWORKS, project
+    from kg.networks.netdata import rows
+    from kg.networks.projection import NETWORKS, project
 
     out = []
     queries = [
@@ -99,7 +99,7 @@ def engine_rows(
     ``networkx``, its figures are NaN."""
     import networkx as nx
 
-    from kg.network.metrics import compute_metrics
+    from kg.networks.metrics import compute_metrics
 
     total, _ = median_seconds(lambda: compute_metrics(graph, seed=seed), repeat)
     how = graph.graph["metrics"]["betweenness"]
@@ -149,7 +149,7 @@ def main() -> None:
         else:
             store = built_store(args.records, args.seed, args.profile, Path(tmp))
         stages = stage_rows(store, args.network, args.repeat)
-        from kg.network.projection import project
+        from kg.networks.projection import project
 
         graph = project(store, args.network)
         engines = engine_rows(graph, args.repeat, seed=42, networkx=not args.no_networkx)

@@ -7,8 +7,8 @@
 1. The store: ``--store DIR`` when it already holds a build, else N synthetic records
    (``synthetic``, as ``bench_build.py``) built into DIR (or a temporary folder).
    The build is timed but is not what this benchmark is about.
-2. evalkg: project the network (``kg.network.projection.project``), compute its metrics
-   (``kg.network.metrics.compute_metrics``), lay it out and build the page's data
+2. evalkg: project the network (``kg.networks.projection.project``), compute its metrics
+   (``kg.networks.metrics.compute_metrics``), lay it out and build the page's data
    (``kg.views.viewdata.view_data``), render and write the HTML — K times, median seconds of
    each stage and of the whole ("HTML written"). When the store's lesson index is
    complete (``kg.store.lessonindex``; a build writes it), the projection reads it; the same
@@ -89,8 +89,8 @@ def open_store(args: argparse.Namespace, work: Path) -> tuple[Any, dict[str, Any
 
 def time_ours(store: Any, network: str, target: Path, repeat: int) -> dict[str, Any]:
     """Projection, metrics, layout + data, template, write: K runs, medians."""
-    from kg.network.metrics import compute_metrics
-    from kg.network.projection import project
+    from kg.networks.metrics import compute_metrics
+    from kg.networks.projection import project
     from kg.views.view import View, _render_page
     from kg.views.viewdata import view_data
 
@@ -124,8 +124,8 @@ def time_ours(store: Any, network: str, target: Path, repeat: int) -> dict[str, 
 def time_sparql_projection(store: Any, network: str, repeat: int) -> dict[str, Any]:
     """The projection read from SPARQL instead of the lesson index (when the store has a
     complete one), K runs, median; checked equal to the index's."""
-    from kg.network.netdata import NetworkData
-    from kg.network.projection import project
+    from kg.networks.netdata import NetworkData
+    from kg.networks.projection import project
 
     if NetworkData(store).index is None:
         say("lesson index: not complete in this store; every projection reads SPARQL")
@@ -279,7 +279,7 @@ def compare_layouts(graph: Any) -> list[tuple[str, Any, Any, Any]]:
 
 
 def _louvain(graph: Any) -> dict[Any, int]:
-    from kg.network.metrics import compute_metrics
+    from kg.networks.metrics import compute_metrics
 
     return {n: m["community"] for n, m in compute_metrics(graph.copy()).items()}
 

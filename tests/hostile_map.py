@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.network.geodata import GeoData, Spot, geo_data
-from kg.network.netdata import Entity
+from kg.networks.geodata import GeoData, Spot, geo_data
+from kg.networks.netdata import Entity
 from kg.store.evalstore import EvalStore
 
 HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"

@@ -20,8 +20,8 @@ import networkx as nx
 import pytest
 
 from kg.load.build import build
-from kg.network.metrics import compute_metrics
-from kg.network.projection import NETWORKS, project
+from kg.networks.metrics import compute_metrics
+from kg.networks.projection import NETWORKS, project
 from kg.store.evalstore import EvalStore
 from kg.views.view import View, render
 

@@ -219,8 +219,8 @@ def _default(command: str, name: str) -> object:
 
 
 def test_option_choices_and_defaults_are_the_library_s() -> None:
-    from kg.network.metrics import REPORT_FORMATS, SORT_KEYS
-    from kg.network.projection import NETWORKS
+    from kg.networks.metrics import REPORT_FORMATS, SORT_KEYS
+    from kg.networks.projection import NETWORKS
     from kg.publish.files import GRAPH_FORMATS
     from kg.publish.push import CHUNK_SIZE, METHODS
     from kg.publish.validate import ValidationReport
@@ -259,7 +259,7 @@ def test_help_imports_only_what_it_shows() -> None:
         "kg.publish.push",
         "kg.sparql.endpoint",
         "kg.sparql.ask",
-        "kg.network.metrics",
+        "kg.networks.metrics",
         "kg.views.viewdata",
         "networkx",
     ]
@@ -277,7 +277,7 @@ def test_help_imports_only_what_it_shows() -> None:
 
 
 def test_ask_decides_what_the_query_command_did(sample_folder: Path, tmp_path: Path) -> None:
-    from kg.network.hints import unknown_names
+    from kg.networks.hints import unknown_names
     from kg.sparql.ask import ask
 
     notes: list[str] = []
@@ -382,7 +382,7 @@ def test_long_commands_tell_each_step(sample_folder: Path, tmp_path: Path) -> No
 
     from kg.cli.common import Status
     from kg.load.build import build
-    from kg.network.metrics import network_metrics
+    from kg.networks.metrics import network_metrics
     from kg.publish.files import write_graph
     from kg.publish.validate import validate
     from kg.store.evalstore import EvalStore

@@ -138,7 +138,7 @@ def test_a_parameter_given_twice_is_an_error_naming_it(run: Run, sample_folder: 
 
 def test_a_country_no_country_matches_gives_the_views_hint(run: Run, sample_folder: Path) -> None:
     from kg.errors import ConfigError
-    from kg.network.netdata import NetworkData
+    from kg.networks.netdata import NetworkData
     from kg.store.evalstore import EvalStore
 
     code, out, err = run(
@@ -245,7 +245,7 @@ def test_results_and_views_have_short_reprs_and_results_a_notebook_table() -> No
     """Issue 20: repr() of a view was 856,000 characters and of a 12,872-row result
     2.7 M; results show as a table in Jupyter, text escaped."""
     from kg.load.build import build
-    from kg.network.projection import project
+    from kg.networks.projection import project
     from kg.resources import sample_dir
     from kg.sparql.query import run_query
     from kg.store.evalstore import EvalStore

@@ -14,7 +14,7 @@ import rdflib
 
 from kg.extract.actors import KINDS
 from kg.extract.titles import parse_title
-from kg.network.netdata import EVALUATION_KINDS, ORGANIZATION_KINDS, kind_key
+from kg.networks.netdata import EVALUATION_KINDS, ORGANIZATION_KINDS, kind_key
 from kg.resources import data_dir, ontology_file
 
 EK = "https://w3id.org/evalkg/ontology#"

@@ -33,7 +33,7 @@ LAYERS = (
     "store",
     "sparql",
     "load",
-    "network",
+    "networks",
     "views",
     "publish",
     "cli",

@@ -14,8 +14,8 @@ import pytest
 from rdflib import URIRef
 
 from kg.load.build import build
-from kg.network.netdata import NetworkData
-from kg.network.projection import NETWORKS, Filters, project
+from kg.networks.netdata import NetworkData
+from kg.networks.projection import NETWORKS, Filters, project
 from kg.resources import sample_dir
 from kg.sparql.queries import get_query
 from kg.sparql.query import run_query
@@ -260,7 +260,7 @@ def test_the_cli_says_when_the_index_is_off(
 
 
 def test_network_names_are_network_labels_without_evaluations(sample_store: EvalStore) -> None:
-    from kg.network.netdata import rows
+    from kg.networks.netdata import rows
 
     def table(name: str) -> set[tuple[str, str, str]]:
         return {(str(e), str(p), str(label)) for e, p, label in rows(sample_store, name)}

@@ -1,4 +1,4 @@
-"""The map (``kg.network.geodata``, ``kg.views.mapdata``, ``kg.views.map``), without a
+"""The map (``kg.networks.geodata``, ``kg.views.mapdata``, ``kg.views.map``), without a
 browser: what the sample's map holds, the same from SPARQL as from the lesson index,
 filters, finding types and focus, a self-contained page, every sink escaped.
 
@@ -20,8 +20,8 @@ from hostile_map import HOSTILE, HOSTILE_PAGE, JS_URL, SCRIPT, hostile_geo
 
 from kg.errors import ConfigError
 from kg.load.build import build
-from kg.network.geodata import GeoData, geo_data
-from kg.network.netdata import Filters
+from kg.networks.geodata import GeoData, geo_data
+from kg.networks.netdata import Filters
 from kg.resources import sample_dir
 from kg.store.evalstore import EvalStore
 from kg.views.map import MapView, atlas_codes, read_asset, render_map, write_map

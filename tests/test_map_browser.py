@@ -21,7 +21,7 @@ from headless import ARGS, CHROMIUM
 from hostile_map import HOSTILE, HOSTILE_PAGE, SCRIPT, hostile_geo
 
 from kg.load.build import build
-from kg.network.geodata import geo_data
+from kg.networks.geodata import geo_data
 from kg.store.evalstore import EvalStore
 from kg.views.map import MapView, render_map
 from kg.views.mapdata import MapSettings

@@ -1,4 +1,4 @@
-"""Network metrics (kg.network.metrics): values worked out by hand on small graphs, networkx as
+"""Network metrics (kg.networks.metrics): values worked out by hand on small graphs, networkx as
 a cross-check on the sample, determinism, sampling, the report and the CLI."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import EXIT_ERROR, main
-from kg.network.metrics import METRIC_KEYS, MetricsReport, compute_metrics
-from kg.network.projection import project
+from kg.networks.metrics import METRIC_KEYS, MetricsReport, compute_metrics
+from kg.networks.projection import project
 from kg.store.evalstore import EvalStore
 
 
@@ -215,7 +215,7 @@ def test_cli_missing_store(tmp_path: Path) -> None:
 def test_ilo_units_are_in_the_ilos_community(sample_store: EvalStore) -> None:
     """Issue 18: the actors view shows the ILO's offices and departments inside the ILO's
     community, whoever else their findings name."""
-    from kg.network.projection import project
+    from kg.networks.projection import project
 
     graph = project(sample_store, "actors")
     compute_metrics(graph)

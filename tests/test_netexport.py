@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import ConfigError
-from kg.network.projection import Filters, project
+from kg.networks.projection import Filters, project
 from kg.publish.export import xml_text
 from kg.publish.netexport import (
     WRITERS,
@@ -219,8 +219,8 @@ def test_any_text_round_trips_through_graphml_and_gexf(text: str) -> None:
 
 
 def test_kg_network_is_the_projection_with_metrics(sample_store: EvalStore) -> None:
-    """``kg.network`` stays the API function once the kg.network package is imported."""
-    import kg.network.projection
+    """``kg.network`` is the API function, also once the kg.networks package is imported."""
+    import kg.networks.projection
 
     assert callable(kg.network) and kg.network.__module__ == "kg"
     graph = kg.network(sample_store, "actors", filters={"country": "Chile"})

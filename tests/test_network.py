@@ -1,4 +1,4 @@
-"""Network projections (kg.network.projection) on the bundled sample: the seed's actors, weights
+"""Network projections (kg.networks.projection) on the bundled sample: the seed's actors, weights
 checked against the texts and against an independent SPARQL count, filters, focus."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 
 from kg.errors import ConfigError
 from kg.load.build import build
-from kg.network.entities import NODE_TYPES
-from kg.network.projection import NETWORKS, Filters, find_nodes, project
+from kg.networks.entities import NODE_TYPES
+from kg.networks.projection import NETWORKS, Filters, find_nodes, project
 from kg.sparql.query import run_query
 from kg.store.evalstore import EvalStore
 

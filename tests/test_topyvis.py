@@ -9,8 +9,8 @@ import networkx as nx
 import pytest
 from pyvis.network import Network
 
-from kg.network.metrics import compute_metrics
-from kg.network.projection import project
+from kg.networks.metrics import compute_metrics
+from kg.networks.projection import project
 from kg.store.evalstore import EvalStore
 from kg.views.topyvis import to_pyvis, tooltip
 from kg.views.view import View, render

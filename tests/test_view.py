@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from kg.cli import EXIT_ERROR, main
 from kg.errors import ConfigError
 from kg.load.build import build
-from kg.network.metrics import compute_metrics
-from kg.network.projection import NETWORKS, Filters, project
+from kg.networks.metrics import compute_metrics
+from kg.networks.projection import NETWORKS, Filters, project
 from kg.store.evalstore import EvalStore
 from kg.views.boxes import overlaps
 from kg.views.labels import label_extent, short_label
@@ -82,7 +82,7 @@ class Page(HTMLParser):
 
 
 def contract_graph(text: str = "plain", url: str | None = "https://example.org/l/1") -> nx.Graph:
-    """A small graph shaped like kg.network.projection's graphs, every string set to ``text``."""
+    """A small graph shaped like kg.networks.projection's graphs, every string set to ``text``."""
     lesson = {
         "iri": "urn:lesson:1",
         "title": f"Lesson {text}",

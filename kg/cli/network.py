@@ -1,5 +1,5 @@
 """``evalkg metrics`` and ``view``: a network of the graph, ranked
-(:func:`kg.network.metrics.network_metrics`) or drawn (:func:`kg.views.view.view_network`)."""
+(:func:`kg.networks.metrics.network_metrics`) or drawn (:func:`kg.views.view.view_network`)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ TABLE_NODES = 25
 def network_options(func: F) -> F:
     """The options that choose a network: ``--network``, ``--focus``, ``--depth`` and the
     lesson filters ``--country``, ``--region``, ``--theme``, ``--year``, ``--kind``
-    (turn them into :class:`kg.network.projection.Filters` with :func:`network_filters`)."""
+    (turn them into :class:`kg.networks.projection.Filters` with :func:`network_filters`)."""
 
     options = [
         click.option(
             "--network",
-            type=LibraryChoice("kg.network.projection:NETWORKS"),
+            type=LibraryChoice("kg.networks.projection:NETWORKS"),
             default="actors",
             show_default=True,
             help="actors: organizations named in the same lessons; places: organizations, "
@@ -53,8 +53,8 @@ def network_options(func: F) -> F:
 
 def filter_options(func: F) -> F:
     """The lesson filters ``--country``, ``--region``, ``--theme``, ``--year``, ``--kind``
-    (turn them into :class:`kg.network.filters.Filters` with :func:`network_filters`)."""
-    from kg.network.filters import EVALUATION_KINDS
+    (turn them into :class:`kg.networks.filters.Filters` with :func:`network_filters`)."""
+    from kg.networks.filters import EVALUATION_KINDS
 
     options = [
         click.option("--country", metavar="NAME", help="Only lessons in this country or ISO code."),
@@ -73,10 +73,10 @@ def filter_options(func: F) -> F:
 
 
 def network_filters(options: dict[str, Any]) -> Any:
-    """:class:`kg.network.projection.Filters` from the filter options of :func:`network_options`."""
+    """:class:`kg.networks.filters.Filters` from the options of :func:`filter_options`."""
     from dataclasses import fields
 
-    from kg.network.projection import Filters
+    from kg.networks.filters import Filters
 
     return Filters(**{f.name: options[f.name] for f in fields(Filters)})
 
@@ -87,15 +87,15 @@ def network_filters(options: dict[str, Any]) -> Any:
     "-f",
     "--format",
     "fmt",
-    type=LibraryChoice("kg.network.metrics:REPORT_FORMATS"),
-    default=FromLibrary("kg.network.metrics:MetricsReport.serialize(fmt)"),
+    type=LibraryChoice("kg.networks.metrics:REPORT_FORMATS"),
+    default=FromLibrary("kg.networks.metrics:MetricsReport.serialize(fmt)"),
     show_default=True,
     help="Output format.",
 )
 @click.option(
     "--sort",
-    type=LibraryChoice("kg.network.metrics:SORT_KEYS"),
-    default=FromLibrary("kg.network.metrics:MetricsReport.rows(sort)"),
+    type=LibraryChoice("kg.networks.metrics:SORT_KEYS"),
+    default=FromLibrary("kg.networks.metrics:MetricsReport.rows(sort)"),
     show_default=True,
     help="Order of the nodes.",
 )
@@ -131,7 +131,7 @@ def metrics(
       evalkg metrics --network places --country Chile --format csv
       evalkg metrics --focus "Cáritas" --depth 2 --format json
     """
-    from kg.network.metrics import network_metrics
+    from kg.networks.metrics import network_metrics
     from kg.store.health import open_checked
 
     with (

@@ -126,7 +126,7 @@ def query(
       evalkg query -e 'SELECT ?t WHERE { ?e <http://purl.org/dc/terms/title> ?t }'
       evalkg query stats --endpoint http://127.0.0.1:7878/query
     """
-    from kg.network.hints import unknown_names
+    from kg.networks.hints import unknown_names
     from kg.sparql.ask import ask
 
     if (query is None) == (expression is None):

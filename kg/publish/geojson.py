@@ -15,7 +15,7 @@ place there.
 
 Regions have no point and are left out; so is any entity without coordinates (counted in
 :attr:`GeoData.left_out`, with why). Counts follow the network views (the lessons of
-:mod:`kg.network.netdata`, with the same filters): ``findings`` is how many findings
+:mod:`kg.networks.netdata`, with the same filters): ``findings`` is how many findings
 (lessons, good practices, recommendations) link to the entity by any property
 (``queries/network/full.rq``), ``evaluations`` how many evaluations those belong to.
 
@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ConfigError
-from kg.network.netdata import Filters, rows
-from kg.network.projection import Projection
+from kg.networks.netdata import Filters, rows
+from kg.networks.projection import Projection
 from kg.publish.netexport import as_filters
 from kg.store.evalstore import EvalStore
 from kg.store.lessonindex import LINK_PROPERTIES

@@ -1,8 +1,8 @@
 """Networks written for other tools: GraphML, GEXF (Gephi), CSV (a nodes file and an
 edges file) and node-link JSON, by networkx's writers (CSV by :mod:`csv`).
 
-The graph is what the views draw: the projection of :func:`kg.network.projection.project`
-with the metrics of :func:`kg.network.metrics.compute_metrics`, and each node's country
+The graph is what the views draw: the projection of :func:`kg.networks.projection.project`
+with the metrics of :func:`kg.networks.metrics.compute_metrics`, and each node's country
 (``queries/network/countries.rq``). Attributes are made fit for every format:
 
 - nodes: ``label``, ``type``, ``kind``, ``country`` (ISO 3166 alpha-3; several
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConfigError
-from kg.network.netdata import Filters, rows
+from kg.networks.netdata import Filters, rows
 from kg.publish.export import xml_text
 from kg.store.evalstore import EvalStore
 
@@ -88,11 +88,11 @@ def network_graph(
     focus: str | None = None,
     depth: int = 1,
 ) -> nx.Graph:
-    """The network ``network`` of ``store`` (see :func:`kg.network.projection.project`:
+    """The network ``network`` of ``store`` (see :func:`kg.networks.projection.project`:
     ``filters`` as :class:`Filters` or a dict of its fields), with the metrics of
-    every node (:func:`kg.network.metrics.compute_metrics`) and its ``country``."""
-    from kg.network.metrics import compute_metrics
-    from kg.network.projection import project
+    every node (:func:`kg.networks.metrics.compute_metrics`) and its ``country``."""
+    from kg.networks.metrics import compute_metrics
+    from kg.networks.projection import project
 
     chosen = as_filters(filters)
     graph = project(store, network, filters=chosen, focus=focus, depth=depth)

@@ -33,7 +33,7 @@ from kg.store.health import OnNote, holds_graphs, notes
 __all__ = ["DEFAULT_TIMEOUT", "Asked", "ask", "open_for_queries", "result_format"]
 
 #: Says why a query found nothing: ``(store, parameters) → hints``
-#: (:func:`kg.network.hints.unknown_names`).
+#: (:func:`kg.networks.hints.unknown_names`).
 Explain = Callable[[EvalStore, Mapping[str, str]], Iterable[str]]
 
 NO_STATISTICS = (

@@ -3,7 +3,7 @@
 Countries are shaded by how many findings apply to them (or their evaluations, or the
 organizations they name); regional and inter-regional findings are listed apart; the
 places the findings name and the ILO's offices are markers sized by findings, clustered
-where they crowd (:mod:`kg.network.geodata`, :mod:`kg.views.mapdata`). The page is
+where they crowd (:mod:`kg.networks.geodata`, :mod:`kg.views.mapdata`). The page is
 ``visualizations/map.html.j2`` rendered by Jinja2 with autoescaping on, with Leaflet,
 Leaflet.markercluster and topojson-client (``visualizations/vendor/``), ``map.js`` and
 ``map.css`` inlined, and Natural Earth's countries (world-atlas, 1:50m TopoJSON) as data:
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ConfigError
-from kg.network.geodata import GeoData, geo_data
-from kg.network.netdata import Filters
+from kg.networks.geodata import GeoData, geo_data
+from kg.networks.netdata import Filters
 from kg.store.evalstore import EvalStore
 from kg.views.mapdata import MapData, MapSettings, map_data
 from kg.views.view import NOTEBOOK_HEIGHT, script_json
@@ -85,7 +85,7 @@ class MapView:
 
 
 def render_map(geo: GeoData, settings: MapSettings | None = None) -> MapView:
-    """The page of ``geo`` (see :func:`kg.network.geodata.geo_data`)."""
+    """The page of ``geo`` (see :func:`kg.networks.geodata.geo_data`)."""
     data = map_data(geo, settings, drawable=atlas_codes())
     return MapView(html=_render_page(data), data=data)
 

@@ -1,4 +1,4 @@
-"""What the map page shows, computed from :class:`kg.network.geodata.GeoData`.
+"""What the map page shows, computed from :class:`kg.networks.geodata.GeoData`.
 
 Every spot (country, place, ILO office, region) gets its three measures (findings,
 evaluations, organizations), its findings (the latest evaluations first, at most
@@ -21,8 +21,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kg.errors import ConfigError
-from kg.network.geodata import FINDING_TYPES, SPOT_KINDS, GeoData, Spot, finding_type
-from kg.network.netdata import excerpt
+from kg.networks.geodata import FINDING_TYPES, SPOT_KINDS, GeoData, Spot, finding_type
+from kg.networks.netdata import excerpt
 from kg.resources import data_dir
 from kg.views.rows import safe_url
 

@@ -90,7 +90,7 @@ class View:
 
 
 def render(graph: Any, settings: ViewSettings | None = None) -> View:
-    """Lay out ``graph`` (a projection of :mod:`kg.network.projection`) and render its page."""
+    """Lay out ``graph`` (a projection of :mod:`kg.networks.projection`) and render its page."""
     data = view_data(graph, settings)
     return View(html=_render_page(data), data=data)
 
@@ -120,8 +120,8 @@ def view_network(
     """Project ``network`` from ``store`` (with filters and focus), compute its metrics
     and render its page: what ``evalkg view`` does (``on_step``: told each step, see
     :mod:`kg.progress`)."""
-    from kg.network.metrics import compute_metrics
-    from kg.network.projection import project
+    from kg.networks.metrics import compute_metrics
+    from kg.networks.projection import project
 
     step(on_step, f"projecting the {network} network")
     graph = project(store, network, filters=filters, focus=focus, depth=depth)

@@ -1,8 +1,8 @@
 """What an HTML network view shows, computed from a projection (a networkx graph).
 
-Turns the graph of :func:`kg.network.projection.project` (node attributes ``label``, ``type``,
+Turns the graph of :func:`kg.networks.projection.project` (node attributes ``label``, ``type``,
 ``kind``, ``aliases``, ``lessons``; edge attributes ``weight``, ``lessons``,
-``evaluations``; the metrics of :func:`kg.network.metrics.compute_metrics`) into the JSON the
+``evaluations``; the metrics of :func:`kg.networks.metrics.compute_metrics`) into the JSON the
 page draws: colour by type (organizations by kind), size by weighted degree, positions
 from :mod:`kg.views.layout`, labels for the most central nodes that do not overlap at first
 sight, the strongest ties only when the graph is too dense to read, and for every node
@@ -221,7 +221,7 @@ def _payload(
 def node_metrics(graph: Any) -> dict[Hashable, dict[str, Any]]:
     """Degree, weighted degree, betweenness, community and broker of every node.
 
-    Read from the node attributes :func:`kg.network.metrics.compute_metrics` sets; when a graph
+    Read from the node attributes :func:`kg.networks.metrics.compute_metrics` sets; when a graph
     does not carry them, computed here (betweenness then reads 0).
     """
     nodes = list(graph)

@@ -41,9 +41,9 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import ConfigError
 from kg.extract.textscan import name_key
 from kg.gcpause import paused
-from kg.network.entities import Entity, close_names
-from kg.network.filters import Filters
-from kg.network.netdata import NetworkData, rows
+from kg.networks.entities import Entity, close_names
+from kg.networks.filters import Filters
+from kg.networks.netdata import NetworkData, rows
 from kg.store.evalstore import EvalStore
 from kg.store.lessonindex import LINK_PROPERTIES
 

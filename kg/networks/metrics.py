@@ -1,6 +1,6 @@
 """Network metrics: degree, weighted degree, betweenness, communities and brokers.
 
-The graph is a :mod:`networkx` graph (see :mod:`kg.network.projection`); the heavy lifting runs in
+The graph is a :mod:`networkx` graph (see :mod:`kg.networks.projection`); the heavy lifting runs in
 python-igraph's C code (measured in ``benchmarks/bench_metrics.py``: on a 2,752-node
 actors network, networkx's Louvain and sampled betweenness take seconds where igraph
 takes milliseconds).
@@ -50,7 +50,7 @@ from kg.terminal import terminal_text
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.network.filters import Filters
+    from kg.networks.filters import Filters
     from kg.store.evalstore import EvalStore
 
 SEED = 42
@@ -282,9 +282,9 @@ def network_metrics(
     seed: int = SEED,
     on_step: OnStep | None = None,
 ) -> MetricsReport:
-    """Project ``network`` (see :func:`kg.network.projection.project`) and compute its
+    """Project ``network`` (see :func:`kg.networks.projection.project`) and compute its
     metrics (``on_step``: told each step, see :mod:`kg.progress`)."""
-    from kg.network.projection import project
+    from kg.networks.projection import project
 
     step(on_step, f"projecting the {network} network")
     graph = project(store, network, filters=filters, focus=focus, depth=depth)

@@ -4,9 +4,9 @@ the lessons the filters keep.
 Everything is read with the ``queries/network/*.rq`` queries, or, for what records say
 about their lessons, from the store's lesson index when it is complete (the same rows,
 without SPARQL's cost of looking up every IRI; :mod:`kg.store.lessonindex`); nothing here
-builds a graph (see :mod:`kg.network.projection`). Text from the records is kept verbatim:
+builds a graph (see :mod:`kg.networks.projection`). Text from the records is kept verbatim:
 it is hostile until whoever displays it escapes it. The filters are
-:mod:`kg.network.filters`, the entities :mod:`kg.network.entities`.
+:mod:`kg.networks.filters`, the entities :mod:`kg.networks.entities`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from kg.errors import ConfigError
 from kg.extract.textscan import name_key
-from kg.network.entities import (
+from kg.networks.entities import (
     LANGUAGE_RANK,
     NODE_TYPES,
     ORGANIZATION_KINDS,
@@ -31,7 +31,7 @@ from kg.network.entities import (
     locations,
     make_entity,
 )
-from kg.network.filters import (
+from kg.networks.filters import (
     EVALUATION_KINDS,
     FACETS,
     NO_DETAILS,
@@ -46,7 +46,7 @@ from kg.store.evalstore import EvalStore
 from kg.store.lessonindex import LINK_PROPERTIES, LessonRow
 from kg.vocab import EK, RDF
 
-__all__ = [  # the names of kg.network.filters and .entities stay importable from here
+__all__ = [  # the names of kg.networks.filters and .entities stay importable from here
     "EVALUATION_KINDS",
     "FACETS",
     "NODE_TYPES",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kg.errors import ConfigError
-from kg.network.netdata import NetworkData
+from kg.networks.netdata import NetworkData
 from kg.store.evalstore import EvalStore
 
 #: Query parameters that name an entity the views resolve too, and its node types.

@@ -8,7 +8,7 @@ places (``ek:mentionsPlace``), drawn where the graph gives them coordinates
 (``queries/network/place-coordinates.rq``), and organizations (``ek:mentionsOrganization``,
 ``ek:addressedTo``), among them the ILO's offices (``ek:IloUnit``), drawn at their seat
 (``queries/network/office-seats.rq``). Which findings count: the
-:class:`~kg.network.netdata.Filters`, the finding types, and a focus (only the findings
+:class:`~kg.networks.netdata.Filters`, the finding types, and a focus (only the findings
 linked to the entity of that name). Links are read from the store's lesson index when it
 is complete, else with SPARQL (the same data). Strings stay verbatim: hostile until
 displayed.
@@ -31,7 +31,7 @@ from itertools import chain
 from kg.errors import ConfigError
 from kg.extract.geo import all_countries
 from kg.extract.textscan import name_key
-from kg.network.netdata import NODE_TYPES, Filters, NetworkData, rows
+from kg.networks.netdata import NODE_TYPES, Filters, NetworkData, rows
 from kg.store.evalstore import EvalStore
 from kg.store.lessonindex import LINK_PROPERTIES
 from kg.vocab import EK
