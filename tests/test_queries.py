@@ -414,3 +414,29 @@ def test_query_command_reports_a_bad_parameter(sample_folder: Path) -> None:
     assert "not a year (four digits, e.g. 2021): 'twenty'" in out
     code, out = cli("query", "lessons-by-year", "--store", str(sample_folder))
     assert code == EXIT_ERROR and "missing parameter" in out
+
+
+def test_entity_neighbourhood_takes_a_name_a_number_or_an_iri(sample_store: EvalStore) -> None:
+    """As every other query, entity-neighbourhood finds its entity by any name, alias or
+    acronym (any case or accents); also by an evaluation's or a finding's number, or
+    its IRI (issue 20)."""
+    named = get_query("entity-neighbourhood")
+
+    def subjects(entity: str) -> set[str]:
+        result = run_query(sample_store, bind(named, {"entity": entity}))
+        assert result.kind == "graph"
+        return {str(t[0].value) for t in result.triples}
+
+    ilo = "https://w3id.org/evalkg/id/org/ilo"
+    by_iri = subjects(ilo)
+    assert ilo in by_iri
+    assert subjects("OIT") == subjects("oit") == subjects("International Labour Organization")
+    assert subjects("OIT") == by_iri
+    assert "https://w3id.org/evalkg/id/evaluation/3624" in subjects("3624")
+    assert "https://w3id.org/evalkg/id/lesson/247058" in subjects("247058")
+    assert (
+        subjects("Vicaria de la Pastoral Social Caritas")
+        == subjects("Vicaría de la Pastoral Social Cáritas")
+        != set()
+    )
+    assert subjects("no such entity") == set() == subjects("https://example.org/unknown")

@@ -369,7 +369,7 @@ def test_a_query_within_its_deadline_answers_through_the_child(sample_folder: Pa
     named = get_query("lessons-by-country")
     text = bind(named, {"country": "MEX"})
     assert run_query(store, text, timeout=30).rows == run_query(store, text).rows
-    construct = bind(get_query("entity-neighbourhood"), {"entity": "ek:Lesson"})
+    construct = bind(get_query("entity-neighbourhood"), {"entity": "OIT"})
     here, child = run_query(store, construct), run_query(store, construct, timeout=30)
     assert child.kind == "graph" and set(child.triples) == set(here.triples) != set()
 
