@@ -44,7 +44,8 @@ class SecurityHeaders:
             return
         from starlette.datastructures import MutableHeaders
 
-        policy = VIEWS_CSP if scope["path"].startswith("/views/") else CSP
+        path = scope["path"]
+        policy = VIEWS_CSP if path.startswith("/views/") and path != "/views/" else CSP
 
         async def sending(message: Any) -> None:
             if message["type"] == "http.response.start":
