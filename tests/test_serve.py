@@ -64,6 +64,27 @@ def test_protocol_rules_of_the_library() -> None:
     assert unacceptable.value.status == 406
 
 
+def test_the_sparql_parser_is_safe_to_call_from_many_threads() -> None:
+    """A server checks many requests at once; rdflib's parser is not thread-safe (24 of
+    24 parses failed in 8 threads before evalkg parsed one at a time)."""
+    from kg.sparql.safety import _parse
+
+    failed: list[str] = []
+
+    def parse(n: int) -> None:
+        for _ in range(3):
+            found = _parse(f"SELECT ?s WHERE {{ ?s ?p {n} FILTER(?p != <urn:x:{n}>) }}")
+            if isinstance(found, str):
+                failed.append(found)
+
+    threads = [threading.Thread(target=parse, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == []
+
+
 @pytest.mark.parametrize(
     ("accept", "fmt", "media"),
     [
