@@ -86,7 +86,7 @@ def open_page(browser: Any) -> Iterator[Callable[[str, str], Opened]]:
 
         def route(request_route: Any) -> None:
             target = request_route.request.url
-            if target.startswith(base + "/") or target.startswith("data:"):
+            if target.startswith((base + "/", "data:")):
                 request_route.continue_()
             else:
                 opened.outside.append(target)
@@ -128,7 +128,8 @@ def test_the_query_page_runs_a_named_and_an_edited_query_offline(
     page.evaluate("text => { window.evalkg.yasgui.getTab().setQuery(text); }", edited)
     page.click(".yasqe_queryButton")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.yasr td')].some(td => td.textContent.includes('Chili'))"
+        "() => [...document.querySelectorAll('.yasr td')]"
+        ".some(td => td.textContent.includes('Chili'))"
     )
     assert page.locator(ROWS).count() == 3
     assert opened.clean(), (opened.errors, opened.outside, opened.dialogs)
