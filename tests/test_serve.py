@@ -406,3 +406,28 @@ def test_serve_help_and_a_real_process(sample_folder: Path) -> None:
         process.terminate()
         _, err = process.communicate(timeout=10)
     assert f"Serving {sample_folder} at http://127.0.0.1:{port}/" in err.decode()
+
+
+def test_served_views_are_listed_and_placed_on_entity_pages(
+    sample_folder: Path, tmp_path: Path
+) -> None:
+    import networkx as nx
+
+    from kg.views.view import write_html
+
+    graph = nx.Graph(network="actors", title="Actors <b>of Chile</b>")
+    graph.add_node(CUT, label="CUT", type="organization")
+    graph.add_node("https://w3id.org/evalkg/id/org/ilo", label="ILO", type="organization")
+    graph.add_edge(CUT, "https://w3id.org/evalkg/id/org/ilo", weight=2.0)
+    write_html(graph, tmp_path / "actors.html")
+    with evalkg_server(sample_folder, views=tmp_path) as base, httpx.Client(base_url=base) as own:
+        listing = own.get("/views/")
+        assert 'href="/views/actors.html"' in listing.text
+        assert "Actors &lt;b&gt;of Chile&lt;/b&gt;" in listing.text
+        view = own.get("/views/actors.html")
+        assert (
+            view.status_code == 200
+            and "connect-src 'none'" in view.headers["content-security-policy"]
+        )
+        page = own.get(CUT_PATH).text
+        assert 'href="/views/actors.html"' in page and "<td>1</td>" in page  # degree 1
