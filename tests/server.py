@@ -219,3 +219,34 @@ def remote_count(query_url: str, sparql: str = COUNT_QUADS) -> int:
 def local_count(store: EvalStore, sparql: str = COUNT_QUADS) -> int:
     """The number a COUNT query gives on the store."""
     return int(run_query(store, sparql).rows[0][0].value)
+
+
+@contextmanager
+def evalkg_server(folder: Path, **settings: Any) -> Iterator[str]:
+    """``evalkg serve`` of the store folder ``folder`` (uvicorn in a thread, on a free port
+    of 127.0.0.1), with :class:`kg.publish.server.ServeSettings` ``settings``; yield its
+    base URL (no slash at the end) and stop it at the end."""
+    import uvicorn
+
+    from kg.publish.server import ServeSettings, create_app
+
+    store = EvalStore.open(folder)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    app = create_app(store, ServeSettings(**settings))
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, timeout_keep_alive=5))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        if not server.started:
+            pytest.fail("the evalkg server did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        listener.close()
+        store.close()

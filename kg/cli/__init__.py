@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from kg.cli import build, network, publish, query, score
+from kg.cli import build, network, publish, query, score, serve
 from kg.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from kg.errors import EvalkgError
 
@@ -75,6 +75,6 @@ def main(store: str | None) -> None:  # the commands read it (kg.cli.common._sto
     """
 
 
-for _module in (build, query, publish, score, network):
+for _module in (build, query, publish, score, network, serve):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -35,7 +35,7 @@ _KEYS = ("title", "description", "param", "example", "narrow")
 #: the projections behind the network views, what ``evalkg push`` plans with, and the
 #: counts of the statistics graph. ``evalkg queries`` lists them with ``--all`` only; they
 #: run by their name with the folder (``evalkg query network/actors``).
-INTERNAL_FOLDERS = ("network", "push", "statistics")
+INTERNAL_FOLDERS = ("network", "push", "statistics", "serve")
 
 
 @dataclass(frozen=True)

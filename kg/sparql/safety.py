@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import QueryError
 
+_PARSER_LOCK = threading.Lock()
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _REACHING = re.compile("service|load", re.IGNORECASE)
 _WRITING = re.compile("insert|delete|clear|drop|create|add|move|copy", re.IGNORECASE)
@@ -110,14 +112,18 @@ def _parse(plain: str) -> tuple[Any, str] | str:
     neither. The parser runs in a thread of its own: pyparsing keeps exceptions it
     raised on its way in reference cycles, and their tracebacks would keep the caller's
     frames (a store they hold open, above all) alive until Python's cycle collector
-    runs; a thread's frames stop at the thread."""
-    import threading
-
+    runs; a thread's frames stop at the thread. One parse at a time: rdflib's parser
+    (pyparsing) is not thread-safe (two at once fail with ``Param.postParse2() missing
+    1 required positional argument``; seen under ``evalkg serve``)."""
     out: list[tuple[Any, str] | str] = []
 
     def run() -> None:
         from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+        with _PARSER_LOCK:
+            parse(parseQuery, parseUpdate)
+
+    def parse(parseQuery: Any, parseUpdate: Any) -> None:
         try:
             out.append((parseQuery(plain), "query"))
             return
