@@ -440,3 +440,23 @@ def test_entity_neighbourhood_takes_a_name_a_number_or_an_iri(sample_store: Eval
         != set()
     )
     assert subjects("no such entity") == set() == subjects("https://example.org/unknown")
+
+
+def test_every_query_file_declares_its_prefixes() -> None:
+    """A server gets a named query's text as written (evalkg's default prefixes are for
+    text a user types): Oxigraph must read every .rq file as it is, on an empty
+    throwaway store."""
+    import pyoxigraph as ox
+
+    folder = Path(__file__).resolve().parent.parent / "queries"
+    unread = []
+    for path in sorted(folder.rglob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            ox.Store().query(text)
+        except SyntaxError as error:
+            try:
+                ox.Store().update(text)
+            except SyntaxError:
+                unread.append(f"{path.relative_to(folder)}: {error}")
+    assert not unread, "\n".join(unread)
