@@ -7,7 +7,7 @@ import importlib
 import inspect
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -76,12 +76,13 @@ class LibraryChoice(_Choice):
         self.names = FromLibrary(spec)
         super().__init__(())
 
+    # Any: click 8.4 types choices as Sequence[str], 8.5 as tuple[str, ...]
     @property
-    def choices(self) -> Sequence[str]:
+    def choices(self) -> Any:
         return tuple(self.names())
 
     @choices.setter
-    def choices(self, _value: Sequence[str]) -> None:
+    def choices(self, _value: Any) -> None:
         """click sets its choices once; these are the library's."""
 
 

@@ -161,7 +161,7 @@ def _write_answer(answer: Any, fmt: str, output: str | None) -> None:
     if output is not None:
         write_result(answer, output, fmt=fmt)
         return
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     try:
         write_result(answer, out, fmt=fmt)
         out.flush()
