@@ -24,8 +24,9 @@ from kg.networks.geodata import GeoData, geo_data
 from kg.networks.netdata import Filters
 from kg.resources import sample_dir
 from kg.store.evalstore import EvalStore
-from kg.views.map import MapView, atlas_codes, read_asset, render_map, write_map
+from kg.views.map import MapView, atlas_codes, render_map, write_map
 from kg.views.mapdata import MapSettings, map_data, views_pattern
+from kg.views.page import read_asset
 
 ID = "https://w3id.org/evalkg/id/"
 SEED_LESSON = ID + "lesson/242868"

@@ -30,9 +30,10 @@ from kg.store.evalstore import EvalStore
 from kg.views.boxes import overlaps
 from kg.views.labels import label_extent, short_label
 from kg.views.layout import positions
+from kg.views.page import read_asset as _read_asset
 from kg.views.prune import prune_edges
 from kg.views.rows import safe_url
-from kg.views.view import View, _read_asset, render, script_json, to_html, write_html
+from kg.views.view import View, render, script_json, to_html, write_html
 from kg.views.viewdata import ViewSettings, view_data
 
 HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"

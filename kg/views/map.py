@@ -15,22 +15,26 @@ the page script shows every string with ``textContent``.
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from kg.errors import ConfigError
 from kg.networks.geodata import GeoData, geo_data
 from kg.networks.netdata import Filters
 from kg.store.evalstore import EvalStore
 from kg.views.mapdata import MapData, MapSettings, map_data
-from kg.views.view import NOTEBOOK_HEIGHT, script_json
+from kg.views.page import (
+    Page,
+    content_policy,
+    evalkg_version,
+    read_asset,
+    script_json,
+    template,
+)
 
 TEMPLATE = "map.html.j2"
 #: The inlined scripts, in the order they run (folder of visualizations/, file).
@@ -49,39 +53,15 @@ ATLAS = ("vendor/world-atlas-2.0.2", "countries-50m.json")
 
 
 @dataclass
-class MapView:
-    """A rendered map: the page (``html``) and what it shows (``data``).
+class MapView(Page):
+    """A rendered map: the page (``html``) and what it shows (``data``)."""
 
-    In Jupyter it displays inline (an ``<iframe srcdoc>`` holding the page).
-    """
-
-    html: str
     data: MapData
-
-    def save(self, path: str | Path) -> Path:
-        """Write the page to ``path`` (UTF-8) and return the path."""
-        target = Path(path)
-        try:
-            target.write_text(self.html, encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot write the map: {exc.strerror}", path=str(target)) from exc
-        return target
-
-    @property
-    def size(self) -> int:
-        """Size of the page in bytes (UTF-8)."""
-        return len(self.html.encode("utf-8"))
+    kind: ClassVar[str] = "map"
 
     def __repr__(self) -> str:
         """A line, not the page."""
         return f"<MapView {self.data.title!r}: {self.data.summary}, {self.size:,} bytes>"
-
-    def _repr_html_(self) -> str:
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            f'style="width:100%;height:{NOTEBOOK_HEIGHT}px;border:1px solid #ddd" '
-            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
-        )
 
 
 def render_map(geo: GeoData, settings: MapSettings | None = None) -> MapView:
@@ -123,22 +103,16 @@ def write_map(
 
 
 def _render_page(data: MapData) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     from markupsafe import Markup
 
     assets = _assets()
-    try:
-        evalkg_version = version("evalkg")
-    except PackageNotFoundError:
-        evalkg_version = "dev"
     return str(
-        _template().render(
+        template(TEMPLATE).render(
             title=data.title,
             summary=data.summary,
             filters=data.payload["filters"],
             notes=data.notes,
-            version=evalkg_version,
+            version=evalkg_version(),
             csp=assets["csp"],
             styles=[Markup(s) for s in assets["styles"]],
             scripts=[Markup(s) for s in assets["scripts"]],
@@ -146,21 +120,6 @@ def _render_page(data: MapData) -> str:
             data_json=Markup(script_json(data.payload)),
         )
     )
-
-
-@functools.lru_cache(maxsize=1)
-def _template() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from kg.resources import data_dir
-
-    env = Environment(
-        loader=FileSystemLoader(str(data_dir("visualizations"))),
-        autoescape=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    return env.get_template(TEMPLATE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -192,28 +151,5 @@ def _assets() -> dict[str, Any]:
     folder = data_dir("visualizations")
     scripts = [read_asset(folder / sub / name, "script") for sub, name in SCRIPTS]
     styles = [read_asset(folder / sub / name, "style") for sub, name in STYLES]
-    csp = (
-        f"default-src 'none'; script-src {' '.join(map(sha256_source, scripts))}; "
-        f"style-src {' '.join(map(sha256_source, styles))}; img-src data:; font-src 'none'; "
-        "connect-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'"
-    )
+    csp = content_policy(scripts, styles)
     return {"scripts": scripts, "styles": styles, "world": script_json(_world()), "csp": csp}
-
-
-def read_asset(path: Path, tag: str) -> str:
-    """An asset to inline in a ``<tag>`` element; refused if it could end that element."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"missing map asset: {exc.strerror}", path=str(path)) from exc
-    lowered = text.lower()
-    for marker in (f"</{tag}", "<!--"):
-        if marker in lowered:
-            raise ConfigError(f"asset cannot be inlined in <{tag}>", path=str(path), value=marker)
-    return text
-
-
-def sha256_source(text: str) -> str:
-    """A CSP source expression for the inline element holding ``text``."""
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"

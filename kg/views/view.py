@@ -18,56 +18,34 @@ escaped, so record text can never close it; the page script shows every string w
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import html
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from kg.errors import ConfigError
 from kg.progress import OnStep, step
+from kg.views.page import (
+    Page,
+    content_policy,
+    evalkg_version,
+    read_asset,
+    script_json,
+    template,
+)
 from kg.views.viewdata import ViewData, ViewSettings, view_data
+
+__all__ = ["View", "render", "script_json", "to_html", "view_network", "write_html"]
 
 TEMPLATE = "view.html.j2"
 VIS_DIR = "vendor/vis-network-9.1.2"
-NOTEBOOK_HEIGHT = 640
-_JSON_ESCAPES = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-_JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
 
 
 @dataclass
-class View:
-    """A rendered view: the page (``html``) and what it shows (``data``).
+class View(Page):
+    """A rendered view: the page (``html``) and what it shows (``data``)."""
 
-    In Jupyter it displays inline (an ``<iframe srcdoc>`` holding the page).
-    """
-
-    html: str
     data: ViewData
-
-    def save(self, path: str | Path) -> Path:
-        """Write the page to ``path`` (UTF-8) and return the path."""
-        target = Path(path)
-        try:
-            target.write_text(self.html, encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot write the view: {exc.strerror}", path=str(target)) from exc
-        return target
-
-    @property
-    def size(self) -> int:
-        """Size of the page in bytes (UTF-8)."""
-        return len(self.html.encode("utf-8"))
+    kind: ClassVar[str] = "view"
 
     def __repr__(self) -> str:
         """A line, not the page (which runs to megabytes)."""
@@ -80,13 +58,6 @@ class View:
         from kg.views.topyvis import to_pyvis
 
         return to_pyvis(self.data, **options)
-
-    def _repr_html_(self) -> str:
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            f'style="width:100%;height:{NOTEBOOK_HEIGHT}px;border:1px solid #ddd" '
-            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
-        )
 
 
 def render(graph: Any, settings: ViewSettings | None = None) -> View:
@@ -132,37 +103,21 @@ def view_network(
     return render(graph, settings)
 
 
-def script_json(value: Any) -> str:
-    """JSON that is safe inside an HTML ``<script>`` element.
-
-    >>> script_json({"a": "</script><b>&\u2028"})
-    '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group()], text)
-
-
 def _render_page(data: ViewData) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     from markupsafe import Markup
 
     assets = _assets()
-    try:
-        evalkg_version = version("evalkg")
-    except PackageNotFoundError:
-        evalkg_version = "dev"
     shown = (
         f"{data.edges_shown:,} of {data.edges_total:,}"
         if data.edges_hidden
         else f"{data.edges_total:,}"
     )
     return str(
-        _template().render(
+        template(TEMPLATE).render(
             title=data.title,
             summary=f"{data.nodes:,} nodes · {shown} ties drawn",
             notes=data.notes,
-            version=evalkg_version,
+            version=evalkg_version(),
             csp=assets["csp"],
             vis_css=Markup(assets["vis_css"]),
             view_css=Markup(assets["view_css"]),
@@ -174,21 +129,6 @@ def _render_page(data: ViewData) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _template() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from kg.resources import data_dir
-
-    env = Environment(
-        loader=FileSystemLoader(str(data_dir("visualizations"))),
-        autoescape=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    return env.get_template(TEMPLATE)
-
-
-@functools.lru_cache(maxsize=1)
 def _assets() -> dict[str, str]:
     """The inlined scripts and style sheets, checked, and the page's CSP with their
     hashes."""
@@ -196,34 +136,12 @@ def _assets() -> dict[str, str]:
 
     folder = data_dir("visualizations")
     assets = {
-        "vis_js": _read_asset(folder / VIS_DIR / "vis-network.min.js", "script"),
-        "view_js": _read_asset(folder / "view.js", "script"),
-        "vis_css": _read_asset(folder / VIS_DIR / "vis-network.css", "style"),
-        "view_css": _read_asset(folder / "view.css", "style"),
+        "vis_js": read_asset(folder / VIS_DIR / "vis-network.min.js", "script"),
+        "view_js": read_asset(folder / "view.js", "script"),
+        "vis_css": read_asset(folder / VIS_DIR / "vis-network.css", "style"),
+        "view_css": read_asset(folder / "view.css", "style"),
     }
-    scripts = " ".join(_sha256(assets[k]) for k in ("vis_js", "view_js"))
-    styles = " ".join(_sha256(assets[k]) for k in ("vis_css", "view_css"))
-    assets["csp"] = (
-        f"default-src 'none'; script-src {scripts}; style-src {styles}; "
-        "img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; "
-        "form-action 'none'; object-src 'none'"
+    assets["csp"] = content_policy(
+        [assets["vis_js"], assets["view_js"]], [assets["vis_css"], assets["view_css"]]
     )
     return assets
-
-
-def _read_asset(path: Path, tag: str) -> str:
-    """An asset to inline in a ``<tag>`` element; refused if it could end that element."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"missing view asset: {exc.strerror}", path=str(path)) from exc
-    lowered = text.lower()
-    for marker in (f"</{tag}", "<!--"):
-        if marker in lowered:
-            raise ConfigError(f"asset cannot be inlined in <{tag}>", path=str(path), value=marker)
-    return text
-
-
-def _sha256(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
