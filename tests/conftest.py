@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,3 +52,15 @@ def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert build([sample_dir()], store=store).ok
         store.flush()
     return folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's, driven by Playwright) with a fresh profile, 1280×800;
+    no network needed or used (benchmarks/headless.py)."""
+    from headless import CHROMIUM, chromium
+
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run 'make browser-deps' (Debian package chromium)")
+    with chromium(1280, 800) as context:
+        yield context

@@ -27,17 +27,6 @@ from kg.views.view import View, render
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"
 SCRIPT = "<script>window.pwned=1</script>"
 IMG = '<img src=x onerror="window.pwned=1">'
@@ -63,24 +52,6 @@ class Opened:
 
     def clean(self) -> bool:
         return not (self.errors or self.outside or self.dialogs)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Headless Chromium with a fresh profile (no network needed or used)."""
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run 'make browser-deps' (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 800},
-        )
-        yield context
-        context.close()
 
 
 @pytest.fixture()

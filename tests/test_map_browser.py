@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from headless import ARGS, CHROMIUM
 from hostile_map import HOSTILE, HOSTILE_PAGE, SCRIPT, hostile_geo
 
 from kg.load.build import build
@@ -59,24 +58,6 @@ class Opened:
         )
         assert found >= 0, label
         return found
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Headless Chromium with a fresh profile (no network needed or used)."""
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run 'make browser-deps' (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=ARGS,
-            viewport={"width": 1280, "height": 800},
-        )
-        yield context
-        context.close()
 
 
 @pytest.fixture()

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from server import evalkg_server
-from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 from kg.load.build import build
 from kg.store.evalstore import EvalStore
@@ -36,23 +35,6 @@ class Opened:
 
     def clean(self) -> bool:
         return not (self.errors or self.outside or self.dialogs)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run 'make browser-deps' (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-serve")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        yield context
-        context.close()
 
 
 @pytest.fixture(scope="module")
