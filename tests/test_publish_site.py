@@ -20,7 +20,11 @@ from kg.resources import data_dir
 BASE = "https://w3id.org/evalkg/id/"
 CUT = BASE + "org/cut-chile"
 SITE = {"base_url": "https://example.org/site/", "endpoint": "https://example.org/sparql"}
-RDF_FILES = {".ttl": ox.RdfFormat.TURTLE, ".jsonld": ox.RdfFormat.JSON_LD, ".trig": ox.RdfFormat.TRIG}
+RDF_FILES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".trig": ox.RdfFormat.TRIG,
+}
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +157,7 @@ def test_a_hostile_iri_and_label_stay_inside_and_are_shown_as_text(tmp_path: Pat
     store.update(
         f"INSERT DATA {{ GRAPH <{BASE}graph/h> {{ <{BASE}org/ok> "
         f"<http://www.w3.org/2004/02/skos/core#related> <{BASE}org/..%2F..%2Fevil> . "
-        f'<{BASE}org/..%2F..%2Fevil> <http://www.w3.org/2004/02/skos/core#prefLabel> '
+        f"<{BASE}org/..%2F..%2Fevil> <http://www.w3.org/2004/02/skos/core#prefLabel> "
         f'"<script>alert(1)</script>"@en }} }}'
     )
     assert "/" not in site_names(BASE, [hostile])[hostile].removeprefix("_/")

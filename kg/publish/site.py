@@ -58,9 +58,10 @@ def rdf_bytes(triples: Any, fmt: str, *, base_iri: str) -> bytes:
     ordered = sorted(triples, key=str)
     target = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.JSON_LD
     if fmt == "nt":
-        return bytes(ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES))
-    prefixes = {**PREFIXES, "id": base_iri}
-    return bytes(ox.serialize(ordered, format=target, prefixes=prefixes))
+        data = ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        data = ox.serialize(ordered, format=target, prefixes={**PREFIXES, "id": base_iri})
+    return data or b""
 
 
 def _relink(page: entitypage.EntityPage, here: str, hrefs: dict[str, str]) -> None:

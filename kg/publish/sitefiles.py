@@ -12,7 +12,7 @@ character a web host trips on, and two IRIs never share a file on a case-blind d
 >>> names["https://w3id.org/evalkg/id/org/x"]
 'org/x'
 >>> names["https://w3id.org/evalkg/id/org/../../etc/passwd"]
-'_/org-etc-passwd-5a2cb4f4e5a3e9b1'
+'_/org-etc-passwd-f2265c5c329d3bd2'
 """
 
 from __future__ import annotations
@@ -78,8 +78,10 @@ class SiteFolder:
     def __init__(self, folder: str | Path) -> None:
         self.root = Path(folder)
         self.report = SiteReport(self.root)
-        self.previous = self._manifest().get("files", [])
-        self.issued: str | None = self._manifest().get("issued")
+        manifest = self._manifest()
+        files, issued = manifest.get("files"), manifest.get("issued")
+        self.previous = [str(n) for n in files] if isinstance(files, list) else []
+        self.issued = issued if isinstance(issued, str) else None
 
     def _manifest(self) -> dict[str, object]:
         path = self.root / MANIFEST
@@ -107,7 +109,7 @@ class SiteFolder:
     def finish(self, issued: str) -> SiteReport:
         """Remove what the site no longer holds, record what it holds; the report."""
         kept = set(self.report.written) | set(self.report.unchanged)
-        for name in sorted(set(map(str, self.previous)) - kept):
+        for name in sorted(set(self.previous) - kept):
             path = self.root / name
             if ".." in Path(name).parts or Path(name).is_absolute():
                 continue  # a manifest edited by hand names nothing outside the site
