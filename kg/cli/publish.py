@@ -168,4 +168,39 @@ def push(
     )
 
 
-COMMANDS = [export, validate, push]
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option(
+    "--base-url",
+    metavar="URL",
+    default=None,
+    help="Where the site will be served, for the DCAT, VoID and sitemap links "
+    "(default: the folder's file: URL).",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="A SPARQL endpoint that serves the graph, described as a dcat:DataService.",
+)
+@store_option
+def publish(folder: str, base_url: str | None, endpoint: str | None, store: str | None) -> None:
+    """Write the graph as a static linked-data site into FOLDER, for any web host: a page,
+    a Turtle and a JSON-LD file per entity, the dumps (Turtle, N-Triples gzipped, TriG),
+    the DCAT-AP and VoID descriptions, a sitemap and an index page. Running it again
+    writes only the files that changed.
+
+    \b
+    Example:
+      evalkg publish site/ --base-url https://example.org/evalkg/
+    """
+    from kg.publish.site import publish_site
+    from kg.store.evalstore import EvalStore
+
+    with EvalStore.open(store) as source, Status("Publishing"):
+        report = publish_site(source, folder, base_url=base_url, endpoint=endpoint)
+    for line in report.lines():
+        click.echo(line)
+
+
+COMMANDS = [export, validate, push, publish]

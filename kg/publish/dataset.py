@@ -23,10 +23,15 @@ def dataset_iri(base_iri: str) -> str:
     return base_iri + "dataset"
 
 
-def description_query(name: str, *, base_iri: str, endpoint: str) -> str:
+def description_query(
+    name: str, *, base_iri: str, endpoint: str | None, extra: dict[str, str] | None = None
+) -> str:
     """The SPARQL text of the description ``name`` (``void`` or ``dcat``) of the dataset
-    under ``base_iri`` served at ``endpoint``."""
-    params = {"dataset": f"<{dataset_iri(base_iri)}>", "endpoint": f"<{endpoint}>"}
+    under ``base_iri`` served at ``endpoint`` (``None``: no endpoint); ``extra``: more
+    parameters of the query (``dcat``: ``catalog``, ``homepage``, ``issued``)."""
+    params = {"dataset": f"<{dataset_iri(base_iri)}>", **(extra or {})}
+    if endpoint is not None:
+        params["endpoint"] = f"<{endpoint}>"
     if name == "void":
         params["space"] = base_iri
     text, _ = load_request(DESCRIPTIONS[name], None, params)

@@ -12,6 +12,7 @@ shown, never run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,12 +169,22 @@ _FILL = {"about": _about, "links": _links, "evidence": _evidence}
 
 
 def gather(
-    store: EvalStore, iri: str, mapping: IriMap, *, timeout: float, views: ViewIndex | None = None
+    store: EvalStore,
+    iri: str,
+    mapping: IriMap,
+    *,
+    timeout: float,
+    views: ViewIndex | None = None,
+    run: Callable[[str, dict[str, str]], QueryResult] | None = None,
 ) -> EntityPage:
-    """The page of ``iri``: its queries run at once (each within ``timeout`` seconds)."""
+    """The page of ``iri``: its queries run at once (each within ``timeout`` seconds), by
+    ``run`` (a named query and its parameters → its result) when given."""
 
     def ask(name: str) -> QueryResult:
-        text, source = load_request(QUERIES[name], None, {"entity": f"<{iri}>"})
+        params = {"entity": f"<{iri}>"}
+        if run is not None:
+            return run(QUERIES[name], params)
+        text, source = load_request(QUERIES[name], None, params)
         return run_query(store, text, source=source, timeout=timeout)
 
     page = EntityPage(iri)

@@ -32,13 +32,18 @@ def _environment() -> Any:
     )
 
 
-def render(template: str, **context: Any) -> str:
-    """The page ``template`` of ``visualizations/serve/`` with ``context``."""
+@functools.lru_cache(maxsize=1)
+def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        context.setdefault("version", version("evalkg"))
+        return version("evalkg")
     except PackageNotFoundError:  # a checkout that is not installed
-        context.setdefault("version", "")
+        return ""
+
+
+def render(template: str, **context: Any) -> str:
+    """The page ``template`` of ``visualizations/serve/`` with ``context``."""
+    context.setdefault("version", _version())
     page: str = _environment().get_template(template).render(**context)
     return page
