@@ -234,7 +234,7 @@ def test_page_is_self_contained(sample_map: MapView) -> None:
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     code = [body for attrs, body in page.scripts if "type" not in attrs]
-    assert len(code) == 4  # Leaflet, markercluster, topojson-client, map.js
+    assert len(code) == 5  # Leaflet, markercluster, topojson-client, page.js, map.js
     for body in code:
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp
@@ -271,7 +271,7 @@ def test_hostile_records_through_the_real_pipeline(hostile_store: EvalStore) -> 
     page = Page(view.html)
     assert [t for t, _ in page.tags if t in {"img", "svg"}] == []
     assert all(not k.startswith("on") for _, attrs in page.tags for k in attrs)
-    assert len(page.scripts) == 6
+    assert len(page.scripts) == 7
     data = page.json("evalkg-data")
     assert SCRIPT in data["findings"][0][1] and data["findings"][0][3] is None  # no js: link
     assert SCRIPT in data["evaluations"][0][1]

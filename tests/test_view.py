@@ -140,7 +140,9 @@ def test_page_is_self_contained(actors_view: tuple[nx.Graph, View]) -> None:
     )
     assert csp is not None and "default-src 'none'" in csp and "connect-src 'none'" in csp
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
-    assert len([s for a, s in page.scripts if "type" not in a]) == 2  # vis-network + view.js
+    assert (
+        len([s for a, s in page.scripts if "type" not in a]) == 3
+    )  # vis-network, page.js, view.js
 
 
 def test_inline_scripts_match_the_csp_hashes(actors_view: tuple[nx.Graph, View]) -> None:
@@ -178,7 +180,7 @@ def test_hostile_contract_graph_is_text_in_every_sink(text: str) -> None:
     page = Page(view.html)
     assert [t for t, _ in page.tags if t in {"img", "svg"}] == []
     assert all(not k.startswith("on") for _, attrs in page.tags for k in attrs)
-    assert len(page.scripts) == 3
+    assert len(page.scripts) == 4  # the data, vis-network, page.js, view.js
     assert page.text["title"] == f"Actors {text} · evalkg"
     assert page.text["h1#title"] == f"Actors {text}"
     assert "weaker ties are hidden" in page.text["p"]  # the pruning note
@@ -200,7 +202,7 @@ def test_hostile_records_through_the_real_pipeline(hostile_store: EvalStore) -> 
         view = render(graph)
         page = Page(view.html)
         assert [t for t, _ in page.tags if t in {"img", "svg"}] == [], network
-        assert len(page.scripts) == 3, network
+        assert len(page.scripts) == 4, network
         assert all(not k.startswith("on") for _, attrs in page.tags for k in attrs)
         data = page.data()
         labels |= {n["label"] for n in data["nodes"]}

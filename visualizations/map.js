@@ -19,26 +19,10 @@
   var KIND = { country: "Country", place: "Place", office: "ILO office", region: "Region" };
   var TYPES = data.types;
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function safeHref(url) {
-    if (typeof url !== "string") return null;
-    try {
-      var parsed = new URL(url);
-      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function fold(text) {
-    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
+  var shared = window.evalkgPage; /* page.js */
+  var el = shared.el;
+  var safeHref = shared.safeHref;
+  var fold = shared.fold;
 
   var numbers = new Intl.NumberFormat("en");
   function fmt(value) { return numbers.format(value); }

@@ -17,26 +17,10 @@
   var timings = { parsed: performance.now() - started };
   var api = window.evalkg = { data: data, timings: timings, ready: false };
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function safeHref(url) {
-    if (typeof url !== "string") return null;
-    try {
-      var parsed = new URL(url);
-      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function fold(text) {
-    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
+  var shared = window.evalkgPage; /* page.js */
+  var el = shared.el;
+  var safeHref = shared.safeHref;
+  var fold = shared.fold;
 
   /* a query found as whole words: no letter or digit (of any script) may go on
      either side of a query that starts or ends with one ("OIT" is not in "exploitation") */

@@ -42,6 +42,7 @@ SCRIPTS = (
     ("vendor/leaflet-1.9.4", "leaflet.js"),
     ("vendor/leaflet.markercluster-1.5.3", "leaflet.markercluster.js"),
     ("vendor/topojson-client-3.1.0", "topojson-client.min.js"),
+    ("", "page.js"),
     ("", "map.js"),
 )
 STYLES = (

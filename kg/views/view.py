@@ -122,6 +122,7 @@ def _render_page(data: ViewData) -> str:
             vis_css=Markup(assets["vis_css"]),
             view_css=Markup(assets["view_css"]),
             vis_js=Markup(assets["vis_js"]),
+            page_js=Markup(assets["page_js"]),
             view_js=Markup(assets["view_js"]),
             data_json=Markup(script_json(data.payload)),
         )
@@ -137,11 +138,13 @@ def _assets() -> dict[str, str]:
     folder = data_dir("visualizations")
     assets = {
         "vis_js": read_asset(folder / VIS_DIR / "vis-network.min.js", "script"),
+        "page_js": read_asset(folder / "page.js", "script"),
         "view_js": read_asset(folder / "view.js", "script"),
         "vis_css": read_asset(folder / VIS_DIR / "vis-network.css", "style"),
         "view_css": read_asset(folder / "view.css", "style"),
     }
     assets["csp"] = content_policy(
-        [assets["vis_js"], assets["view_js"]], [assets["vis_css"], assets["view_css"]]
+        [assets["vis_js"], assets["page_js"], assets["view_js"]],
+        [assets["vis_css"], assets["view_css"]],
     )
     return assets
