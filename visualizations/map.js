@@ -392,41 +392,15 @@
     return found.slice(0, limit || 10);
   }
 
-  var input = document.getElementById("search");
-  var suggestions = document.getElementById("suggestions");
-
-  function showSuggestions() {
-    var found = search(input.value, 12);
-    suggestions.replaceChildren();
-    found.forEach(function (hit) {
-      var item = el("li");
-      item.setAttribute("role", "option");
-      var button = el("button", hit.spot.label);
-      button.type = "button";
-      var sub = (hit.via ? "“" + hit.via + "” · " : "") + KIND[hit.spot.kind] +
-        (hit.spot.within ? " · " + hit.spot.within : "");
-      button.appendChild(el("span", sub, "sub"));
-      button.addEventListener("click", function () { choose(hit.index); });
-      item.appendChild(button);
-      suggestions.appendChild(item);
+  shared.suggest(document.getElementById("search"), document.getElementById("suggestions"), search,
+    function (hit) {
+      return {
+        label: hit.spot.label,
+        sub: (hit.via ? "“" + hit.via + "” · " : "") + KIND[hit.spot.kind] +
+          (hit.spot.within ? " · " + hit.spot.within : ""),
+        choose: function () { focusSpot(hit.index); }
+      };
     });
-    suggestions.hidden = found.length === 0;
-  }
-
-  function choose(i) {
-    suggestions.hidden = true;
-    focusSpot(i);
-  }
-
-  input.addEventListener("input", showSuggestions);
-  input.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") {
-      var hit = search(input.value, 1)[0];
-      if (hit) choose(hit.index);
-    } else if (event.key === "Escape") {
-      suggestions.hidden = true;
-    }
-  });
 
   function setMeasure(value) {
     measure = Number(value) || 0;

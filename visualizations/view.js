@@ -360,39 +360,14 @@
     return found.slice(0, limit || 10);
   }
 
-  var input = document.getElementById("search");
-  var suggestions = document.getElementById("suggestions");
-
-  function showSuggestions() {
-    var found = search(input.value, 12);
-    suggestions.replaceChildren();
-    found.forEach(function (hit) {
-      var item = el("li");
-      item.setAttribute("role", "option");
-      var button = el("button", hit.row.label);
-      button.type = "button";
-      button.appendChild(el("span", (hit.via ? "“" + hit.via + "” · " : "") + kindText(hit.row), "sub"));
-      button.addEventListener("click", function () { choose(hit.row.id); });
-      item.appendChild(button);
-      suggestions.appendChild(item);
+  shared.suggest(document.getElementById("search"), document.getElementById("suggestions"), search,
+    function (hit) {
+      return {
+        label: hit.row.label,
+        sub: (hit.via ? "“" + hit.via + "” · " : "") + kindText(hit.row),
+        choose: function () { focusNode(hit.row.id); }
+      };
     });
-    suggestions.hidden = found.length === 0;
-  }
-
-  function choose(id) {
-    suggestions.hidden = true;
-    focusNode(id);
-  }
-
-  input.addEventListener("input", showSuggestions);
-  input.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") {
-      var hit = search(input.value, 1)[0];
-      if (hit) choose(hit.row.id);
-    } else if (event.key === "Escape") {
-      suggestions.hidden = true;
-    }
-  });
 
   /* ---- wiring ---- */
   network.on("click", function (params) {
