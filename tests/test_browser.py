@@ -203,6 +203,25 @@ def test_every_node_is_drawn_offline_without_errors(
     assert opened.clean(), (opened.errors, opened.outside, opened.dialogs)
 
 
+@pytest.mark.parametrize(
+    ("network", "focus"),
+    [("actors", "CUT"), ("evaluations", "ILO"), ("places", "Quillota"), ("places", "Santiago")],
+)
+def test_small_views_keep_the_layout_and_nothing_overlaps(
+    sample_store: EvalStore, open_view: Any, network: str, focus: str
+) -> None:
+    """Views of 30 nodes or fewer (a focus): vis-network's physics, once on by default
+    for them, moved nodes under each other's labels (up to 7 overlaps here)."""
+    graph = projected(sample_store, network, focus=focus)
+    assert 10 <= graph.number_of_nodes() <= 30
+    opened = open_view(render(graph))
+    page = opened.page
+    assert page.evaluate("window.network.physics.options.enabled") is False
+    labels, overlaps = drawn_overlaps(page)
+    assert labels >= 8 and overlaps == []
+    assert opened.clean(), (opened.errors, opened.outside, opened.dialogs)
+
+
 @pytest.mark.parametrize("network", list(NETWORKS))
 def test_no_drawn_node_or_label_overlaps_another(
     sample_store: EvalStore, open_view: Any, network: str

@@ -161,8 +161,8 @@ def metrics(
 )
 @click.option(
     "--physics/--no-physics",
-    default=None,
-    help="Let nodes move (vis-network physics); default: on up to 30 nodes only.",
+    default=False,
+    help="Let nodes move (vis-network physics); default: off, the layout's positions.",
 )
 @click.option(
     "--max-edges",
@@ -190,7 +190,7 @@ def view(
     focus: str | None,
     depth: int,
     output: str,
-    physics: bool | None,
+    physics: bool,
     max_edges: int | None,
     max_nodes: int,
     size_by: str,

@@ -40,7 +40,6 @@ from kg.views.legend import categories, load_palette
 from kg.views.prune import edge_budget, most_central, prune_edges
 from kg.views.rows import LessonTable, edge_row, node_row
 
-PHYSICS_MAX_NODES = 30  # physics on by default up to this many nodes
 MAX_NODES = 5000  # more nodes than this: only the most central are drawn (browser speed)
 SIZE_METRICS = ("weighted_degree", "degree", "betweenness")
 
@@ -49,7 +48,7 @@ SIZE_METRICS = ("weighted_degree", "degree", "betweenness")
 class ViewSettings:
     """Options of a view; ``None`` means automatic."""
 
-    physics: bool | None = None
+    physics: bool = False
     max_edges: int | None = None
     max_nodes: int | None = MAX_NODES
     size_by: str = "weighted_degree"
@@ -199,11 +198,10 @@ def _payload(
         | {"cat": category_of[n]}
         for n in nodes
     ]
-    physics = settings.physics if settings.physics is not None else len(nodes) <= PHYSICS_MAX_NODES
     return {
         "title": data.title,
         "network": str(graph.graph.get("network", "")),
-        "physics": physics,
+        "physics": settings.physics,
         "labelThreshold": LABEL_THRESHOLD_PX,
         "labelFont": data.label_font,
         "labelMaxPx": LABEL_PX + 4,
