@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from kg.load.build import build
+from kg.extract.titles import TitleKind, parse_title
+from kg.load import build as build_module
+from kg.load.build import MAPPING_VERSION, build
+from kg.rdf import mapping
 from kg.resources import sample_dir
 from kg.store.evalstore import EvalStore
 from kg.vocab import EK
@@ -179,6 +183,53 @@ def test_rebuild_with_an_unchanged_duplicate_keeps_the_fuller(
     assert "Maipú" in literal
     again = build([tmp_path], store=store)
     assert (again.replaced, again.unchanged, again.added) == (0, 1, 0)
+
+
+def _older_kind(title: str) -> TitleKind:
+    """The kind mapping version 5 read: "intermedia" and "intermédiaire" as midterm."""
+    kind = parse_title(title)
+    return (
+        dataclasses.replace(kind, timing="MidtermTiming")
+        if kind.timing == "InterimTiming"
+        else kind
+    )
+
+
+def _timings(store: EvalStore, concept: str) -> int:
+    timing, node = ox.NamedNode(EK + "timing"), ox.NamedNode(EK + concept)
+    return len(list(store.inner.quads_for_pattern(None, timing, node, None)))
+
+
+@pytest.mark.parametrize("older", ["5", MAPPING_VERSION], ids=["older-version", "same-version"])
+def test_records_of_an_older_mapping_version_are_mapped_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, older: str
+) -> None:
+    """A store built by an older mapping is rebuilt by the next build, files unchanged,
+    when the older mapping had another ``MAPPING_VERSION``: it then equals a fresh build.
+    Under the same version the stale triples would stay (the records are skipped)."""
+    for name in (
+        "000_e1502d68e7aac5ea.txt",
+        "005_09d343db2e553388.txt",
+        "012_d161ae809f4d370c.txt",
+    ):
+        shutil.copy(sample_dir() / name, tmp_path)  # final, and two "Evaluación intermedia"
+    store = EvalStore()
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "MAPPING_VERSION", older)
+        patch.setattr(mapping, "parse_title", _older_kind)
+        first = build([tmp_path], store=store, workers=1)
+    older_kinds = (_timings(store, "InterimTiming"), _timings(store, "MidtermTiming"))
+    assert older_kinds == (0, 2)
+    report = build([tmp_path], store=store, workers=1)
+    if older == MAPPING_VERSION:
+        assert (report.replaced, report.unchanged) == (0, first.accepted)
+        assert (_timings(store, "InterimTiming"), _timings(store, "MidtermTiming")) == (0, 2)
+        return
+    assert (report.added, report.replaced, report.unchanged) == (0, first.accepted, 0)
+    assert (_timings(store, "InterimTiming"), _timings(store, "MidtermTiming")) == (2, 0)
+    fresh = EvalStore()
+    build([tmp_path], store=fresh, workers=1)
+    assert _without_blank_nodes(store) == _without_blank_nodes(fresh)
 
 
 def _without_blank_nodes(store: EvalStore) -> set[ox.Quad]:

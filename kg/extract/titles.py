@@ -8,6 +8,16 @@ English, Spanish or French, whether the page cut it with "...", and its year.
 'MidtermTiming'
 >>> parse_title("Decent work in Asia (2019-2022) - Independent Midterm Evaluation").year
 '2022'
+
+The kinds are the concepts the ontology's labels name: "intermedia" is interim, as
+``ek:InterimTiming``'s label "evaluación intermedia" says, and a page cut in the last word
+still says it:
+
+>>> kind = parse_title("Empleo juvenil - AUTOEVALUACIÓN intermedia")
+>>> kind.timing, kind.nature
+('InterimTiming', 'SelfNature')
+>>> parse_title("Jobs for youth - Joint evalu").nature
+'JointNature'
 """
 
 from __future__ import annotations
@@ -44,6 +54,9 @@ def kind_words() -> KindWords:
     )
 
 
+#: The fewest letters a page can leave of a title's last word for it to be read as the
+#: evaluation word it starts ("evalua", not "eval").
+_CUT_WORD = 5
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _TRUNCATED = ("...", "…")
 
@@ -68,6 +81,15 @@ def _find(words: str, table: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
+def _says_evaluation(words: list[str], evaluation: frozenset[str]) -> bool:
+    """Whether ``words`` hold an evaluation word, or end in the start of one (the page cut
+    the title there)."""
+    if any(word in evaluation for word in words):
+        return True
+    last = words[-1] if words else ""
+    return len(last) >= _CUT_WORD and any(word.startswith(last) for word in evaluation)
+
+
 def parse_title(title: str) -> TitleKind:
     """Split ``"<project> - <kind>"`` and read the kind; a title without a recognizable
     kind is all project (``label`` is then ``None``)."""
@@ -76,7 +98,7 @@ def parse_title(title: str) -> TitleKind:
     table = kind_words()
     timing = _find(words, table.timing) if words else None
     nature = _find(words, table.nature) if words else None
-    is_kind = (timing or nature) and any(w in table.evaluation for w in words.split())
+    is_kind = (timing or nature) and _says_evaluation(words.split(), table.evaluation)
     if not is_kind:
         project, suffix, timing, nature = title, "", None, None
     years = _YEAR.findall(title)

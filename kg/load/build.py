@@ -33,8 +33,9 @@ from kg.store.recovery import rebuild_index, recover, settle_index
 from kg.vocab import EK, PROV, RDF, XSD
 
 #: Bumped whenever the mapping changes the triples it makes for the same record, so that
-#: a rebuild refreshes records built by an older evalkg.
-MAPPING_VERSION = "5"
+#: a rebuild refreshes records built by an older evalkg. 6: the kinds of evaluation titles
+#: are the ontology's ("intermedia", "intermédiaire": interim; "autoevaluación": self).
+MAPPING_VERSION = "6"
 #: Reference files of ``ontology/`` loaded into the store, each into a graph of its own.
 REFERENCE_FILES = ("evalkg.ttl", "regions.ttl", "actors.ttl", "ilo-units.ttl", "constituents.ttl")
 
