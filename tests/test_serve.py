@@ -23,8 +23,10 @@ from rdflib.compare import isomorphic
 from server import evalkg_server, to_rdflib
 
 from kg.cli import main
+from kg.errors import ConfigError
 from kg.load.build import build
 from kg.publish.protocol import ProtocolError, negotiate, read_operation
+from kg.publish.server import ServeSettings
 from kg.sparql.query import run_query
 from kg.sparql.safety import QueryRefused
 from kg.store.dataset import Dataset
@@ -461,6 +463,17 @@ def test_void_and_dcat_describe_the_dataset_and_its_endpoint(
     )
     assert (dataset, rdflib.RDF.type, rdflib.DCAT.Dataset) in dcat
     assert (None, rdflib.DCAT.endpointURL, rdflib.URIRef(url + "/sparql")) in dcat
+    cc_by = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")  # the default
+    assert (dataset, rdflib.DCTERMS.license, cc_by) in dcat
+    assert (dataset, rdflib.DCTERMS.license, cc_by) in void
+
+
+def test_the_licence_of_the_descriptions_is_an_http_iri() -> None:
+    assert ServeSettings().license == "https://creativecommons.org/licenses/by/4.0/"
+    for bad in ("CC-BY-4.0", "ftp://example.org/l", "https://example.org/a licence"):
+        with pytest.raises(ConfigError, match="absolute http") as refused:
+            ServeSettings(license=bad)
+        assert refused.value.value == bad
 
 
 def test_every_answer_carries_the_security_headers(client: httpx.Client) -> None:
@@ -504,6 +517,7 @@ def test_serve_help_and_a_real_process(sample_folder: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(sample_folder)]
+    command += ["--license", "https://example.org/licence"]
     process = subprocess.Popen([*command, "--port", str(port)], stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 20
@@ -514,6 +528,10 @@ def test_serve_help_and_a_real_process(sample_folder: Path) -> None:
             except httpx.ConnectError:
                 time.sleep(0.1)
         assert json.loads(answer.text)["boolean"] is True
+        for path in ("/dataset", "/.well-known/void"):
+            described = httpx.get(f"http://127.0.0.1:{port}{path}").text
+            assert "<https://example.org/licence>" in described, path
+            assert "creativecommons" not in described, path
     finally:
         process.terminate()
         _, err = process.communicate(timeout=10)

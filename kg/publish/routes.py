@@ -199,7 +199,9 @@ async def home(request: Request) -> Response:
 async def _description(request: Request, name: str) -> Response:
     state = _state(request)
     endpoint = str(request.url_for("sparql"))
-    text = description_query(name, base_iri=state.mapping.base, endpoint=endpoint)
+    text = description_query(
+        name, base_iri=state.mapping.base, endpoint=endpoint, license=state.settings.license
+    )
     try:
         return await _answer(
             request,
