@@ -250,6 +250,7 @@ def test_the_protocol_dataset_is_the_query_s_dataset(
 ) -> None:
     with EvalStore.open(sample_folder) as served:  # the server's own store, read-only
         one, other = _graph(served, RECORD_A), _graph(served, RECORD_B)
+        held = set(served.graph_names())
     assert len(one) > 20 and len(other) > 20
     everything = _triples(client, ALL)
     assert len(everything) > len(one) + len(other)
@@ -262,7 +263,7 @@ def test_the_protocol_dataset_is_the_query_s_dataset(
     assert isomorphic(_triples(client, overridden, **{"default-graph-uri": RECORD_A}), one)
     assert _graph_names(client, **{"default-graph-uri": RECORD_A}) == set()
     # named-graph-uri: GRAPH ?g ranges over those only, and the default graph is empty
-    assert len(_graph_names(client)) == 33
+    assert _graph_names(client) == held and len(held) > 30
     named = {"named-graph-uri": [RECORD_A, RECORD_B]}
     assert _graph_names(client, **named) == {RECORD_A, RECORD_B}
     assert len(_triples(client, ALL, **named)) == 0
