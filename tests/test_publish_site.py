@@ -13,13 +13,19 @@ import pytest
 from click.testing import CliRunner
 
 import kg
+from kg.errors import ConfigError
+from kg.publish.dataset import DEFAULT_LICENSE
 from kg.publish.site import publish_site
+from kg.publish.sitedcat import dcat_triples, void_triples
 from kg.publish.sitefiles import MANIFEST, site_names
 from kg.resources import data_dir
+from kg.sparql.stats import data_triples
 
 BASE = "https://w3id.org/evalkg/id/"
 CUT = BASE + "org/cut-chile"
 SITE = {"base_url": "https://example.org/site/", "endpoint": "https://example.org/sparql"}
+VOID = "http://rdfs.org/ns/void#"
+DUMPS = {"dumps/evalkg.ttl", "dumps/evalkg.nt.gz", "dumps/evalkg.trig"}
 RDF_FILES = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".jsonld": ox.RdfFormat.JSON_LD,
@@ -116,6 +122,78 @@ def test_the_dcat_description_conforms_to_the_dcat_ap_shapes(site: Path) -> None
     }
 
 
+def _void(triples: list[ox.Triple]) -> dict[str, set[str]]:
+    """``property → values`` of the dataset in ``triples``, and ``partition counts`` (a
+    partition's class or property with its count, each as text)."""
+    dataset = ox.NamedNode(BASE + "dataset")
+    found: dict[str, set[str]] = {}
+    for t in triples:
+        if t.subject == dataset:
+            found.setdefault(t.predicate.value, set()).add(t.object.value)
+    parts = {t.object for t in triples if t.predicate.value.endswith("Partition")}
+    for part in parts:
+        of = {
+            t.predicate.value.removeprefix(VOID): t.object.value
+            for t in triples
+            if t.subject == part
+        }
+        kind = of.get("class") or of.get("property", "")
+        count = of.get("entities") or of.get("distinctObjects") or of.get("triples", "")
+        found.setdefault("partition counts", set()).add(f"{kind} {count}")
+    return found
+
+
+def test_the_void_description_is_the_server_s_with_the_dumps(
+    sample: kg.EvalStore, site: Path
+) -> None:
+    data = (site / ".well-known" / "void").read_bytes()
+    assert data == (site / "void.ttl").read_bytes()
+    triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None, lenient=False))
+    void = _void(triples)
+    # the counts are those of the store's statistics graph
+    statistics = [quad.triple for quad in sample.quads(graph=sample.statistics)]
+    counted = _void(statistics)
+    assert void["partition counts"] == counted["partition counts"]
+    assert len(void["partition counts"]) >= 4
+    assert void[VOID + "triples"] == counted[VOID + "triples"] == {str(data_triples(sample))}
+    assert {u.removeprefix(SITE["base_url"]) for u in void[VOID + "dataDump"]} == DUMPS
+    assert all((site / name).is_file() for name in DUMPS)
+    assert void[VOID + "sparqlEndpoint"] == {SITE["endpoint"]}
+    assert void["http://purl.org/dc/terms/license"] == {DEFAULT_LICENSE}
+    # found from the DCAT description and the index page
+    dcat = ox.parse((site / "dcat.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    see_also = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+    linked = ox.NamedNode(SITE["base_url"] + "void.ttl")
+    assert ox.Triple(ox.NamedNode(BASE + "dataset"), see_also, linked) in [q.triple for q in dcat]
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="void.ttl"' in index and 'href=".well-known/void"' in index
+
+
+def test_another_licence_is_declared_and_the_shapes_still_pass(
+    sample: kg.EvalStore, tmp_path: Path
+) -> None:
+    import pyshacl
+    import rdflib
+
+    other = "https://opendatacommons.org/licenses/odbl/1-0/"
+    where = {"base_url": SITE["base_url"], "endpoint": SITE["endpoint"], "license": other}
+    triples = dcat_triples(sample, issued="2026-01-01T00:00:00Z", **where)
+    data = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                                format="nt")  # fmt: skip
+    shapes = str(data_dir("ontology") / "dcat-ap-shapes.ttl")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    assert conforms, text
+    licences = {str(o) for o in data.objects(None, rdflib.DCTERMS.license)}
+    assert licences == {other}
+    assert len(list(data.subject_objects(rdflib.DCTERMS.license))) == 2 + len(DUMPS)
+    void = void_triples(sample, **where)
+    assert {t.object.value for t in void if t.predicate.value.endswith("/license")} == {other}
+    with pytest.raises(ConfigError, match="absolute http") as refused:
+        publish_site(sample, tmp_path / "site", license="CC-BY-4.0")
+    assert refused.value.value == "CC-BY-4.0"
+    assert not (tmp_path / "site").exists()
+
+
 def test_the_shapes_catch_a_missing_mandatory_property(site: Path) -> None:
     import pyshacl
     import rdflib
@@ -198,3 +276,13 @@ def test_the_cli_publishes(tmp_path: Path) -> None:
     assert "entity pages" in result.output
     sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.org/s/id/org/a.html</loc>" in sitemap
+    assert f"<{DEFAULT_LICENSE}>" in (tmp_path / "site" / "dcat.ttl").read_text(encoding="utf-8")
+    other = ["--license", "https://example.org/licence"]
+    result = CliRunner().invoke(main, [*args, *other])
+    assert result.exit_code == 0, result.output
+    for name in ("dcat.ttl", "void.ttl", ".well-known/void"):
+        text = (tmp_path / "site" / name).read_text(encoding="utf-8")
+        assert "<https://example.org/licence>" in text and DEFAULT_LICENSE not in text, name
+    result = CliRunner().invoke(main, [*args, "--license", "ftp://example.org/licence"])
+    assert result.exit_code == 3
+    assert "licence must be an absolute http(s) IRI: 'ftp://example.org/licence'" in result.output

@@ -23,9 +23,13 @@ from rdflib.compare import isomorphic
 from server import evalkg_server, to_rdflib
 
 from kg.cli import main
+from kg.errors import ConfigError
 from kg.load.build import build
 from kg.publish.protocol import ProtocolError, negotiate, read_operation
+from kg.publish.server import ServeSettings
 from kg.sparql.query import run_query
+from kg.sparql.safety import QueryRefused
+from kg.store.dataset import Dataset
 from kg.store.evalstore import EvalStore
 
 pytestmark = pytest.mark.server
@@ -37,6 +41,10 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 MILLION = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 1000000"
 COUNTRIES = "SELECT ?l WHERE { ?c a ek:Country ; skos:prefLabel ?l } ORDER BY ?l"
 HOSTILE_PAGE = Path(__file__).parent / "data" / "hostile" / "hostile.txt"
+RECORD_A = "https://w3id.org/evalkg/id/record/242868"
+RECORD_B = "https://w3id.org/evalkg/id/record/practice-238417"
+ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @pytest.fixture(scope="module")
@@ -190,8 +198,23 @@ def test_construct_answers_in_the_rdf_format_asked(
         (
             "GET",
             {"params": {"query": "ASK {}", "default-graph-uri": "http://example.org/g"}},
-            400,
-            "default-graph-uri",
+            403,
+            "default-graph-uri names a graph the store does not hold",
+        ),
+        (
+            "POST",
+            {
+                "params": {"named-graph-uri": [RECORD_A, "http://example.org/g"]},
+                "data": {"query": "ASK {}"},
+            },
+            403,
+            "named-graph-uri names a graph the store does not hold",
+        ),
+        (
+            "GET",
+            {"params": {"query": "ASK {}", "default-graph-uri": "not an IRI"}},
+            403,
+            "does not hold",
         ),
         ("GET", {"params": {"query": "ASK {}", "format": "yaml"}}, 400, "unknown format"),
         ("GET", {"params": {"query": "ASK {}"}, "headers": {"Accept": "text/html"}}, 406, ""),
@@ -203,6 +226,62 @@ def test_bad_requests_are_refused_with_the_protocol_s_status(
     answer = client.request(method, "/sparql", **kwargs)  # type: ignore[arg-type]
     assert answer.status_code == status, answer.text
     assert says in answer.text
+
+
+def _graph(store: EvalStore, iri: str) -> rdflib.Graph:
+    """The triples of the store's named graph ``iri``."""
+    return to_rdflib([quad.triple for quad in store.quads(graph=store.iri(iri))])
+
+
+def _triples(client: httpx.Client, query: str, **params: object) -> rdflib.Graph:
+    answer = client.get("/sparql", params={"query": query, "format": "nt", **params})
+    assert answer.status_code == 200, answer.text
+    return rdflib.Graph().parse(data=answer.text, format="nt")
+
+
+def _graph_names(client: httpx.Client, **params: object) -> set[str]:
+    answer = client.post("/sparql", params=params, data={"query": GRAPHS})  # type: ignore[arg-type]
+    assert answer.status_code == 200, answer.text
+    return {row["g"]["value"] for row in answer.json()["results"]["bindings"]}
+
+
+def test_the_protocol_dataset_is_the_query_s_dataset(
+    client: httpx.Client, sample_folder: Path
+) -> None:
+    with EvalStore.open(sample_folder) as served:  # the server's own store, read-only
+        one, other = _graph(served, RECORD_A), _graph(served, RECORD_B)
+        held = set(served.graph_names())
+    assert len(one) > 20 and len(other) > 20
+    everything = _triples(client, ALL)
+    assert len(everything) > len(one) + len(other)
+    # default-graph-uri: the default graph is that graph (through the query's child process)
+    assert isomorphic(_triples(client, ALL, **{"default-graph-uri": RECORD_A}), one)
+    both = _triples(client, ALL, **{"default-graph-uri": [RECORD_A, RECORD_B]})
+    assert isomorphic(both, one + other)  # the merge of several
+    # it overrides the query's FROM (and an empty named part leaves GRAPH nothing)
+    overridden = f"CONSTRUCT {{ ?s ?p ?o }} FROM <{RECORD_B}> WHERE {{ ?s ?p ?o }}"
+    assert isomorphic(_triples(client, overridden, **{"default-graph-uri": RECORD_A}), one)
+    assert _graph_names(client, **{"default-graph-uri": RECORD_A}) == set()
+    # named-graph-uri: GRAPH ?g ranges over those only, and the default graph is empty
+    assert _graph_names(client) == held and len(held) > 30
+    named = {"named-graph-uri": [RECORD_A, RECORD_B]}
+    assert _graph_names(client, **named) == {RECORD_A, RECORD_B}
+    assert len(_triples(client, ALL, **named)) == 0
+    # both together
+    full = {"default-graph-uri": RECORD_B, "named-graph-uri": RECORD_A}
+    assert _graph_names(client, **full) == {RECORD_A}
+    assert isomorphic(_triples(client, ALL, **full), other)
+
+
+def test_the_library_runs_a_query_on_a_given_dataset(sample_store: EvalStore) -> None:
+    """In this process (no child: the in-memory store), the same as FROM / FROM NAMED."""
+    given = Dataset(default=(RECORD_A,), named=(RECORD_B,))
+    rows = run_query(sample_store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", dataset=given).rows
+    assert int(rows[0][0].value) == len(_graph(sample_store, RECORD_A))
+    found = run_query(sample_store, GRAPHS, dataset=given, timeout=30).rows
+    assert [row[0].value for row in found] == [RECORD_B]
+    with pytest.raises(QueryRefused, match="named-graph-uri names a graph"):
+        run_query(sample_store, "ASK {}", dataset=Dataset(named=("http://example.org/g",)))
 
 
 def test_a_query_that_times_out_says_so_with_503(client: httpx.Client) -> None:
@@ -302,6 +381,42 @@ def test_named_queries_bind_their_parameters_as_rdf_terms(
     assert client.get("/queries/no-such-query").status_code == 404
 
 
+def test_a_keyword_query_is_narrowed_as_the_command_narrows_it(
+    client: httpx.Client, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``/queries/keyword-search`` binds through ``load_request`` with the store, so the
+    text index fills the query's slot (the text that runs, and the .rq text); its rows
+    are those of ``evalkg query``."""
+    import kg.publish.routes
+
+    ran: list[str] = []
+    real = kg.publish.routes.load_request
+
+    def spy(*args: object) -> tuple[str, str]:
+        text, source = real(*args)  # type: ignore[arg-type]
+        ran.append(text)
+        return text, source
+
+    monkeypatch.setattr(kg.publish.routes, "load_request", spy)
+    params = {"keyword": "Migrantes"}
+    served = client.get("/queries/keyword-search", params={**params, "format": "csv"})
+    assert served.status_code == 200, served.text
+    assert len(ran) == 1 and "(UNDEF UNDEF)" not in ran[0]
+    filled = ran[0].count("> <https://w3id.org/evalkg/ontology#") + ran[0].count(
+        "> <http://purl.org/dc/terms/description>)"
+    )
+    with EvalStore.open(sample_folder) as served_store:
+        texts = len(served_store.lesson_index.db.execute("SELECT 1 FROM lesson_text").fetchall())
+    assert 0 < filled < texts / 10  # the index named a few of the texts, not all
+    text = client.get("/queries/keyword-search.rq", params=params)
+    assert text.text == ran[1]
+    command = ["query", "keyword-search", "--param", "keyword=Migrantes", "--format", "csv"]
+    result = CliRunner().invoke(main, [*command, "--store", str(sample_folder)])
+    assert result.exit_code == 0, result.output
+    lines = served.text.splitlines()
+    assert len(lines) > 2 and lines == result.stdout.splitlines()
+
+
 def test_an_entity_iri_answers_html_or_rdf(client: httpx.Client, sample_store: EvalStore) -> None:
     page = client.get(CUT_PATH, headers={"Accept": "text/html,*/*;q=0.8"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -349,6 +464,17 @@ def test_void_and_dcat_describe_the_dataset_and_its_endpoint(
     )
     assert (dataset, rdflib.RDF.type, rdflib.DCAT.Dataset) in dcat
     assert (None, rdflib.DCAT.endpointURL, rdflib.URIRef(url + "/sparql")) in dcat
+    cc_by = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")  # the default
+    assert (dataset, rdflib.DCTERMS.license, cc_by) in dcat
+    assert (dataset, rdflib.DCTERMS.license, cc_by) in void
+
+
+def test_the_licence_of_the_descriptions_is_an_http_iri() -> None:
+    assert ServeSettings().license == "https://creativecommons.org/licenses/by/4.0/"
+    for bad in ("CC-BY-4.0", "ftp://example.org/l", "https://example.org/a licence"):
+        with pytest.raises(ConfigError, match="absolute http") as refused:
+            ServeSettings(license=bad)
+        assert refused.value.value == bad
 
 
 def test_every_answer_carries_the_security_headers(client: httpx.Client) -> None:
@@ -392,6 +518,7 @@ def test_serve_help_and_a_real_process(sample_folder: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(sample_folder)]
+    command += ["--license", "https://example.org/licence"]
     process = subprocess.Popen([*command, "--port", str(port)], stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 20
@@ -402,6 +529,10 @@ def test_serve_help_and_a_real_process(sample_folder: Path) -> None:
             except httpx.ConnectError:
                 time.sleep(0.1)
         assert json.loads(answer.text)["boolean"] is True
+        for path in ("/dataset", "/.well-known/void"):
+            described = httpx.get(f"http://127.0.0.1:{port}{path}").text
+            assert "<https://example.org/licence>" in described, path
+            assert "creativecommons" not in described, path
     finally:
         process.terminate()
         _, err = process.communicate(timeout=10)

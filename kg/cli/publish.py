@@ -183,8 +183,18 @@ def push(
     default=None,
     help="A SPARQL endpoint that serves the graph, described as a dcat:DataService.",
 )
+@click.option(
+    "--license",
+    "license_iri",
+    metavar="IRI",
+    default=FromLibrary("kg.publish.dataset:DEFAULT_LICENSE"),
+    show_default=True,
+    help="The licence the DCAT-AP and VoID descriptions declare (an http(s) IRI).",
+)
 @store_option
-def publish(folder: str, base_url: str | None, endpoint: str | None, store: str | None) -> None:
+def publish(
+    folder: str, base_url: str | None, endpoint: str | None, license_iri: str, store: str | None
+) -> None:
     """Write the graph as a static linked-data site into FOLDER, for any web host: a page,
     a Turtle and a JSON-LD file per entity, the dumps (Turtle, N-Triples gzipped, TriG),
     the DCAT-AP and VoID descriptions, a sitemap and an index page. Running it again
@@ -198,7 +208,9 @@ def publish(folder: str, base_url: str | None, endpoint: str | None, store: str 
     from kg.store.evalstore import EvalStore
 
     with EvalStore.open(store) as source, Status("Publishing"):
-        report = publish_site(source, folder, base_url=base_url, endpoint=endpoint)
+        report = publish_site(
+            source, folder, base_url=base_url, endpoint=endpoint, license=license_iri
+        )
     for line in report.lines():
         click.echo(line)
 

@@ -41,6 +41,14 @@ from kg.cli.common import FromLibrary, note, store_option
     default=None,
     help="A folder of network views (evalkg view -o DIR/NAME.html) and maps to serve at /views/.",
 )
+@click.option(
+    "--license",
+    "license_iri",
+    metavar="IRI",
+    default=FromLibrary("kg.publish.dataset:DEFAULT_LICENSE"),
+    show_default=True,
+    help="The licence /dataset and /.well-known/void declare (an http(s) IRI).",
+)
 @store_option
 def serve(
     host: str,
@@ -49,6 +57,7 @@ def serve(
     base_iri: str | None,
     path_prefix: str,
     views: Path | None,
+    license_iri: str,
     store: str | None,
 ) -> None:
     """Serve the store read-only on the web: SPARQL, a query page, entity pages.
@@ -69,7 +78,9 @@ def serve(
     from kg.publish.server import serve as run
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    settings = ServeSettings(timeout=timeout, base_iri=base_iri, prefix=path_prefix, views=views)
+    settings = ServeSettings(
+        timeout=timeout, base_iri=base_iri, prefix=path_prefix, views=views, license=license_iri
+    )
 
     def ready(opened: Any) -> None:
         shown = "[" + host + "]" if ":" in host else host

@@ -23,6 +23,7 @@ from kg.sparql.deadline import QueryTimeout
 from kg.sparql.query import stream_query
 from kg.sparql.results import ResultStream, write_result
 from kg.sparql.safety import QueryRefused
+from kg.store.dataset import Dataset
 from kg.store.evalstore import EvalStore
 from kg.vocab import PREFIXES
 
@@ -79,16 +80,19 @@ def query_job(
     source: str = "<request>",
     slots: threading.Semaphore | None = None,
     missing: str | None = None,
+    dataset: Dataset | None = None,
 ) -> Job:
-    """The job that answers ``text`` on ``store`` in ``fmt`` within ``timeout`` seconds
-    (waiting for one of ``slots``, the queries that may run at once, counts). With
-    ``missing``, an empty answer is :class:`NotFound` with that message."""
+    """The job that answers ``text`` on ``store`` (on ``dataset``, the Protocol's, when
+    given) in ``fmt`` within ``timeout`` seconds (waiting for one of ``slots``, the
+    queries that may run at once, counts). With ``missing``, an empty answer is
+    :class:`NotFound` with that message."""
 
     def job(sink: Sink) -> None:
         if slots is not None and not slots.acquire(timeout=timeout):
             raise Busy(f"every query slot stayed busy for {timeout:g} s; try again later")
         try:
-            with stream_query(store, text, source=source, timeout=timeout) as answer:
+            asked = stream_query(store, text, source=source, timeout=timeout, dataset=dataset)
+            with asked as answer:
                 if not read_ahead(answer) and missing is not None:
                     raise NotFound(missing)
                 sink.ready()

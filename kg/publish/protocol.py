@@ -5,11 +5,15 @@ A query comes as ``GET ?query=…``, as ``POST`` of a form (``application/x-www-
 or as ``POST`` of the query itself (``application/sparql-query``, UTF-8); anything else is
 a :class:`ProtocolError` carrying the HTTP status to answer with. The server is
 read-only: an ``update`` parameter or an ``application/sparql-update`` body is refused
-with 403, as are the dataset parameters (``default-graph-uri``, ``named-graph-uri``),
-which it does not apply (``FROM`` and ``FROM NAMED`` in the query do the same).
+with 403. The dataset parameters (``default-graph-uri``, ``named-graph-uri``, each as
+often as there are graphs) give the query's dataset, over its ``FROM`` and ``FROM
+NAMED`` (:attr:`Operation.dataset`).
 
 >>> read_operation("GET", [("query", "ASK {}")], None, b"").query
 'ASK {}'
+>>> read_operation("GET", [("query", "ASK {}"), ("named-graph-uri", "http://e.org/g")],
+...                None, b"").dataset
+Dataset(default=(), named=('http://e.org/g',))
 >>> negotiate("SELECT", None, "text/csv;q=0.9, application/sparql-results+xml").name
 'xml'
 >>> negotiate("CONSTRUCT", "ttl", None).media_type
@@ -22,6 +26,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from kg.errors import EvalkgError
+from kg.store.dataset import DEFAULT_PARAM, NAMED_PARAM, Dataset
 
 #: Answer format name → media type, for SELECT and ASK (the first is the default).
 RESULT_MEDIA = {
@@ -55,7 +60,6 @@ _GRAPH_FOR = {"json": "jsonld", "xml": "rdfxml", "application/json": "jsonld"}
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 
 
 class ProtocolError(EvalkgError):
@@ -77,6 +81,14 @@ class Operation:
         """The value of parameter ``name`` (the last one given), or ``None``."""
         found = [value for key, value in self.params if key == name]
         return found[-1] if found else None
+
+    @property
+    def dataset(self) -> Dataset | None:
+        """The dataset the request gives outside the query (``default-graph-uri``,
+        ``named-graph-uri``; either alone leaves the other part empty), or ``None``."""
+        default = tuple(value for key, value in self.params if key == DEFAULT_PARAM)
+        named = tuple(value for key, value in self.params if key == NAMED_PARAM)
+        return Dataset(default, named) if default or named else None
 
 
 @dataclass(frozen=True)
@@ -142,14 +154,6 @@ def read_operation(
     names = [key for key, _ in params]
     if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
         raise ProtocolError("this server is read-only: SPARQL Update refused", status=403)
-    for name in DATASET_PARAMS:
-        if name in names:
-            raise ProtocolError(
-                "protocol datasets are not supported: name graphs with FROM or FROM NAMED "
-                "in the query",
-                status=400,
-                value=name,
-            )
     text += [value for key, value in params if key == "query"]
     if len(text) != 1:
         what = "no query (give ?query=…)" if not text else "more than one query"

@@ -28,6 +28,7 @@ from kg.publish.servestate import QUERY_PAGE_CSP, ServerState
 from kg.publish.streaming import start
 from kg.sparql.queries import list_queries, load_request
 from kg.sparql.safety import query_form
+from kg.store.dataset import Dataset
 from kg.vocab import PREFIXES
 
 #: Suffix of an entity's IRI → its graph format (GRAPH_MEDIA).
@@ -74,8 +75,10 @@ async def _answer(
     source: str,
     form: str | None = None,
     missing: str | None = None,
+    dataset: Dataset | None = None,
 ) -> Response:
-    """Run ``text`` and stream its answer in the format ``fmt`` or ``Accept`` asks."""
+    """Run ``text`` (on ``dataset`` when given) and stream its answer in the format
+    ``fmt`` or ``Accept`` asks."""
     state = _state(request)
     if len(text.encode("utf-8")) > state.settings.max_query_bytes:
         limit = state.settings.max_query_bytes
@@ -94,6 +97,7 @@ async def _answer(
         source=source,
         slots=state.slots,
         missing=missing,
+        dataset=dataset,
     )
     body = await start(job)
     media = chosen.media_type
@@ -113,7 +117,11 @@ async def sparql(request: Request) -> Response:
             body,
         )
         return await _answer(
-            request, operation.query, fmt=operation.get("format"), source="<request>"
+            request,
+            operation.query,
+            fmt=operation.get("format"),
+            source="<request>",
+            dataset=operation.dataset,
         )
     except EvalkgError as exc:
         return _error(exc)
@@ -146,7 +154,9 @@ async def named_list(request: Request) -> Response:
 
 async def named(request: Request) -> Response:
     """``/queries/NAME?param=…``: run a named query with its parameters bound as RDF
-    terms; ``/queries/NAME.rq?param=…``: the SPARQL text that would run."""
+    terms, narrowed by the store's text index as ``evalkg query`` narrows it
+    (:func:`kg.sparql.queries.load_request`); ``/queries/NAME.rq?param=…``: the SPARQL
+    text that would run."""
     name = request.path_params["name"]
     text_only = name.endswith(".rq")
     params = {k: v for k, v in request.query_params.multi_items() if k not in RESERVED}
@@ -155,7 +165,10 @@ async def named(request: Request) -> Response:
     try:
         if request.method == "POST":
             await _body(request, _state(request).settings.max_query_bytes)
-        text, source = await run_in_threadpool(load_request, name.removesuffix(".rq"), None, params)
+        store = _state(request).store
+        text, source = await run_in_threadpool(
+            load_request, name.removesuffix(".rq"), None, params, store
+        )
         if text_only:
             return PlainTextResponse(text, media_type="application/sparql-query")
         return await _answer(request, text, fmt=request.query_params.get("format"), source=source)
@@ -186,7 +199,9 @@ async def home(request: Request) -> Response:
 async def _description(request: Request, name: str) -> Response:
     state = _state(request)
     endpoint = str(request.url_for("sparql"))
-    text = description_query(name, base_iri=state.mapping.base, endpoint=endpoint)
+    text = description_query(
+        name, base_iri=state.mapping.base, endpoint=endpoint, license=state.settings.license
+    )
     try:
         return await _answer(
             request,

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.publish.dataset import DEFAULT_LICENSE, check_license
 from kg.publish.irimap import IriMap
 from kg.publish.viewindex import ViewIndex
 from kg.sparql.deadline import DEFAULT_TIMEOUT
@@ -40,7 +41,8 @@ VIEWS_CSP = (
 class ServeSettings:
     """What a server does beyond its store: the deadline of each query, the base IRI it
     answers (default: the store's) below which path (default: the base IRI's), the
-    folder of views it serves, and its limits."""
+    folder of views it serves, its limits, and the licence its descriptions of the
+    dataset declare (an http(s) IRI: :class:`kg.errors.ConfigError` otherwise)."""
 
     timeout: float = DEFAULT_TIMEOUT
     base_iri: str | None = None
@@ -48,6 +50,10 @@ class ServeSettings:
     views: Path | None = None
     max_query_bytes: int = MAX_QUERY_BYTES
     max_running: int = MAX_RUNNING
+    license: str = DEFAULT_LICENSE
+
+    def __post_init__(self) -> None:
+        check_license(self.license)
 
 
 @dataclass

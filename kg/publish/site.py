@@ -4,9 +4,10 @@ The site holds, for every IRI under the base IRI, the page ``evalkg serve`` show
 (:mod:`kg.publish.entitypage`, its links made relative) and its description as Turtle
 and JSON-LD (``queries/serve/describe.rq``), at ``id/PATH.html``, ``.ttl``, ``.jsonld``
 (:func:`kg.publish.sitefiles.site_names`); the dumps (Turtle, gzipped N-Triples, TriG);
-the DCAT-AP and VoID descriptions (``dcat.ttl``, ``void.ttl``); ``sitemap.xml``; and
-``index.html``. A re-run writes only the files whose bytes change and removes the ones
-the site no longer holds.
+the DCAT-AP and VoID descriptions (``dcat.ttl``, ``void.ttl`` and ``.well-known/void``:
+:mod:`kg.publish.sitedcat`, the server's queries); ``sitemap.xml``; and ``index.html``.
+A re-run writes only the files whose bytes change and removes the ones the site no
+longer holds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from kg.errors import ConfigError
 from kg.publish import entitypage, sitedcat
+from kg.publish.dataset import DEFAULT_LICENSE, check_license
 from kg.publish.export import export
 from kg.publish.irimap import IriMap
 from kg.publish.pages import render
@@ -134,6 +136,7 @@ def _index(titles: dict[str, str], endpoint: str | None) -> bytes:
     files = [(d.name, d.about) for d in sitedcat.DUMPS] + [
         ("dcat.ttl", "the dataset as DCAT-AP"),
         ("void.ttl", "the dataset as VoID"),
+        (".well-known/void", "the same VoID, where VoID's discovery looks for it"),
         ("sitemap.xml", "the pages, for search engines"),
     ]
     html = render(
@@ -163,12 +166,16 @@ def publish_site(
     *,
     base_url: str | None = None,
     endpoint: str | None = None,
+    license: str = DEFAULT_LICENSE,
 ) -> SiteReport:
     """Write the static site of ``store`` into ``folder``, to be served at ``base_url``
     (default: the folder's ``file:`` URL) with ``endpoint`` as its SPARQL endpoint in
-    the descriptions (default: none); only files whose bytes change are written."""
+    the descriptions (default: none), which declare ``license`` (an http(s) IRI,
+    :func:`kg.publish.dataset.check_license`); only files whose bytes change are
+    written."""
     from kg.clock import read_time
 
+    check_license(license)
     site = SiteFolder(folder)
     url = _check_url(base_url or Path(folder).resolve().as_uri() + "/")
     mapping = IriMap(store.base_iri)
@@ -184,10 +191,14 @@ def publish_site(
     for path, data in _dumps(store).items():
         site.put(path, data)
     issued = site.issued or read_time()
-    dcat = sitedcat.dcat_triples(store, base_url=url, endpoint=endpoint, issued=issued)
+    dcat = sitedcat.dcat_triples(
+        store, base_url=url, endpoint=endpoint, issued=issued, license=license
+    )
     site.put("dcat.ttl", rdf_bytes(dcat, "turtle", base_iri=store.base_iri))
-    void = sitedcat.void_triples(store, base_url=url, endpoint=endpoint)
-    site.put("void.ttl", rdf_bytes(void, "turtle", base_iri=store.base_iri))
+    void_triples = sitedcat.void_triples(store, base_url=url, endpoint=endpoint, license=license)
+    void = rdf_bytes(void_triples, "turtle", base_iri=store.base_iri)
+    for name in sitedcat.VOID_FILES:
+        site.put(name, void)
     site.put(STYLE, (data_dir("visualizations") / "serve" / "serve.css").read_bytes())
     site.put("index.html", _index(titles, endpoint))
     site.put("sitemap.xml", _sitemap(url, ["index.html", *sorted(titles)]))

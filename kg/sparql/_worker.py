@@ -5,7 +5,9 @@ It is run as a script (``python kg/sparql/_worker.py``), not as ``python -m kg�
 imports pyoxigraph only, not the kg package: it starts in a fraction of the time.
 
 Input (stdin, JSON): ``{"db": "<oxigraph folder>", "sparql": "…", "limit": n | null,
-"union": true | false}`` (union: the default graph is the union of the graphs).
+"union": true | false, "dataset": {"default": [IRI…], "named": [IRI…]} | null}`` (union:
+the default graph is the union of the graphs; dataset: the Protocol's, which overrides
+both the union and the query's ``FROM``, :mod:`kg.store.dataset`).
 Output (stdout): a first line ``select``, ``ask`` or ``graph``, then the SPARQL 1.1 TSV
 results, ``true``/``false`` or N-Triples, written row by row (the pipe holds a few
 kilobytes: the child waits while the reader is behind). A failure, before or during the
@@ -23,14 +25,25 @@ from typing import Any, BinaryIO
 ERROR_STATUS = 3
 
 
-def answer(db: str, sparql: str, limit: int | None, out: BinaryIO, union: bool = True) -> None:
+def answer(
+    db: str,
+    sparql: str,
+    limit: int | None,
+    out: BinaryIO,
+    union: bool = True,
+    dataset: dict[str, list[str]] | None = None,
+) -> None:
     """Run ``sparql`` on the store at ``db`` and write the result to ``out``, pyoxigraph's
     errors raised."""
     import pyoxigraph as ox
 
     store = ox.Store.read_only(db)
-    # the store's graphs hold each triple once; their union is the default graph
-    result: Any = store.query(sparql, use_default_graph_as_union=union)
+    if dataset is not None:  # as kg.store.dataset.Dataset.engine_options says
+        default: list[Any] = [ox.NamedNode(iri) for iri in dataset["default"]]
+        named: list[Any] = [ox.NamedNode(iri) for iri in dataset["named"]]
+        result: Any = store.query(sparql, default_graph=default, named_graphs=named)
+    else:  # the store's graphs hold each triple once; their union is the default graph
+        result = store.query(sparql, use_default_graph_as_union=union)
     if isinstance(result, ox.QueryBoolean):
         out.write(b"ask\n" + (b"true" if bool(result) else b"false"))
     elif isinstance(result, ox.QueryTriples):
@@ -55,7 +68,12 @@ def main() -> int:
     request = json.loads(sys.stdin.buffer.read())
     try:
         answer(
-            request["db"], request["sparql"], request["limit"], sys.stdout.buffer, request["union"]
+            request["db"],
+            request["sparql"],
+            request["limit"],
+            sys.stdout.buffer,
+            request["union"],
+            request.get("dataset"),
         )
         sys.stdout.buffer.flush()
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:

@@ -36,6 +36,7 @@ from typing import IO, Any, cast
 from kg.errors import QueryError
 from kg.sparql.results import QueryResult, ResultStream
 from kg.sparql.safety import names_dataset
+from kg.store.dataset import Dataset
 from kg.store.evalstore import EvalStore
 
 #: Seconds a query may run on the command line, and one exchange with a SPARQL server may
@@ -58,20 +59,26 @@ def execute(
     timeout: float | None = None,
     limit: int | None = None,
     source: str = "<query>",
+    dataset: Dataset | None = None,
 ) -> QueryResult:
     """Run ``sparql`` (``kind`` ``query`` or ``update``) on ``store``, at most ``limit``
     rows, stopped after ``timeout`` seconds (``None`` or 0: no deadline) with
-    :class:`QueryTimeout`. An update leaves the store's lesson index unused and drops its
-    statistics graph (:meth:`EvalStore.changed`); counting them again is the caller's
+    :class:`QueryTimeout`; a query on ``dataset`` when given (:mod:`kg.store.dataset`).
+    An update leaves the store's lesson index unused and drops its statistics graph
+    (:meth:`EvalStore.changed`); counting them again is the caller's
     (:func:`kg.sparql.query.run_query` does)."""
     if kind == "update":
         return _update(store, sparql, timeout=timeout, source=source)
     if not timeout:
-        return run_here(store, sparql, kind=kind, limit=limit, source=source)
+        return run_here(store, sparql, kind=kind, limit=limit, source=source, dataset=dataset)
     if kind == "query" and store.database is not None:
-        with _Child(store.database, sparql, timeout=timeout, limit=limit, source=source) as child:
+        with _Child(
+            store.database, sparql, timeout=timeout, limit=limit, source=source, dataset=dataset
+        ) as child:
             return child.answer().collect()
-    return _in_thread(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
+    return _in_thread(
+        store, sparql, kind=kind, timeout=timeout, limit=limit, source=source, dataset=dataset
+    )
 
 
 @contextmanager
@@ -83,6 +90,7 @@ def stream(
     timeout: float | None = None,
     limit: int | None = None,
     source: str = "<query>",
+    dataset: Dataset | None = None,
 ) -> Iterator[ResultStream]:
     """As :func:`execute`, the answer as a :class:`ResultStream` whose rows are read as
     they come, until ``timeout`` seconds after the call: reading them is part of the
@@ -91,12 +99,16 @@ def stream(
     and for an update, the whole answer is read first (see the module's notes). Leaving
     the ``with`` block stops the query, read to the end or not."""
     if kind == "query" and not timeout:
-        yield lazily(store, sparql, limit=limit, source=source)
+        yield lazily(store, sparql, limit=limit, source=source, dataset=dataset)
     elif kind == "query" and timeout and store.database is not None:
-        with _Child(store.database, sparql, timeout=timeout, limit=limit, source=source) as child:
+        with _Child(
+            store.database, sparql, timeout=timeout, limit=limit, source=source, dataset=dataset
+        ) as child:
             yield child.answer()
     else:
-        whole = execute(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
+        whole = execute(
+            store, sparql, kind=kind, timeout=timeout, limit=limit, source=source, dataset=dataset
+        )
         yield whole.stream()
 
 
@@ -110,25 +122,40 @@ def _update(store: EvalStore, sparql: str, *, timeout: float | None, source: str
 
 
 def run_here(
-    store: EvalStore, sparql: str, *, kind: str = "query", limit: int | None = None, source: str
+    store: EvalStore,
+    sparql: str,
+    *,
+    kind: str = "query",
+    limit: int | None = None,
+    source: str,
+    dataset: Dataset | None = None,
 ) -> QueryResult:
     """Run on ``store`` in this thread, pyoxigraph's errors as :class:`QueryError`. A
-    query that gives no dataset of its own runs on the union of the graphs."""
+    query that gives no dataset of its own (and is given none) runs on the union of
+    the graphs."""
     try:
         if kind == "update":
             store.update(sparql)
             return QueryResult("update")
-        return collect(store.query(sparql, union=not names_dataset(sparql)), limit=limit)
+        union = not names_dataset(sparql)
+        return collect(store.query(sparql, union=union, dataset=dataset), limit=limit)
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise _error(type(exc).__name__, str(exc), source) from None
 
 
-def lazily(store: EvalStore, sparql: str, *, limit: int | None = None, source: str) -> ResultStream:
+def lazily(
+    store: EvalStore,
+    sparql: str,
+    *,
+    limit: int | None = None,
+    source: str,
+    dataset: Dataset | None = None,
+) -> ResultStream:
     """As :func:`run_here`, the rows read from the store as the caller takes them."""
     import pyoxigraph as ox
 
     try:
-        answer = store.query(sparql, union=not names_dataset(sparql))
+        answer = store.query(sparql, union=not names_dataset(sparql), dataset=dataset)
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise _error(type(exc).__name__, str(exc), source) from None
     if isinstance(answer, ox.QueryBoolean):
@@ -182,13 +209,22 @@ def _stopped(timeout: float, source: str, extra: str = "") -> QueryTimeout:
 
 
 def _in_thread(
-    store: EvalStore, sparql: str, *, kind: str, timeout: float, limit: int | None, source: str
+    store: EvalStore,
+    sparql: str,
+    *,
+    kind: str,
+    timeout: float,
+    limit: int | None,
+    source: str,
+    dataset: Dataset | None = None,
 ) -> QueryResult:
     box: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            box["result"] = run_here(store, sparql, kind=kind, limit=limit, source=source)
+            box["result"] = run_here(
+                store, sparql, kind=kind, limit=limit, source=source, dataset=dataset
+            )
         except QueryError as exc:
             box["error"] = exc
 
@@ -214,13 +250,25 @@ class _Child:
     standard error (a file: it never blocks) and exits with :data:`ERROR_STATUS`."""
 
     def __init__(
-        self, database: Path, sparql: str, *, timeout: float, limit: int | None, source: str
+        self,
+        database: Path,
+        sparql: str,
+        *,
+        timeout: float,
+        limit: int | None,
+        source: str,
+        dataset: Dataset | None = None,
     ) -> None:
         self.timeout, self.source = timeout, source
         self.deadline = time.monotonic() + timeout
         self.expired = False
-        union = not names_dataset(sparql)
-        request = {"db": str(database), "sparql": sparql, "limit": limit, "union": union}
+        request = {
+            "db": str(database),
+            "sparql": sparql,
+            "limit": limit,
+            "union": not names_dataset(sparql),
+            "dataset": None if dataset is None else dataset.as_json(),
+        }
         worker = Path(__file__).resolve().parent / "_worker.py"
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
         try:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from kg.errors import QueryError
 from kg.sparql.deadline import QueryTimeout, collect, execute, stream
 from kg.sparql.queries import with_prefixes
 from kg.sparql.results import QueryResult, ResultStream
 from kg.sparql.safety import check
 from kg.sparql.stats import has_statistics, refresh
+from kg.store.dataset import Dataset
 from kg.store.evalstore import EvalStore
 
 __all__ = ["collect", "open_store", "run_query", "stream_query"]
@@ -42,16 +44,20 @@ def run_query(
     limit: int | None = None,
     allow_service: bool = False,
     allow_update: bool = False,
+    dataset: Dataset | None = None,
 ) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query (or, with ``allow_update``, an
     update) on the store: a query without ``FROM`` runs on the union of the store's graphs
-    (each triple is in one graph), named graphs available to ``GRAPH``.
+    (each triple is in one graph), named graphs available to ``GRAPH``; given a
+    ``dataset`` (:mod:`kg.store.dataset`, the SPARQL Protocol's), on that dataset,
+    whatever the query's ``FROM``.
 
     Refused with :class:`kg.sparql.safety.QueryRefused` before it runs: ``SERVICE``, ``LOAD`` and
-    ``FROM`` of graphs the store does not hold (unless ``allow_service``), updates (unless
-    ``allow_update``). Stopped with :class:`kg.sparql.deadline.QueryTimeout` after ``timeout``
-    seconds (``None`` or 0: no deadline; see :mod:`kg.sparql.deadline` for what stopping means
-    on an in-memory store). At most ``limit`` rows. The prefixes of
+    ``FROM`` of graphs the store does not hold, a ``dataset`` of such graphs (unless
+    ``allow_service``), updates (unless ``allow_update``). Stopped with
+    :class:`kg.sparql.deadline.QueryTimeout` after ``timeout`` seconds (``None`` or 0: no
+    deadline; see :mod:`kg.sparql.deadline` for what stopping means on an in-memory
+    store). At most ``limit`` rows. The prefixes of
     :data:`kg.vocab.PREFIXES` the text uses without declaring them are declared for it
     (:func:`kg.sparql.queries.with_prefixes`; the check reads the text that runs). Parameters
     are bound beforehand with :func:`kg.sparql.queries.bind`. Raises :class:`kg.errors.QueryError`
@@ -59,16 +65,12 @@ def run_query(
     statistics graph has it counted again (:func:`_update`).
     """
     sparql = with_prefixes(sparql, source=source)
-    kind = check(
-        sparql,
-        graphs=_GraphNames(store),
-        allow_service=allow_service,
-        allow_update=allow_update,
-        source=source,
-    )
+    kind = _checked(store, sparql, source, allow_service, allow_update, dataset)
     if kind == "update":
         return _update(store, sparql, timeout=timeout, source=source)
-    return execute(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source)
+    return execute(
+        store, sparql, kind=kind, timeout=timeout, limit=limit, source=source, dataset=dataset
+    )
 
 
 @contextmanager
@@ -81,6 +83,7 @@ def stream_query(
     limit: int | None = None,
     allow_service: bool = False,
     allow_update: bool = False,
+    dataset: Dataset | None = None,
 ) -> Iterator[ResultStream]:
     r"""As :func:`run_query`, the answer as a :class:`~kg.sparql.results.ResultStream` whose rows
     come as the query gives them, to write an answer of any size in bounded memory
@@ -97,18 +100,41 @@ def stream_query(
     b'n\r\n1\r\n2\r\n'
     """
     sparql = with_prefixes(sparql, source=source)
+    kind = _checked(store, sparql, source, allow_service, allow_update, dataset)
+    if kind == "update":
+        yield _update(store, sparql, timeout=timeout, source=source).stream()
+        return
+    with stream(
+        store, sparql, kind=kind, timeout=timeout, limit=limit, source=source, dataset=dataset
+    ) as answer:
+        yield answer
+
+
+def _checked(
+    store: EvalStore,
+    sparql: str,
+    source: str,
+    allow_service: bool,
+    allow_update: bool,
+    dataset: Dataset | None,
+) -> str:
+    """``query`` or ``update`` when the request may run (:func:`kg.sparql.safety.check`,
+    the store's graphs as those it may name); a ``dataset`` is a query's only."""
     kind = check(
         sparql,
         graphs=_GraphNames(store),
+        dataset=() if dataset is None else dataset.clauses(),
         allow_service=allow_service,
         allow_update=allow_update,
         source=source,
     )
-    if kind == "update":
-        yield _update(store, sparql, timeout=timeout, source=source).stream()
-        return
-    with stream(store, sparql, kind=kind, timeout=timeout, limit=limit, source=source) as answer:
-        yield answer
+    if kind == "update" and dataset is not None:
+        raise QueryError(
+            "a dataset of default-graph-uri / named-graph-uri is a query's; an update "
+            "names its graphs with USING and WITH",
+            path=source,
+        )
+    return kind
 
 
 def _update(store: EvalStore, sparql: str, *, timeout: float | None, source: str) -> QueryResult:

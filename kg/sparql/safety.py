@@ -10,7 +10,9 @@ SPARQL 1.1 parser (rdflib's, a maintained implementation of the grammar, after d
 
 - a ``SERVICE`` pattern and ``LOAD``, unless ``allow_service``;
 - ``FROM`` / ``FROM NAMED`` / ``USING`` of a graph the store does not hold (Oxigraph never
-  fetches them, it would answer from an empty graph), unless ``allow_service``;
+  fetches them, it would answer from an empty graph), and so a graph of the SPARQL
+  Protocol's ``default-graph-uri`` / ``named-graph-uri`` (:mod:`kg.store.dataset`),
+  unless ``allow_service``;
 - updates (``INSERT``, ``DELETE``, ``CLEAR``, ``DROP``, ``CREATE``, ``ADD``, ``MOVE``,
   ``COPY``, ``LOAD``), unless ``allow_update``.
 
@@ -33,7 +35,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,13 +228,25 @@ def check(
     text: str,
     *,
     graphs: Collection[str] | None = None,
+    dataset: Iterable[tuple[str, str]] = (),
     allow_service: bool = False,
     allow_update: bool = False,
     source: str = "<query>",
 ) -> str:
     """``"query"`` or ``"update"`` when ``text`` may run; :class:`QueryRefused` naming
     what it would do otherwise. ``graphs`` are the named graph IRIs of the store
-    (``FROM``/``USING`` may name those only; ``None``: none is known to be local)."""
+    (``FROM``/``USING`` may name those only; ``None``: none is known to be local);
+    ``dataset``, the ``(parameter, graph IRI)`` pairs of a dataset the request gives
+    outside the query (:meth:`kg.store.dataset.Dataset.clauses`), is held to the same.
+
+    >>> try:
+    ...     check("ASK {}", graphs=[], dataset=[("default-graph-uri", "http://example.org/g")])
+    ... except QueryRefused as exc:
+    ...     print(exc.message.split(";")[0])
+    default-graph-uri names a graph the store does not hold (evalkg never fetches graphs)
+    """
+    if not allow_service:
+        _check_graphs(dataset, graphs, source)
     reading = read(text)
     if reading is None:
         _check_unread(text, allow_service, allow_update, source)
@@ -242,19 +256,27 @@ def check(
             _refuse("SERVICE reaches another server", "--allow-service", "SERVICE", text, source)
         if reading.load:
             _refuse("LOAD reads a file or a URL", "--allow-service", "LOAD", text, source)
-        for word, iri in reading.datasets:
-            if iri is None or graphs is None or iri not in graphs:
-                _refuse(
-                    f"{word} names a graph the store does not hold (evalkg never fetches graphs)",
-                    "--allow-service",
-                    "<" + iri + ">" if iri is not None else word,
-                    None,
-                    source,
-                )
+        _check_graphs(reading.datasets, graphs, source)
     if reading.kind == "update" and not allow_update:
         word = reading.updates[0]
         _refuse(f"{word} writes to the store", "--allow-update", word, text, source)
     return reading.kind
+
+
+def _check_graphs(
+    named: Iterable[tuple[str, str | None]], graphs: Collection[str] | None, source: str
+) -> None:
+    """Refuse the first graph of ``named`` (``(clause or parameter, graph IRI)``; ``None``:
+    a prefix the request does not declare) that ``graphs`` does not hold."""
+    for word, iri in named:
+        if iri is None or graphs is None or iri not in graphs:
+            _refuse(
+                f"{word} names a graph the store does not hold (evalkg never fetches graphs)",
+                "--allow-service",
+                "<" + iri + ">" if iri is not None else word,
+                None,
+                source,
+            )
 
 
 def _check_unread(text: str, allow_service: bool, allow_update: bool, source: str) -> None:

@@ -13,6 +13,7 @@ the journal of a build (:mod:`kg.store.journal`); :mod:`kg.store.folder` says wh
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from kg.errors import StoreError
 from kg.iris import DEFAULT_BASE_IRI, check_base_iri
 from kg.store.bulkload import bulk_load
+from kg.store.dataset import Dataset
 from kg.store.folder import (
     DATABASE,
     DEFAULT_STORE,
@@ -37,6 +39,8 @@ from kg.store.shared import SharedCounts
 from kg.vocab import EK
 
 __all__ = ["DEFAULT_STORE", "FORMAT", "STORE_ENV", "EvalStore", "store_path"]
+
+_OPENING = threading.Lock()
 
 
 class EvalStore:
@@ -151,10 +155,13 @@ class EvalStore:
         rows: Any = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return next((int(row["n"].value) for row in rows), 0)
 
-    def query(self, sparql: str, *, union: bool = True) -> Any:
+    def query(self, sparql: str, *, union: bool = True, dataset: Dataset | None = None) -> Any:
         """Run a SPARQL query, with the union of the graphs as its default graph unless
-        ``union`` is false; pyoxigraph's answer and errors (users' queries go through
-        :func:`kg.sparql.query.run_query`)."""
+        ``union`` is false, or on ``dataset`` (:mod:`kg.store.dataset`: the Protocol's,
+        over the query's ``FROM``); pyoxigraph's answer and errors (users' queries go
+        through :func:`kg.sparql.query.run_query`)."""
+        if dataset is not None:
+            return self.inner.query(sparql, **dataset.engine_options())
         return self.inner.query(sparql, use_default_graph_as_union=union)
 
     def update(self, sparql: str) -> None:
@@ -246,11 +253,13 @@ class EvalStore:
 
     @property
     def lesson_index(self) -> LessonIndex:
-        """The lesson index the network views read (:mod:`kg.store.lessonindex`)."""
-        if self._lessons is None:
-            self._live()
-            where = None if self.path is None else self.path / LESSONS
-            self._lessons = LessonIndex(where, read_only=self.read_only)
+        """The lesson index the network views read (:mod:`kg.store.lessonindex`), opened
+        once also when threads ask at once (a server's requests)."""
+        with _OPENING:
+            if self._lessons is None:
+                self._live()
+                where = None if self.path is None else self.path / LESSONS
+                self._lessons = LessonIndex(where, read_only=self.read_only)
         return self._lessons
 
     def load_records(

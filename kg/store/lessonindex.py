@@ -164,7 +164,8 @@ def lesson_row(
 class LessonIndex:
     """The lesson rows of a store, by record graph. ``path`` ``None``: in memory.
     ``read_only``: an existing file, opened for reading (a missing one reads as empty and
-    incomplete)."""
+    incomplete), by any thread (a server's requests run in several; SQLite serializes
+    the calls: :data:`sqlite3.threadsafety` 3)."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self._rows: list[tuple[str | None, ...]] = []
@@ -176,12 +177,13 @@ class LessonIndex:
             self.db = sqlite3.connect(":memory:")
         elif read_only:
             if not path.is_file():
-                self.db = sqlite3.connect(":memory:")
+                self.db = sqlite3.connect(":memory:", check_same_thread=False)
                 self.db.executescript(_SCHEMA)
                 self._set_complete(False)
                 self.fts = False
                 return
-            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            where = f"{path.resolve().as_uri()}?mode=ro"
+            self.db = sqlite3.connect(where, uri=True, check_same_thread=False)
             self.fts = self._has_table("lesson_fts")
             return
         else:
