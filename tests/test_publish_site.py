@@ -146,6 +146,7 @@ def _void(triples: list[ox.Triple]) -> dict[str, set[str]]:
 def test_the_void_description_is_the_server_s_with_the_dumps(
     sample: kg.EvalStore, site: Path
 ) -> None:
+    assert (site / ".nojekyll").read_bytes() == b""  # GitHub Pages serves .well-known/
     data = (site / ".well-known" / "void").read_bytes()
     assert data == (site / "void.ttl").read_bytes()
     triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None, lenient=False))

@@ -5,8 +5,9 @@ The site holds, for every IRI under the base IRI, the page ``evalkg serve`` show
 and JSON-LD (``queries/serve/describe.rq``), at ``id/PATH.html``, ``.ttl``, ``.jsonld``
 (:func:`kg.publish.sitefiles.site_names`); the dumps (Turtle, gzipped N-Triples, TriG);
 the DCAT-AP and VoID descriptions (``dcat.ttl``, ``void.ttl`` and ``.well-known/void``:
-:mod:`kg.publish.sitedcat`, the server's queries); ``sitemap.xml``; and ``index.html``.
-A re-run writes only the files whose bytes change and removes the ones the site no
+:mod:`kg.publish.sitedcat`, the server's queries); ``sitemap.xml``; ``index.html``; and
+an empty ``.nojekyll`` (GitHub Pages otherwise skips folders whose name starts with ``.``
+or ``_``). A re-run writes only the files whose bytes change and removes the ones the site no
 longer holds.
 """
 
@@ -202,5 +203,6 @@ def publish_site(
     site.put(STYLE, (data_dir("visualizations") / "serve" / "serve.css").read_bytes())
     site.put("index.html", _index(titles, endpoint))
     site.put("sitemap.xml", _sitemap(url, ["index.html", *sorted(titles)]))
+    site.put(".nojekyll", b"")  # GitHub Pages: serve .well-known/ and id/_/ as they are
     site.report.entities = len(iris)
     return site.finish(issued)
