@@ -63,15 +63,22 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bench_build import add_profile_argument, machine, say, source_fingerprint
 from bench_queries import build_store, child_overhead, comparable, pick_params
 
-WAYS = ("embedded, threads", "embedded, processes", "served, /queries/NAME", "served, /sparql")
+ONE, THREADS, PROCESSES = "embedded, 1 thread", "embedded, threads", "embedded, processes"
+NAMED, SPARQL = "served, /queries/NAME", "served, /sparql"
+#: The ways of asking, in the order each round takes them; ONE is one client, the others
+#: ``--clients``.
+WAYS = (ONE, THREADS, PROCESSES, NAMED, SPARQL)
 JSON_RESULTS = "application/sparql-results+json"
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+#: A query of about a second at 100,000 records, for :func:`gil_check`.
+GIL_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?o }"
 #: What one child of the deadline costs before its query: Python + pyoxigraph, the open.
 CHILD_START = """
 import sys, time
@@ -87,12 +94,13 @@ class Work:
     """What every client asks and checks: the text, the path of each served way, the
     expected rows' digest."""
 
-    def __init__(self, name: str, text: str, params: dict[str, str], digest: str) -> None:
-        self.name, self.text, self.params, self.digest = name, text, params, digest
+    def __init__(self, name: str, text: str, params: dict[str, str], rows: int) -> None:
+        self.name, self.text, self.params, self.rows = name, text, params, rows
+        self.digest = ""
         query = urllib.parse.urlencode({**params, "format": "json"})
         self.paths = {
-            WAYS[2]: f"/queries/{urllib.parse.quote(name)}?{query}",
-            WAYS[3]: "/sparql?" + urllib.parse.urlencode({"query": text, "format": "json"}),
+            NAMED: f"/queries/{urllib.parse.quote(name)}?{query}",
+            SPARQL: "/sparql?" + urllib.parse.urlencode({"query": text, "format": "json"}),
         }
 
 
@@ -209,7 +217,7 @@ def process_client(folder: str, text: str, digest: str, sync: Sync, out: Any) ->
     from kg.store.evalstore import EvalStore
 
     with EvalStore.open(folder) as store:
-        out.put(client_loop(lambda: embedded_digest(store, text), digest, sync))
+        out.put(client_loop(partial(embedded_digest, store, text), digest, sync))
 
 
 def run_processes(clients: int, seconds: float, folder: Path, work: Work) -> dict[str, Any]:
@@ -307,6 +315,36 @@ def child_start(folder: Path, repeat: int) -> dict[str, float]:
     }
 
 
+def gil_check(store: Any) -> dict[str, float]:
+    """Whether pyoxigraph lets other threads run while it evaluates: how often a thread
+    that sleeps 1 ms at a time wakes per second, idle, during one long query
+    (:data:`GIL_QUERY`, run by ``EvalStore.query``), and during a pure Python loop
+    (which holds the GIL but for the interpreter's switches)."""
+    ticks, stop = [0], threading.Event()
+
+    def ticker() -> None:
+        while not stop.is_set():
+            time.sleep(0.001)
+            ticks[0] += 1
+
+    def rate(work: Callable[[], object]) -> tuple[float, float]:
+        before, began = ticks[0], time.perf_counter()
+        work()
+        seconds = time.perf_counter() - began
+        return (ticks[0] - before) / seconds, seconds
+
+    thread = threading.Thread(target=ticker)
+    thread.start()
+    try:
+        idle, _ = rate(partial(time.sleep, 1.0))
+        during, query_s = rate(lambda: list(store.query(GIL_QUERY)))
+        python, _ = rate(lambda: sum(i * i for i in range(5_000_000)))
+    finally:
+        stop.set()
+        thread.join()
+    return {"idle": idle, "query": during, "query_s": query_s, "python": python}
+
+
 # --- the run -------------------------------------------------------------------------
 
 
@@ -315,12 +353,15 @@ def prepare(store: Any, name: str, given: list[str] | None) -> Work:
     (picked from the graph, ``--param`` first), and the digest of its rows."""
     from kg.sparql.params import parse_params
     from kg.sparql.queries import get_query, load_request
+    from kg.sparql.query import run_query
 
     named = get_query(name)
     params = pick_params(store, named)
     params.update({k: v for k, v in parse_params(given or []).items() if k in named.params})
     text, _ = load_request(name, None, params)
-    return Work(name, text, params, embedded_digest(store, text))
+    work = Work(name, text, params, len(run_query(store, text).rows))
+    work.digest = embedded_digest(store, text)
+    return work
 
 
 def one_round(
@@ -329,14 +370,16 @@ def one_round(
     """Each way once, in turn, for ``args.seconds``."""
     n, s = args.clients, args.seconds
     port, pid = server
+    embedded = partial(partial, embedded_digest, store, work.text)
     out = {
-        WAYS[0]: run_threads(n, s, lambda: lambda: embedded_digest(store, work.text), work.digest),
-        WAYS[1]: run_processes(n, s, folder, work),
+        ONE: run_threads(1, s, embedded, work.digest),
+        THREADS: run_threads(n, s, embedded, work.digest),
+        PROCESSES: run_processes(n, s, folder, work),
     }
-    for way in WAYS[2:]:
+    for way in (NAMED, SPARQL):
         path = work.paths[way]
         before = server_cpu(pid)
-        out[way] = run_threads(n, s, lambda p=path: http_asker(port, p, work.text), work.digest)
+        out[way] = run_threads(n, s, partial(http_asker, port, path, work.text), work.digest)
         after = server_cpu(pid)
         out[way]["server_cpu_s"] = after[0] - before[0]
         out[way]["children_cpu_s"] = after[1] - before[1]
@@ -355,21 +398,18 @@ def run(args: argparse.Namespace, folder: Path, log: Path) -> dict[str, Any]:
         figures["counts"] = stats(store)
         figures["quads"] = int(next(iter(store.query(COUNT_QUADS, union=False)))["n"].value)
         work = prepare(store, args.query, args.param)
-        figures.update(query=work.name, params=work.params, text=work.text)
+        figures.update(query=work.name, params=work.params, text=work.text, rows=work.rows)
         figures["start"] = child_start(folder, 5)
+        figures["gil"] = gil_check(store)
         here, child = child_overhead(store, 5)
         figures["overhead"] = {"in_process_s": here, "child_process_s": child}
         figures["load"].append(os.getloadavg()[0])
         with evalkg_serve(folder, log) as (port, pid):
             static = "/static/serve/serve.css"
             figures["ceiling"] = run_threads(
-                args.clients, args.seconds / 2, lambda: http_asker(port, static, None), "-"
+                args.clients, args.seconds / 2, partial(http_asker, port, static, None), "-"
             )
             figures["ceiling"]["wrong"] = 0  # a length is no digest
-            one = run_threads(
-                1, args.seconds / 2, lambda: lambda: embedded_digest(store, work.text), work.digest
-            )
-            figures["one_thread"] = one
             rounds = []
             for k in range(args.rounds):
                 sys.stderr.write(f"... round {k + 1} of {args.rounds}\n")
@@ -450,8 +490,9 @@ def print_report(figures: dict[str, Any], args: argparse.Namespace) -> None:
         say(f"store built in {figures['built_s']:.0f} s (not part of the figures)")
     params = ", ".join(f"{k}={v!r}" for k, v in figures["params"].items())
     say(
-        f"query: {figures['query']} ({params}); {args.clients} clients per way, "
-        f"{args.rounds} rounds of {args.seconds:g} s, the ways in turn"
+        f"query: {figures['query']} ({params}; {figures['rows']} rows); {args.clients} "
+        f"clients per way ({ONE}: one), {args.rounds} rounds of {args.seconds:g} s, the "
+        "ways in turn"
     )
     table_rows = summary(figures["rounds"])
     head = (
@@ -482,25 +523,28 @@ def print_report(figures: dict[str, Any], args: argparse.Namespace) -> None:
     for line in table(cells):
         say(line)
     say()
-    served = table_rows[WAYS[2]]["median_qps"]
-    for way in (WAYS[0], WAYS[1]):
+    served = table_rows[NAMED]["median_qps"]
+    for way in (THREADS, PROCESSES):
         mine = table_rows[way]["median_qps"]
-        for other in WAYS[2:]:
+        for other in (NAMED, SPARQL):
             theirs = table_rows[other]["median_qps"]
             ratio = mine / theirs if theirs else float("nan")
             say(f"ratio {way} / {other}: {ratio:,.1f} (medians)")
-    best = max(WAYS[:2], key=lambda w: table_rows[w]["median_qps"])
+    best = max((THREADS, PROCESSES), key=lambda w: table_rows[w]["median_qps"])
     say(
         f"headline: served {served:,.1f} q/s, embedded {table_rows[best]['median_qps']:,.1f} "
         f"q/s ({best}), ratio {table_rows[best]['median_qps'] / served:,.1f}"
         if served
         else "headline: the server answered nothing"
     )
-    one, ceiling = figures["one_thread"], figures["ceiling"]
+    ceiling = figures["ceiling"]
+    scale = table_rows[THREADS]["median_qps"] / table_rows[ONE]["median_qps"]
+    gil = figures["gil"]
     say(
-        f"one thread of run_query alone: {one['qps']:,.1f} q/s (p50 "
-        f"{1000 * percentile(one['latencies'], 0.5):.1f} ms); {args.clients} threads: "
-        f"{table_rows[WAYS[0]]['median_qps']:,.1f} q/s"
+        f"threads sharing one store: {args.clients} give {scale:.2f} times the q/s of one; "
+        f"the GIL during a query: a thread sleeping 1 ms at a time woke {gil['query']:,.0f} "
+        f"times a second during a {gil['query_s']:.2f} s query, {gil['idle']:,.0f} idle, "
+        f"{gil['python']:,.0f} during a Python loop"
     )
     say(
         f"client + HTTP ceiling ({args.clients} threads, a static file of the server): "
@@ -567,7 +611,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         for run_ in [
             figures["ceiling"],
-            figures["one_thread"],
             *(r[w] for r in figures["rounds"] for w in WAYS),
         ]:
             lat = run_.pop("latencies")
