@@ -23,7 +23,8 @@
    - ``embedded, processes``: C processes, each with its own ``EvalStore.open`` of the
      folder (read-only), the same loop: what threads give if the GIL serializes them;
    - ``served, /queries/NAME``: ``evalkg serve`` on a free port of 127.0.0.1 (a child
-     process, its default deadline and slots), C threads of this process each with one
+     process, its default deadline and slots: its queries run in the query workers it
+     starts), C threads of this process each with one
      keep-alive ``http.client`` connection, ``GET /queries/NAME?param=…``, JSON results;
    - ``served, /sparql``: the same, ``GET /sparql?query=`` with the text that runs.
 
@@ -62,7 +63,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -257,11 +258,21 @@ def merge(tallies: list[dict[str, Any]], began: float) -> dict[str, Any]:
 
 
 def server_cpu(pid: int) -> tuple[float, float]:
-    """CPU seconds (user + system) of the process ``pid`` and of its children that
-    ended (the queries' child processes)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """CPU seconds (user + system) of the process ``pid``, and of its children: those
+    that ended and those that run (the query workers)."""
     tick = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+    def times(process: int) -> list[int]:
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        return [int(value) for value in fields[11:15]]
+
+    own = times(pid)
+    running = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            with suppress(OSError):  # it ended meanwhile (then counted below)
+                running += sum(times(int(child))[:2])
+    return (own[0] + own[1]) / tick, (own[2] + own[3] + running) / tick
 
 
 def free_port() -> int:

@@ -27,6 +27,7 @@ from kg.errors import ConfigError
 from kg.load.build import build
 from kg.publish.protocol import ProtocolError, negotiate, read_operation
 from kg.publish.server import ServeSettings
+from kg.publish.servestate import MAX_RUNNING
 from kg.sparql.query import run_query
 from kg.sparql.safety import QueryRefused
 from kg.store.dataset import Dataset
@@ -314,12 +315,23 @@ def test_two_slow_queries_do_not_hold_up_a_fast_one(url: str) -> None:
 
 
 def _children() -> set[int]:
-    """The processes this one started (the query children of the server thread)."""
+    """The processes this one started (the query workers of the server thread)."""
     found: set[int] = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
         text = (task / "children").read_text()
         found |= {int(pid) for pid in text.split()}
     return found
+
+
+def test_queries_run_in_the_workers_started_with_the_server(client: httpx.Client) -> None:
+    """No process is started per query: the server's workers answer one after the other."""
+    before = _children()
+    assert len(before) == MAX_RUNNING  # started with the server
+    for n in range(12):
+        answer = client.get("/sparql", params={"query": f"SELECT ({n} AS ?n) {{}}"})
+        assert answer.status_code == 200 and f'"{n}"' in answer.text
+    assert client.get(CUT_PATH, headers={"Accept": "text/turtle"}).status_code == 200
+    assert _children() == before
 
 
 def test_a_million_rows_and_a_client_that_stops_reading_starve_no_one(
@@ -334,10 +346,12 @@ def test_a_million_rows_and_a_client_that_stops_reading_starve_no_one(
         started = time.monotonic()
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
         assert time.monotonic() - started < 2
-    deadline = time.monotonic() + 5  # the client went away: the query's child is ended
-    while _children() - before and time.monotonic() < deadline:
+    # the client went away: the worker of its query is ended, and replaced by a new one
+    deadline = time.monotonic() + 5
+    while not before - _children() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _children() - before
+    after = _children()
+    assert before - after and len(after) <= len(before), (before, after)
 
 
 def test_a_10_mb_query_is_refused_at_once_and_the_server_goes_on(client: httpx.Client) -> None:

@@ -1,6 +1,7 @@
 """Answer one SPARQL query over HTTP: run it on the store as ``evalkg query`` does
-(:func:`kg.sparql.query.stream_query`: refused SERVICE, LOAD and updates, a child
-process with a deadline) and write its answer in the negotiated format, a row at a time.
+(:func:`kg.sparql.query.stream_query`: refused SERVICE, LOAD and updates, a worker
+process with a deadline, one of the server's started ones) and write its answer in the
+negotiated format, a row at a time.
 
 :func:`query_job` is the job :func:`kg.publish.streaming.start` runs in a thread: it reads
 the answer's first row before it says it is ready, so that a query that fails or times
@@ -23,6 +24,7 @@ from kg.sparql.deadline import QueryTimeout
 from kg.sparql.query import stream_query
 from kg.sparql.results import ResultStream, write_result
 from kg.sparql.safety import QueryRefused
+from kg.sparql.workers import WorkerPool
 from kg.store.dataset import Dataset
 from kg.store.evalstore import EvalStore
 from kg.vocab import PREFIXES
@@ -81,17 +83,21 @@ def query_job(
     slots: threading.Semaphore | None = None,
     missing: str | None = None,
     dataset: Dataset | None = None,
+    workers: WorkerPool | None = None,
 ) -> Job:
     """The job that answers ``text`` on ``store`` (on ``dataset``, the Protocol's, when
     given) in ``fmt`` within ``timeout`` seconds (waiting for one of ``slots``, the
     queries that may run at once, counts). With ``missing``, an empty answer is
-    :class:`NotFound` with that message."""
+    :class:`NotFound` with that message. ``workers``: the server's started worker
+    processes (:class:`kg.sparql.workers.WorkerPool`)."""
 
     def job(sink: Sink) -> None:
         if slots is not None and not slots.acquire(timeout=timeout):
             raise Busy(f"every query slot stayed busy for {timeout:g} s; try again later")
         try:
-            asked = stream_query(store, text, source=source, timeout=timeout, dataset=dataset)
+            asked = stream_query(
+                store, text, source=source, timeout=timeout, dataset=dataset, workers=workers
+            )
             with asked as answer:
                 if not read_ahead(answer) and missing is not None:
                     raise NotFound(missing)

@@ -23,6 +23,7 @@ from kg.publish.viewindex import Place, ViewIndex
 from kg.sparql.queries import load_request
 from kg.sparql.query import run_query
 from kg.sparql.results import QueryResult, short_iri
+from kg.sparql.workers import WorkerPool
 from kg.store.evalstore import EvalStore
 from kg.vocab import PREFIXES
 
@@ -176,16 +177,18 @@ def gather(
     timeout: float,
     views: ViewIndex | None = None,
     run: Callable[[str, dict[str, str]], QueryResult] | None = None,
+    workers: WorkerPool | None = None,
 ) -> EntityPage:
-    """The page of ``iri``: its queries run at once (each within ``timeout`` seconds), by
-    ``run`` (a named query and its parameters → its result) when given."""
+    """The page of ``iri``: its queries run at once (each within ``timeout`` seconds, by
+    ``workers`` when given), by ``run`` (a named query and its parameters → its result)
+    when given."""
 
     def ask(name: str) -> QueryResult:
         params = {"entity": f"<{iri}>"}
         if run is not None:
             return run(QUERIES[name], params)
         text, source = load_request(QUERIES[name], None, params)
-        return run_query(store, text, source=source, timeout=timeout)
+        return run_query(store, text, source=source, timeout=timeout, workers=workers)
 
     page = EntityPage(iri)
     with ThreadPoolExecutor(len(QUERIES), thread_name_prefix="evalkg-page") as pool:

@@ -98,6 +98,7 @@ async def _answer(
         slots=state.slots,
         missing=missing,
         dataset=dataset,
+        workers=state.workers,
     )
     body = await start(job)
     media = chosen.media_type
@@ -264,6 +265,7 @@ async def _entity_page(request: Request, iri: str, path: str) -> Response:
         state.mapping,
         timeout=state.settings.timeout,
         views=state.views,
+        workers=state.workers,
     )
     headers = {"Vary": "Accept"}
     if page.empty:

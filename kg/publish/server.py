@@ -2,7 +2,8 @@
 
 - ``/sparql``: the SPARQL 1.1 Protocol (:mod:`kg.publish.protocol`), queries run as
   ``evalkg query`` runs them (:mod:`kg.publish.answering`: no SERVICE, LOAD or update, a
-  child process and a deadline per query, so that queries never wait on each other);
+  worker process and a deadline per query, so that queries never wait on each other;
+  ``max_running`` workers started with the server, :class:`kg.sparql.workers.WorkerPool`);
 - ``/queries`` (the named queries, JSON) and ``/queries/NAME?param=…`` (one run, its
   parameters bound as RDF terms; ``/queries/NAME.rq?…`` gives the bound text);
 - ``/``: the query page (YASGUI, vendored: nothing comes from elsewhere);
@@ -21,11 +22,15 @@ at once, the others wait for a slot within their deadline (503 past it).
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from kg.publish.irimap import IriMap
 from kg.publish.servestate import CSP, MAX_CONNECTIONS, VIEWS_CSP, ServerState, ServeSettings
 from kg.publish.viewindex import ViewIndex
+from kg.sparql.workers import WorkerPool
 from kg.store.evalstore import EvalStore
 
 __all__ = ["ServeSettings", "create_app", "run_server"]
@@ -91,9 +96,27 @@ def create_app(store: EvalStore, settings: ServeSettings | None = None) -> Any:
     ]
     if chosen.views is not None:
         table.insert(-1, Mount("/views", StaticFiles(directory=chosen.views)))
-    app = Starlette(routes=table, middleware=[Middleware(SecurityHeaders)])
+    app = Starlette(
+        routes=table, middleware=[Middleware(SecurityHeaders)], lifespan=partial(_workers, state)
+    )
     app.state.evalkg = state
     return app
+
+
+@asynccontextmanager
+async def _workers(state: ServerState, app: Any) -> AsyncIterator[None]:
+    """While the server runs, ``max_running`` started worker processes of its store run
+    the queries (none for a store in memory: queries run in threads)."""
+    database = state.store.database
+    if database is None:
+        yield
+        return
+    with WorkerPool(database, state.settings.max_running) as pool:
+        state.workers = pool
+        try:
+            yield
+        finally:
+            state.workers = None
 
 
 def run_server(

@@ -11,11 +11,13 @@ from kg.publish.dataset import DEFAULT_LICENSE, check_license
 from kg.publish.irimap import IriMap
 from kg.publish.viewindex import ViewIndex
 from kg.sparql.deadline import DEFAULT_TIMEOUT
+from kg.sparql.workers import WorkerPool
 from kg.store.evalstore import EvalStore
 
 #: The largest query (or request body) the server reads, in bytes.
 MAX_QUERY_BYTES = 256 * 1024
-#: Queries that run at once (each in a child process); the others wait for a slot.
+#: Queries that run at once (each in a worker process, as many started with the server);
+#: the others wait for a slot.
 MAX_RUNNING = 8
 #: Connections served at once; past them uvicorn answers 503.
 MAX_CONNECTIONS = 200
@@ -65,3 +67,7 @@ class ServerState:
     mapping: IriMap
     views: ViewIndex
     slots: threading.Semaphore = field(default_factory=threading.Semaphore)
+    #: The started worker processes queries run in (while the server runs: from its
+    #: start to its end, :func:`kg.publish.server.create_app`); ``None`` before, and for
+    #: a store in memory.
+    workers: WorkerPool | None = None

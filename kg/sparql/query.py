@@ -17,6 +17,7 @@ from kg.sparql.queries import with_prefixes
 from kg.sparql.results import QueryResult, ResultStream
 from kg.sparql.safety import check
 from kg.sparql.stats import has_statistics, refresh
+from kg.sparql.workers import WorkerPool
 from kg.store.dataset import Dataset
 from kg.store.evalstore import EvalStore
 
@@ -45,6 +46,7 @@ def run_query(
     allow_service: bool = False,
     allow_update: bool = False,
     dataset: Dataset | None = None,
+    workers: WorkerPool | None = None,
 ) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query (or, with ``allow_update``, an
     update) on the store: a query without ``FROM`` runs on the union of the store's graphs
@@ -62,14 +64,23 @@ def run_query(
     (:func:`kg.sparql.queries.with_prefixes`; the check reads the text that runs). Parameters
     are bound beforehand with :func:`kg.sparql.queries.bind`. Raises :class:`kg.errors.QueryError`
     naming ``source`` for a malformed query. After an update, a store that had a
-    statistics graph has it counted again (:func:`_update`).
+    statistics graph has it counted again (:func:`_update`). ``workers``: started worker
+    processes of the store to run a query with a deadline (a server's,
+    :class:`kg.sparql.workers.WorkerPool`); without them, one is started for the query.
     """
     sparql = with_prefixes(sparql, source=source)
     kind = _checked(store, sparql, source, allow_service, allow_update, dataset)
     if kind == "update":
         return _update(store, sparql, timeout=timeout, source=source)
     return execute(
-        store, sparql, kind=kind, timeout=timeout, limit=limit, source=source, dataset=dataset
+        store,
+        sparql,
+        kind=kind,
+        timeout=timeout,
+        limit=limit,
+        source=source,
+        dataset=dataset,
+        workers=workers,
     )
 
 
@@ -84,6 +95,7 @@ def stream_query(
     allow_service: bool = False,
     allow_update: bool = False,
     dataset: Dataset | None = None,
+    workers: WorkerPool | None = None,
 ) -> Iterator[ResultStream]:
     r"""As :func:`run_query`, the answer as a :class:`~kg.sparql.results.ResultStream` whose rows
     come as the query gives them, to write an answer of any size in bounded memory
@@ -105,7 +117,14 @@ def stream_query(
         yield _update(store, sparql, timeout=timeout, source=source).stream()
         return
     with stream(
-        store, sparql, kind=kind, timeout=timeout, limit=limit, source=source, dataset=dataset
+        store,
+        sparql,
+        kind=kind,
+        timeout=timeout,
+        limit=limit,
+        source=source,
+        dataset=dataset,
+        workers=workers,
     ) as answer:
         yield answer
 
