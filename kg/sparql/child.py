@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,7 @@ class ChildQuery:
         self.timeout, self.source, self.pool = timeout, source, workers
         self.deadline = time.monotonic() + timeout
         self.expired = False
+        self.readers: list[Generator[Any, None, None]] = []
         request = {
             "sparql": sparql,
             "limit": limit,
@@ -90,7 +91,12 @@ class ChildQuery:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop the timer; close the answer's rows, so that pyoxigraph's parser is freed
+        in this thread (one the garbage collector frees in another thread is refused by
+        pyoxigraph, and leaks); give the worker back (see the class's notes)."""
         self.timer.cancel()
+        for rows in self.readers:
+            rows.close()
         if not self.raw.ended:
             self.worker.kill()  # half-way through an answer: it cannot answer again
         if self.pool is not None:
@@ -135,22 +141,28 @@ class ChildQuery:
                 return ResultStream("ask", boolean=boolean)
             if kind == b"graph":
                 quads = ox.parse(self.output, format=ox.RdfFormat.N_TRIPLES)
-                return ResultStream("graph", triples=self._held(map(_triple, quads), "triples"))
+                triples = self._reading(self._held(map(_triple, quads), "triples"))
+                return ResultStream("graph", triples=triples)
             if kind == b"select":
                 parsed = ox.parse_query_results(self.output, format=ox.QueryResultsFormat.TSV)
                 if isinstance(parsed, ox.QuerySolutions):
                     variables = [v.value for v in parsed.variables]
-                    rows = self._held(map(tuple, parsed), "rows")
+                    rows = self._reading(self._held(map(tuple, parsed), "rows"))
                     return ResultStream("select", variables, rows)
         except SyntaxError:
             pass  # a header cut short
         self._ended()  # the worker's error, or the deadline
         raise QueryError(f"query process answered {kind!r}, not a result", path=self.source)
 
-    def _held(self, parsed: Iterable[Any], noun: str) -> Iterator[Any]:
+    def _reading(self, rows: Generator[Any, None, None]) -> Generator[Any, None, None]:
+        self.readers.append(rows)
+        return rows
+
+    def _held(self, parsed: Iterable[Any], noun: str) -> Generator[Any, None, None]:
         """The rows (tuples of terms) or triples ``parsed``, each handed on once the next
         is parsed (the last once the answer has ended well); the deadline checked at
-        each."""
+        each. pyoxigraph's parser is let go of at the end, however it ends (see
+        :meth:`__exit__`)."""
         count, held, holding = 0, None, False
         clock, deadline = time.monotonic, self.deadline
         try:
@@ -172,6 +184,8 @@ class ChildQuery:
                 raise
             extra = f" with {count:,} {noun} read, the answer incomplete"
             raise stopped(self.timeout, self.source, extra) from None
+        finally:
+            parsed = ()  # an error's traceback keeps this frame: not the parser
         if holding:
             yield held
 
