@@ -269,9 +269,11 @@ def server_cpu(pid: int) -> tuple[float, float]:
     own = times(pid)
     running = 0
     for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            with suppress(OSError):  # it ended meanwhile (then counted below)
-                running += sum(times(int(child))[:2])
+        with suppress(OSError):  # the thread ended meanwhile
+            children = (task / "children").read_text().split()
+            for child in children:
+                with suppress(OSError):  # it ended meanwhile (counted as ended, above)
+                    running += sum(times(int(child))[:2])
     return (own[0] + own[1]) / tick, (own[2] + own[3] + running) / tick
 
 

@@ -318,7 +318,10 @@ def _children() -> set[int]:
     """The processes this one started (the query workers of the server thread)."""
     found: set[int] = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        text = (task / "children").read_text()
+        try:
+            text = (task / "children").read_text()
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
         found |= {int(pid) for pid in text.split()}
     return found
 
