@@ -1,6 +1,7 @@
 """Servers for the endpoint and push tests, all on 127.0.0.1: a real Oxigraph server (the
 ``oxigraph`` binary of the PyPI package of that name, installed by the test extra), a
-scripted HTTP server that answers from a list of canned responses, and a socket server
+real Virtuoso Open Source 7 (Debian's ``virtuoso-opensource``, installed by ``make
+pytest``), a scripted HTTP server that answers from a list of canned responses, and a socket server
 that answers byte by byte as a test writes it (slow or endless answers); and the helpers
 the test modules use to compare the server with the store."""
 
@@ -64,7 +65,7 @@ def oxigraph_server(location: Path, *, start_timeout: float = 30.0) -> Iterator[
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process, log, start_timeout)
+        _wait_until_answers(base + "/query?query=ASK%7B%7D", process, log, start_timeout)
         yield base
     finally:
         process.terminate()
@@ -75,19 +76,126 @@ def oxigraph_server(location: Path, *, start_timeout: float = 30.0) -> Iterator[
             process.wait()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, limit: float) -> None:
+VIRTUOSO = Path("/usr/bin/virtuoso-t")
+ISQL = Path("/usr/bin/isql-vt")
+#: The folder of Debian's virtuoso-opensource that holds the server's own pages.
+VIRTUOSO_VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
+VIRTUOSO_INI = Path(__file__).parent / "data" / "virtuoso.ini"
+#: The test user, and its role: SPARQL Update, and Graph Store writes, for that user.
+VIRTUOSO_USER = "evalkg"
+VIRTUOSO_GRANTS = "DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\";"
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso: its HTTP base URL, its SQL port and folder, and the test
+    user's credentials."""
+
+    base: str
+    sql_port: int
+    folder: Path
+    user: str
+    password: str = field(repr=False)
+
+    @property
+    def sparql(self) -> str:
+        """The query endpoint (anonymous, read-only)."""
+        return self.base + "/sparql"
+
+    @property
+    def gsp(self) -> str:
+        """The Graph Store endpoint that takes writes (HTTP Digest)."""
+        return self.base + "/sparql-graph-crud-auth"
+
+    @property
+    def update(self) -> str:
+        """The SPARQL endpoint that takes updates (HTTP Digest, the SPARQL_UPDATE role)."""
+        return self.base + "/sparql-auth"
+
+    def sql(self, statements: str) -> str:
+        """Run SQL statements (``SPARQL …`` for SPARQL) as Virtuoso's ``dba``; the output."""
+        return _isql(self.sql_port, statements, self.folder)
+
+    def env(self) -> dict[str, str]:
+        """The environment that gives evalkg the user's credentials, by Digest."""
+        return {
+            "EVALKG_ENDPOINT_AUTH": "digest",
+            "EVALKG_ENDPOINT_USER": self.user,
+            "EVALKG_ENDPOINT_PASSWORD": self.password,
+        }
+
+
+@contextmanager
+def virtuoso_server(folder: Path, *, start_timeout: float = 60.0) -> Iterator[Virtuoso]:
+    """Run Debian's Virtuoso Open Source 7 (``virtuoso-t``) with its database and an ini
+    file (``tests/data/virtuoso.ini``) in ``folder``, on two free ports of 127.0.0.1;
+    create a user with the SPARQL_UPDATE role; yield the server and stop it at the end,
+    also when the test fails. Missing, the test fails: CI installs it (``make pytest``
+    runs ``make test-deps``)."""
+    import secrets
+
+    if not VIRTUOSO.is_file() or not ISQL.is_file():
+        pytest.fail(f"{VIRTUOSO} is missing: apt-get install virtuoso-opensource (make test-deps)")
+    sql_port, http_port = free_port(), free_port()
+    while http_port == sql_port:
+        http_port = free_port()
+    ini = folder / "virtuoso.ini"
+    text = VIRTUOSO_INI.read_text(encoding="utf-8")
+    ini.write_text(
+        text.format(folder=folder, sql_port=sql_port, http_port=http_port, vsp=VIRTUOSO_VSP),
+        encoding="utf-8",
+    )
+    log = folder / "virtuoso.out"
+    command = [str(VIRTUOSO), "+foreground", "+configfile", str(ini)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        _wait_until_answers(base + "/sparql?query=ASK%7B%7D", process, log, start_timeout)
+        password = secrets.token_urlsafe(16)
+        _isql(sql_port, VIRTUOSO_GRANTS.format(user=VIRTUOSO_USER, password=password), folder)
+        yield Virtuoso(base, sql_port, folder, VIRTUOSO_USER, password)
+    finally:
+        process.terminate()  # Virtuoso shuts down quickly on SIGTERM
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _isql(port: int, statements: str, folder: Path, *, start_timeout: float = 30.0) -> str:
+    """Run SQL statements as Virtuoso's ``dba`` (the fresh database's password), waiting
+    for the SQL port (it opens after the HTTP one); the output. isql-vt exits 0 after an
+    error: its ``*** Error`` line says so."""
+    command = [str(ISQL), f"127.0.0.1:{port}", "dba", "dba", f"exec={statements}"]
+    deadline = time.monotonic() + start_timeout
+    while True:
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=60)
+        output = done.stdout + done.stderr
+        if "Connect failed" not in output or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    if done.returncode != 0 or "*** Error" in output:
+        pytest.fail(f"isql-vt failed ({done.returncode}): {output}")
+    return output
+
+
+def _wait_until_answers(
+    probe: str, process: subprocess.Popen[bytes], log: Path, limit: float
+) -> None:
     deadline = time.monotonic() + limit
-    probe = base + "/query?query=ASK%7B%7D"
+    name = Path(str(process.args[0])).name  # type: ignore[index]
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"oxigraph exited with {process.returncode}: {log.read_text()}")
+            pytest.fail(f"{name} exited with {process.returncode}: {log.read_text()}")
         try:
             with urllib.request.urlopen(probe, timeout=1) as response:
                 response.read()
             return
         except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"oxigraph did not answer on {base} within {limit} s")
+            time.sleep(0.1)
+    pytest.fail(f"{name} did not answer {probe} within {limit} s")
 
 
 @dataclass

@@ -257,6 +257,36 @@ def test_long_queries_are_posted() -> None:
     assert "application/sparql-results+json" in fake.seen[0].headers["Accept"]
 
 
+def test_the_format_is_asked_by_accept_alone_per_query_form() -> None:
+    """No ``format=`` in the URL (Virtuoso obeys it over Accept); results for SELECT and
+    ASK, RDF for CONSTRUCT and DESCRIBE."""
+    triples = b"<urn:s> <urn:p> <urn:o> .\n"
+    answers = [Canned(body=SELECT_JSON), Canned(content_type="application/n-triples", body=triples)]
+    with ScriptedServer(answers) as fake:
+        run_remote_query(fake.url, "SELECT ?x WHERE {}")
+        run_remote_query(fake.url, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    select, construct = (s.headers["Accept"] for s in fake.seen)
+    assert select.startswith("application/sparql-results+json") and "n-triples" not in select
+    assert construct.startswith("application/n-triples") and "sparql-results" not in construct
+    assert all(re.fullmatch(r"/sparql\?query=[^&]*", s.path) for s in fake.seen)
+
+
+@pytest.mark.parametrize(
+    ("bindings", "expected"),
+    [([{"__ASK_RETVAL": {"type": "literal", "value": "1"}}], True), ([], False)],
+    ids=["true", "false"],
+)
+def test_an_ask_answered_as_a_table_is_a_boolean(bindings: list[Any], expected: bool) -> None:
+    """Virtuoso 7 answers an ASK with a table of one row (true) or none (false)."""
+    table = {"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": bindings}}
+    with ScriptedServer([Canned(body=json.dumps(table).encode())]) as fake:
+        result = run_remote_query(fake.url, "ASK { ?s ?p ?o }")
+    assert result.kind == "ask" and result.boolean is expected
+    with ScriptedServer([Canned(body=json.dumps(table).encode())]) as fake:
+        selected = run_remote_query(fake.url, "SELECT ?__ASK_RETVAL WHERE {}")
+    assert selected.kind == "select"  # a SELECT of that name stays a table
+
+
 # --- credentials --------------------------------------------------------------------
 
 

@@ -134,9 +134,42 @@ def test_push_sends_ntriples_by_gsp(sample_store: EvalStore) -> None:
     assert first.method == "PUT"
     assert first.path == "/sparql?graph=" + quote(named_graphs(sample_store)[0][0], safe="")
     assert first.headers["Content-Type"] == "application/n-triples"
-    assert fake.seen[-1].path == "/sparql?default"
-    parsed = rdflib.Graph().parse(data=fake.seen[-1].body.decode("utf-8"), format="nt")
+    default = [s for s in fake.seen if s.path == "/sparql?default"]
+    assert default == fake.seen[-2:]  # the last graph: one request, then the blank nodes'
+    assert [s.method for s in default] == ["PUT", "POST"]
+    parsed = rdflib.Graph()
+    for seen in default:
+        parsed.parse(data=seen.body.decode("utf-8"), format="nt")
     assert len(parsed) == len(sample_store) == report.graphs[-1].triples
+    assert all(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+        for t in ox.parse(default[1].body, format=ox.RdfFormat.N_TRIPLES)
+    )
+
+
+def test_push_without_the_default_graph(sample_store: EvalStore) -> None:
+    """For a server whose default graph is the union of its graphs (Virtuoso)."""
+    with ScriptedServer([Canned(204)]) as fake:
+        report = push(sample_store, fake.url, default_graph=False)
+    assert [g.name for g in report.graphs] == [g for g, _ in named_graphs(sample_store)]
+    assert report.triples == len(sample_store) == sum(n for _, n in named_graphs(sample_store))
+    assert not any(s.path.endswith("?default") for s in fake.seen)
+
+
+def test_update_inserts_blank_nodes_by_a_template() -> None:
+    """Virtuoso 7 refuses blank nodes in INSERT DATA: they go in ``INSERT {…} WHERE {}``
+    of their own, the other triples by INSERT DATA."""
+    store = EvalStore()
+    graph = ox.NamedNode("https://w3id.org/evalkg/id/record/1")
+    s, p = ox.NamedNode("urn:s"), ox.NamedNode("urn:p")
+    store.replace_graph(graph, [(s, p, ox.Literal("a")), (s, p, ox.BlankNode())])
+    with ScriptedServer([Canned(204)]) as fake:
+        push(store, fake.url, method="update", default_graph=False)
+    first, blank = (seen.body.decode() for seen in fake.seen)
+    assert first.startswith(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{")
+    assert "_:" not in first and '"a"' in first
+    assert blank.startswith(f"INSERT {{ GRAPH {graph} {{") and blank.endswith("} } WHERE {}")
+    assert "_:" in blank and '"a"' not in blank
 
 
 def test_bad_push_options(sample_store: EvalStore) -> None:
@@ -144,6 +177,8 @@ def test_bad_push_options(sample_store: EvalStore) -> None:
         push(sample_store, "http://127.0.0.1:1/", method="ftp")
     with pytest.raises(ConfigError, match="not a valid graph IRI"):
         push(sample_store, "http://127.0.0.1:1/", graph="not an iri")
+    with pytest.raises(ConfigError, match=r"one named graph .* or without the default graph"):
+        push(sample_store, "http://127.0.0.1:1/", graph="urn:g", default_graph=False)
 
 
 def test_cli_push(fresh_server: str, tmp_path: Path) -> None:

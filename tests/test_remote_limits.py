@@ -208,8 +208,9 @@ def test_push_takes_a_web_page_for_a_failure(call: str, status: int) -> None:
         Canned(204, "", b""),
         Canned(200, "text/plain", b"Update succeeded\n"),
         Canned(201, "application/json", b'{"count": 1, "tripleCount": 1}'),
+        Canned(201, "text/html; charset=UTF-8", b""),
     ],
-    ids=["oxigraph", "fuseki-update", "fuseki-gsp"],
+    ids=["oxigraph", "fuseki-update", "fuseki-gsp", "virtuoso-gsp"],
 )
 @pytest.mark.parametrize("call", ["push-gsp", "push-update"])
 def test_push_takes_the_servers_acknowledgements(call: str, ack: Canned) -> None:

@@ -91,6 +91,12 @@ def validate(ctx: click.Context, store: str | None, limit: int) -> None:
     "and the merged graph as the default graph).",
 )
 @click.option(
+    "--no-default-graph",
+    is_flag=True,
+    help="Push the named graphs only, for a server whose default graph is the union of "
+    "its named graphs (Virtuoso).",
+)
+@click.option(
     "--method",
     type=LibraryChoice("kg.publish.push:METHODS"),
     default=FromLibrary("kg.publish.push:push(method)"),
@@ -123,6 +129,7 @@ def validate(ctx: click.Context, store: str | None, limit: int) -> None:
 def push(
     endpoint: str,
     graph: str | None,
+    no_default_graph: bool,
     method: str,
     chunk_size: int,
     timeout: float,
@@ -135,13 +142,19 @@ def push(
     Each named graph (one per record, and the reference graphs) replaces the remote
     graph of that name, and the merged graph replaces the remote default graph, so
     that queries there answer as they do here. Credentials come from
-    $EVALKG_ENDPOINT_USER and $EVALKG_ENDPOINT_PASSWORD, or $EVALKG_ENDPOINT_TOKEN.
+    $EVALKG_ENDPOINT_USER and $EVALKG_ENDPOINT_PASSWORD (HTTP basic auth, or Digest with
+    $EVALKG_ENDPOINT_AUTH=digest), or $EVALKG_ENDPOINT_TOKEN.
 
     \b
     Example (an Oxigraph server: pip install oxigraph):
       oxigraph serve --location remote-db --bind 127.0.0.1:7878 &
       evalkg push --endpoint http://127.0.0.1:7878/store
       evalkg query stats --endpoint http://127.0.0.1:7878/query
+
+    \b
+    Virtuoso 7 (docs/servers.md):
+      EVALKG_ENDPOINT_AUTH=digest evalkg push --no-default-graph \\
+        --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth
     """
     from kg.publish.push import push as run_push
     from kg.sparql.endpoint import Remote
@@ -158,6 +171,7 @@ def push(
             graph=graph,
             method=method,
             chunk_size=chunk_size,
+            default_graph=not no_default_graph,
             on_progress=on_progress,
         )
     graphs, requests = len(report.graphs), report.requests

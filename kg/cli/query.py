@@ -83,7 +83,8 @@ def stats(store: str | None, as_json: bool) -> None:
     metavar="URL",
     default=None,
     help="Run on this SPARQL endpoint instead of the store (credentials: "
-    "$EVALKG_ENDPOINT_USER and $EVALKG_ENDPOINT_PASSWORD, or $EVALKG_ENDPOINT_TOKEN).",
+    "$EVALKG_ENDPOINT_USER and $EVALKG_ENDPOINT_PASSWORD, basic or with "
+    "$EVALKG_ENDPOINT_AUTH=digest, or $EVALKG_ENDPOINT_TOKEN).",
 )
 @click.option(
     "--retries",

@@ -3,8 +3,12 @@
 By default every named graph (one per record, plus the reference graphs) replaces the
 remote graph of the same name, and the merged graph replaces the remote *default* graph,
 so that queries on the server see what they see locally. With ``graph=IRI`` the merged
-graph replaces that one named graph instead and nothing else is touched. Pushing twice
-leaves the same data: each graph's first request replaces it, the next ones add to it.
+graph replaces that one named graph instead and nothing else is touched. With
+``default_graph=False`` the named graphs only are pushed, for a server whose default graph
+is already the union of its named graphs (Virtuoso: there the merged graph would count
+every triple twice, and its Graph Store Protocol has no default graph to write). Pushing
+twice leaves the same data: each graph's first request replaces it, the next ones add to
+it.
 
 Two protocols (:data:`METHODS`):
 
@@ -15,7 +19,8 @@ Two protocols (:data:`METHODS`):
 
 The RDF text is always written by pyoxigraph (N-Triples), never by hand. A blank node is
 local to one request, so the triples that hold blank nodes travel together in a graph's
-last request (which may then exceed the chunk size): a blank node is never split. Blank
+last request, of their own (which may exceed the chunk size): a blank node is never
+split. By ``update`` that request is ``INSERT { … } WHERE {}`` (see :func:`_update`). Blank
 nodes shared between a named graph and the default graph become distinct nodes remotely.
 A failure half-way raises :class:`~kg.errors.EndpointError` saying which graphs are
 complete, which one is partial and which were not pushed; pushing again repairs it.
@@ -23,7 +28,8 @@ complete, which one is partial and which were not pushed; pushing again repairs 
 Success is a 2xx answer that is not a web page: both protocols leave the body of a
 success open, but a server that answers a write with HTML (a login page, a proxy's
 page) has not stored it. evalkg asks for a plain text or JSON acknowledgement (Fuseki
-sends its "Update succeeded" page as HTML otherwise).
+sends its "Update succeeded" page as HTML otherwise); an empty body is no page, whatever
+its type (Virtuoso answers a Graph Store write ``201`` with an empty ``text/html``).
 """
 
 from __future__ import annotations
@@ -83,10 +89,12 @@ def push(
     graph: str | None = None,
     method: str = "gsp",
     chunk_size: int = CHUNK_SIZE,
+    default_graph: bool = True,
     on_progress: Progress | None = None,
 ) -> PushReport:
     """Upload ``store`` to the server at ``remote`` (a :class:`~kg.sparql.remote.Remote` or a
-    URL: the Graph Store endpoint for ``gsp``, the update endpoint for ``update``).
+    URL: the Graph Store endpoint for ``gsp``, the update endpoint for ``update``);
+    ``default_graph=False``: the named graphs only (see the module docstring).
 
     ``on_progress(done, total)`` is called with triple counts after every request.
     """
@@ -95,8 +103,13 @@ def push(
         raise ConfigError(f"unknown push method (use {', '.join(METHODS)})", value=method)
     if chunk_size < 1:
         raise ConfigError("chunk size must be at least 1", value=chunk_size)
+    if graph is not None and not default_graph:
+        message = "push into one named graph (graph=IRI) or without the default graph, not both"
+        raise ConfigError(message, value=graph)
     where = remote if isinstance(remote, Remote) else Remote.from_env(remote)
     plan = _plan(store, graph)
+    if not default_graph:
+        plan = plan[:-1]  # the merged graph, last
     total = sum(size for _, size, _ in plan)
     report = PushReport(url=where.url, method=method)
     started = time.perf_counter()
@@ -153,8 +166,8 @@ def _graph_triples(store: EvalStore, name: Any) -> Iterator[Any]:
 
 
 def _chunks(triples: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """Lists of at most ``size`` triples; those with blank nodes all in the last one.
-    Always at least one list (an empty graph is still replaced)."""
+    """Lists of at most ``size`` triples, then those with blank nodes all in a last one
+    of their own. Always at least one list (an empty graph is still replaced)."""
     import pyoxigraph as ox
 
     chunk: list[Any] = []
@@ -168,8 +181,10 @@ def _chunks(triples: Iterable[Any], size: int) -> Iterator[list[Any]]:
         if len(chunk) >= size:
             yield chunk
             chunk, sent = [], True
-    if chunk or blank or not sent:
-        yield chunk + blank
+    if chunk or not (sent or blank):
+        yield chunk
+    if blank:
+        yield blank
 
 
 def _stopped(exc: EndpointError, plan: Plan, index: int, requests: int) -> EndpointError:
@@ -198,7 +213,7 @@ def _send(remote: Remote, url: str, verb: str, body: bytes, content_type: str) -
     headers = {**remote.headers, "Content-Type": content_type, "Accept": ACCEPT}
     request = urllib.request.Request(url, data=body, method=verb, headers=headers)
     answer = with_retries(remote, lambda: open_url(remote, request))
-    if answer.media in HTML_TYPES:
+    if answer.media in HTML_TYPES and answer.body.strip():
         expected = "a SPARQL Update or Graph Store Protocol acknowledgement"
         raise unexpected_answer(answer, url=remote.url, expected=expected)
 
@@ -212,15 +227,21 @@ def _gsp(remote: Remote, graph: str | None, chunk: list[Any], first: bool) -> No
 
 
 def _update(remote: Remote, graph: str | None, chunk: list[Any], first: bool) -> None:
-    """SPARQL Update: the first request drops the graph and inserts, the next insert."""
+    """SPARQL Update: the first request drops the graph and inserts, the next insert. A
+    chunk with blank nodes is inserted by ``INSERT { … } WHERE {}``, whose template makes
+    the same fresh blank nodes as ``INSERT DATA`` (Virtuoso 7 refuses blank nodes there)."""
     import pyoxigraph as ox
 
     data = _ntriples(chunk).decode("utf-8")
+    blank = any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in chunk
+    )
+    verb, where = ("INSERT", " WHERE {}") if blank else ("INSERT DATA", "")
     if graph is None:
-        drop, insert = "DROP SILENT DEFAULT", f"INSERT DATA {{\n{data}}}"
+        drop, insert = "DROP SILENT DEFAULT", f"{verb} {{\n{data}}}{where}"
     else:
         iri = str(ox.NamedNode(graph))
-        drop, insert = f"DROP SILENT GRAPH {iri}", f"INSERT DATA {{ GRAPH {iri} {{\n{data}}} }}"
+        drop, insert = f"DROP SILENT GRAPH {iri}", f"{verb} {{ GRAPH {iri} {{\n{data}}} }}{where}"
     text = f"{drop} ;\n{insert}" if first else insert
     _send(remote, remote.url, "POST", text.encode("utf-8"), "application/sparql-update")
 

@@ -24,12 +24,20 @@ __all__ = ["Remote", "parse_answer", "run_remote_query"]
 
 #: Queries longer than this (bytes) go by POST instead of GET.
 GET_LIMIT = 1500
-#: What a query asks for: SPARQL results for SELECT and ASK, RDF for CONSTRUCT and
-#: DESCRIBE (the endpoint picks by the query form).
-ACCEPT = (
+#: What a query asks for, by its form: SPARQL results for SELECT and ASK (JSON first:
+#: pyoxigraph's XML results parser trims the spaces at a literal's ends, oxigraph issue
+#: 1881), RDF for CONSTRUCT and DESCRIBE (Virtuoso answers a CONSTRUCT in a JSON of its
+#: own when results are acceptable); a query whose form is unknown accepts both.
+_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.7"
+_GRAPH = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
+ACCEPT = {"SELECT": _RESULTS, "ASK": _RESULTS, "CONSTRUCT": _GRAPH, "DESCRIBE": _GRAPH}
+ACCEPT_ANY = (
     "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
     "application/sparql-results+xml;q=0.7, application/rdf+xml;q=0.5"
 )
+#: The one variable of Virtuoso 7's answer to an ASK: a table of one row (true: 1) or
+#: none (false), not a boolean (openlink/virtuoso-opensource issues 464 and 1016).
+ASK_AS_TABLE = "__ASK_RETVAL"
 
 
 class _AnyGraph:
@@ -77,9 +85,19 @@ def run_remote_query(
     # it, within the deadline and size limit, redirected only within the endpoint's origin
     request = wrapper._createRequest()
     answer = with_retries(where, lambda: open_url(where, request))
-    return parse_answer(
+    result = parse_answer(
         answer.body, answer.content_type, url=where.url, limit=limit, status=answer.status
     )
+    return _ask_from_table(result) if wrapper.queryType == "ASK" else result
+
+
+def _ask_from_table(result: QueryResult) -> QueryResult:
+    """The boolean of an ASK that Virtuoso 7 answered as a table (see
+    :data:`ASK_AS_TABLE`); any other answer as it is."""
+    if result.kind != "select" or result.variables != [ASK_AS_TABLE] or len(result.rows) > 1:
+        return result
+    value = result.rows[0][0] if result.rows else None
+    return QueryResult("ask", boolean=value is not None and value.value in ("1", "true"))
 
 
 def _wrapper(remote: Remote, sparql: str) -> Any:
@@ -92,6 +110,10 @@ def _wrapper(remote: Remote, sparql: str) -> Any:
     except PackageNotFoundError:
         agent = "evalkg"
     wrapper = SPARQLWrapper(remote.url, agent=agent)
+    # the format is asked by Accept alone: SPARQLWrapper would add format=xml (and output,
+    # results) to the URL, which Virtuoso obeys over Accept; pyoxigraph's XML results
+    # parser trims the spaces at a literal's ends (oxigraph issue 1881), JSON keeps them
+    wrapper.setOnlyConneg(True)
     with warnings.catch_warnings():  # it warns when it cannot tell the query form
         warnings.simplefilter("ignore")
         wrapper.setQuery(sparql)
@@ -103,11 +125,12 @@ def _wrapper(remote: Remote, sparql: str) -> Any:
     form = query_form(sparql)
     if form is not None:
         wrapper.queryType = form
+    accept = ACCEPT.get(form or "", ACCEPT_ANY)
     if len(sparql.encode("utf-8")) > GET_LIMIT:
         wrapper.setMethod(POST)
     # setTimeout() truncates to int (0.5 s would become 0: no timeout at all)
     wrapper.timeout = remote.timeout  # type: ignore[assignment]
-    for name, value in {**remote.headers, "Accept": ACCEPT}.items():
+    for name, value in {**remote.headers, "Accept": accept}.items():
         wrapper.addCustomHttpHeader(name, value)
     return wrapper
 

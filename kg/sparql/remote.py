@@ -3,7 +3,9 @@ exchange, the largest answer read and the retries (:class:`Remote`).
 
 Credentials come from the environment, never from the command line or the URL:
 ``$EVALKG_ENDPOINT_TOKEN`` (sent as ``Authorization: Bearer …``) or
-``$EVALKG_ENDPOINT_USER`` and ``$EVALKG_ENDPOINT_PASSWORD`` (HTTP basic auth). Answers
+``$EVALKG_ENDPOINT_USER`` and ``$EVALKG_ENDPOINT_PASSWORD``, sent as HTTP basic auth, or
+with ``$EVALKG_ENDPOINT_AUTH=digest`` only in answer to the server's Digest challenge
+(:mod:`kg.sparql.digest`: Virtuoso's protected endpoints). Answers
 larger than ``$EVALKG_ENDPOINT_MAX_BYTES`` (256 MiB; 0: no limit) are refused.
 
 >>> auth_headers({"EVALKG_ENDPOINT_USER": "ana", "EVALKG_ENDPOINT_PASSWORD": "s3cret"})
@@ -28,6 +30,10 @@ from kg.sparql.deadline import DEFAULT_TIMEOUT
 TOKEN_ENV = "EVALKG_ENDPOINT_TOKEN"
 USER_ENV = "EVALKG_ENDPOINT_USER"
 PASSWORD_ENV = "EVALKG_ENDPOINT_PASSWORD"
+AUTH_ENV = "EVALKG_ENDPOINT_AUTH"
+#: How the user's password is given (``$EVALKG_ENDPOINT_AUTH``), the first the default:
+#: HTTP basic auth with every request, or HTTP Digest when the server asks.
+AUTH_SCHEMES = ("basic", "digest")
 MAX_BYTES_ENV = "EVALKG_ENDPOINT_MAX_BYTES"
 #: The largest answer read (bytes), unless ``$EVALKG_ENDPOINT_MAX_BYTES`` says otherwise.
 DEFAULT_MAX_BYTES = 256 * 2**20
@@ -39,7 +45,8 @@ class Remote:
     """Where and how to call a server: the URL, the seconds one exchange may take
     (``None``: no limit), how many times to retry a transient failure, the first backoff
     delay, the authentication headers (from :func:`auth_headers`) and the largest answer
-    read, in bytes (``None``: no limit)."""
+    read, in bytes (``None``: no limit); ``digest``: the user and password that answer a
+    Digest challenge (then ``headers`` holds none)."""
 
     url: str
     timeout: float | None = DEFAULT_TIMEOUT
@@ -47,6 +54,7 @@ class Remote:
     backoff: float = 0.5
     headers: dict[str, str] = field(default_factory=dict, repr=False)
     max_bytes: int | None = DEFAULT_MAX_BYTES
+    digest: tuple[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(
@@ -72,6 +80,7 @@ class Remote:
             backoff=backoff,
             headers=auth_headers(env),
             max_bytes=_max_bytes(max_bytes, env),
+            digest=digest_credentials(env),
         )
 
 
@@ -109,17 +118,54 @@ def check_url(url: str) -> str:
     return url
 
 
+def auth_scheme(env: Mapping[str, str]) -> str:
+    """How the password is sent: ``$EVALKG_ENDPOINT_AUTH``, one of :data:`AUTH_SCHEMES`
+    (unset: ``basic``)."""
+    given = env.get(AUTH_ENV, "")
+    scheme = given.strip().lower() or AUTH_SCHEMES[0]
+    if scheme not in AUTH_SCHEMES:
+        raise ConfigError(f"${AUTH_ENV} must be {' or '.join(AUTH_SCHEMES)}", value=given)
+    return scheme
+
+
 def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
-    """The ``Authorization`` header the environment asks for (none when unset)."""
+    """The ``Authorization`` header the environment asks for (none when unset, or when
+    the password waits for a Digest challenge)."""
     token, user = env.get(TOKEN_ENV), env.get(USER_ENV)
     password = env.get(PASSWORD_ENV)
     if token and user:
         raise ConfigError(f"set ${TOKEN_ENV} or ${USER_ENV}, not both")
+    digest = auth_scheme(env) == "digest"
     if token:
+        if digest:
+            raise ConfigError(f"${AUTH_ENV}=digest needs ${USER_ENV}, not ${TOKEN_ENV}")
         return {"Authorization": f"Bearer {token}"}
     if user:
         if password is None:
             raise ConfigError(f"${USER_ENV} is set but ${PASSWORD_ENV} is not")
+        if digest:
+            return {}
         pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
         return {"Authorization": f"Basic {pair}"}
     return {}
+
+
+def digest_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """The user and password that answer a Digest challenge, with
+    ``$EVALKG_ENDPOINT_AUTH=digest``; else ``None``.
+
+    >>> digest_credentials({"EVALKG_ENDPOINT_AUTH": "digest",
+    ...                     "EVALKG_ENDPOINT_USER": "ana", "EVALKG_ENDPOINT_PASSWORD": "pw"})
+    ('ana', 'pw')
+    """
+    if auth_scheme(env) != "digest":
+        return None
+    auth_headers(env)  # the same checks: no token, a password with the user
+    user, password = env.get(USER_ENV), env.get(PASSWORD_ENV)
+    if not user or password is None:
+        raise ConfigError(f"${AUTH_ENV}=digest needs ${USER_ENV} and ${PASSWORD_ENV}")
+    if not (user + password).isascii():  # urllib's digest hashes ASCII only
+        raise ConfigError(f"${USER_ENV} and ${PASSWORD_ENV} must be ASCII for HTTP Digest")
+    if not user.isprintable() or '"' in user or "\\" in user:  # quoted in the header
+        raise ConfigError(f"${USER_ENV} cannot hold a quote, a backslash or a control character")
+    return user, password

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from kg.errors import EndpointError
-from kg.sparql.remote import Remote
+from kg.sparql.remote import AUTH_ENV, Remote
 from kg.sparql.transport import READ_SIZE, excerpt
 
 T = TypeVar("T")
@@ -36,13 +36,19 @@ class _Failure:
     wait: float | None = None
 
 
-def classify(exc: BaseException, url: str, timeout: float | None) -> _Failure | None:
+def classify(
+    exc: BaseException, url: str, timeout: float | None, *, digest: bool = False
+) -> _Failure | None:
     """What a failed HTTP call means: an :class:`EndpointError` and whether to retry;
-    ``None`` when ``exc`` is not an HTTP or network failure."""
+    ``None`` when ``exc`` is not an HTTP or network failure. ``digest``: the call
+    answers Digest challenges (else a ``401`` that asks for Digest says how to)."""
     if isinstance(exc, urllib.error.HTTPError):
         body = _read_body(exc)
         wait = _retry_after(exc.headers.get("Retry-After") if exc.headers else None)
         error = _http_error(url, exc.code, body, exc.reason)
+        if exc.code == 401 and not digest and _asks_digest(exc):
+            message = f"{error.message} (it asks for HTTP Digest: set ${AUTH_ENV}=digest)"
+            error = EndpointError(message, path=url, value=error.value)
         return _Failure(error, transient=exc.code in TRANSIENT_STATUS, wait=wait)
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, str):
@@ -81,6 +87,11 @@ def _http_error(url: str, status: int, body: str, reason: str = "") -> EndpointE
     return EndpointError(f"the endpoint answered {label}", path=url, value=body or None)
 
 
+def _asks_digest(exc: urllib.error.HTTPError) -> bool:
+    challenges = exc.headers.get_all("WWW-Authenticate") if exc.headers else None
+    return any(c.strip().lower().startswith("digest") for c in challenges or [])
+
+
 def _read_body(exc: Any) -> str:
     """The start of an HTTP error's body (it may never end), the connection closed."""
     try:
@@ -106,7 +117,7 @@ def with_retries(remote: Remote, action: Callable[[], T]) -> T:
         try:
             return action()
         except Exception as exc:  # classified below; anything else propagates
-            failure = classify(exc, remote.url, remote.timeout)
+            failure = classify(exc, remote.url, remote.timeout, digest=remote.digest is not None)
             if failure is None:
                 raise
             if not failure.transient or attempt >= remote.retries:

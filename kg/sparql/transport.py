@@ -3,10 +3,10 @@ deadline and the size limit of a :class:`~kg.sparql.remote.Remote`.
 
 Redirects are followed only within the endpoint's own origin (scheme, host and port),
 and never when they would drop the request's body (urllib turns a redirected POST into
-a GET). The timeout bounds the whole exchange (connecting, sending, redirects and every
-byte of the answer), not each read: a server that sends a byte now and then cannot hold
-evalkg. urllib's errors propagate (:func:`kg.sparql.retries.with_retries` classifies
-them).
+a GET). The timeout bounds the whole exchange (connecting, sending, redirects, the
+answer to a Digest challenge, :mod:`kg.sparql.digest`, and every byte of the answer),
+not each read: a server that sends a byte now and then cannot hold evalkg. urllib's
+errors propagate (:func:`kg.sparql.retries.with_retries` classifies them).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from kg.errors import EndpointError
+from kg.sparql.digest import DigestAuth, fresh_request
 from kg.sparql.remote import MAX_BYTES_ENV, Remote
 
 #: Bytes read at a time.
@@ -47,9 +48,15 @@ def open_url(remote: Remote, request: urllib.request.Request) -> Answer:
     limit. urllib's errors propagate (see :func:`kg.sparql.retries.with_retries`); an
     answer past the limit or a redirect that is refused raises :class:`EndpointError`."""
     deadline = _Deadline(remote.timeout)
-    opener = urllib.request.build_opener(
-        _SameOrigin(remote.url), _TimedHTTPHandler(deadline), _TimedHTTPSHandler(deadline)
-    )
+    handlers: list[urllib.request.BaseHandler] = [
+        _SameOrigin(remote.url),
+        _TimedHTTPHandler(deadline),
+        _TimedHTTPSHandler(deadline),
+    ]
+    if remote.digest is not None:
+        handlers.append(DigestAuth(remote.url, *remote.digest))
+        request = fresh_request(request)  # not the answer to an earlier attempt's challenge
+    opener = urllib.request.build_opener(*handlers)
     with opener.open(request, timeout=remote.timeout) as response:
         body = _read_all(response, remote)
         return Answer(body, str(response.headers.get("Content-Type", "")), response.status)
