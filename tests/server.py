@@ -358,3 +358,22 @@ def evalkg_server(folder: Path, **settings: Any) -> Iterator[str]:
         thread.join(15)
         listener.close()
         store.close()
+
+
+#: Literal text that a hand-written N-Triples or SPARQL Update would break on.
+HOSTILE_VALUES = [
+    '"} } ; DROP ALL ; INSERT DATA { <a:b> <a:c> "x" }',
+    "back\\slash \\u0022 \\n not escapes",
+    "<script>alert(1)</script>\r\n\t\x00\x01 \U0001f600 é",
+]
+
+
+def hostile_store(graph: ox.NamedNode) -> tuple[EvalStore, list[ox.Literal]]:
+    """An in-memory store whose ``graph`` holds the literals of :data:`HOSTILE_VALUES`
+    (tagged, and the first plain too); the store and the literals."""
+    store = EvalStore()
+    literals = [ox.Literal(v, language="en") for v in HOSTILE_VALUES]
+    literals.append(ox.Literal(HOSTILE_VALUES[0]))
+    subject, predicate = ox.NamedNode("https://w3id.org/evalkg/id/x"), ox.NamedNode("urn:p")
+    store.replace_graph(graph, [(subject, predicate, lit) for lit in literals])
+    return store, literals

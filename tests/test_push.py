@@ -20,6 +20,7 @@ from server import (
     QUICK,
     Canned,
     ScriptedServer,
+    hostile_store,
     local_count,
     oxigraph_server,
     remote_count,
@@ -90,16 +91,8 @@ def test_push_into_one_named_graph(fresh_server: str, sample_store: EvalStore) -
 
 @pytest.mark.parametrize("method", ["gsp", "update"])
 def test_hostile_literals_arrive_verbatim(method: str, fresh_server: str) -> None:
-    store = EvalStore()
     graph = ox.NamedNode("https://w3id.org/evalkg/id/record/hostile")
-    values = [
-        '"} } ; DROP ALL ; INSERT DATA { <a:b> <a:c> "x" }',
-        "back\\slash \\u0022 \\n not escapes",
-        "<script>alert(1)</script>\r\n\t\x00\x01 \U0001f600 é",
-    ]
-    literals = [ox.Literal(v, language="en") for v in values] + [ox.Literal(values[0])]
-    subject, predicate = ox.NamedNode("https://w3id.org/evalkg/id/x"), ox.NamedNode("urn:p")
-    store.replace_graph(graph, [(subject, predicate, lit) for lit in literals])
+    store, literals = hostile_store(graph)
     push(store, fresh_server + ("/store" if method == "gsp" else "/update"), method=method)
     got = run_remote_query(
         fresh_server + "/query", "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
