@@ -102,6 +102,19 @@ def test_a_worker_left_half_way_through_an_answer_is_replaced(store: EvalStore) 
         assert ask(store, pool, "SELECT ?o WHERE { ?s ?p ?o }") == [(ox.Literal(TRICKY),)]
 
 
+def test_a_worker_left_before_its_status_is_not_used_again(store: EvalStore) -> None:
+    """A small answer is read whole ahead of its rows: a caller that takes one row and
+    leaves has not read the status that follows the answer, so the worker is ended."""
+    three = "SELECT ?n WHERE { VALUES ?n { 1 2 3 } }"
+    with WorkerPool(database(store), 1) as pool:
+        [first] = pids(pool)
+        with stream_query(store, three, timeout=30, workers=pool) as answer:
+            assert next(iter(answer.rows)) == (ox.Literal(1),)
+        assert first not in pids(pool)
+        for _ in range(3):  # the next answers are whole, each its own
+            assert ask(store, pool, three) == [(ox.Literal(n),) for n in (1, 2, 3)]
+
+
 def test_a_worker_gone_while_idle_is_replaced(store: EvalStore) -> None:
     with WorkerPool(database(store), 1) as pool:
         [worker] = pool.idle

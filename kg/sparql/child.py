@@ -45,7 +45,7 @@ class ChildQuery:
     handed on, so it also stops a reader that is slow to take the rows. A row is handed
     on once the next one is parsed, or the answer has ended well: the last line of a
     killed worker may be cut short. Leaving the ``with`` block gives the worker back to
-    the pool (ended when its answer was not read to the end)."""
+    the pool (ended unless its answer and status were read to the end)."""
 
     def __init__(
         self,
@@ -61,6 +61,8 @@ class ChildQuery:
         self.timeout, self.source, self.pool = timeout, source, workers
         self.deadline = time.monotonic() + timeout
         self.expired = False
+        #: The answer and its status read whole: the worker may answer again.
+        self.answered = False
         self.readers: list[Generator[Any, None, None]] = []
         request = {
             "sparql": sparql,
@@ -97,8 +99,8 @@ class ChildQuery:
         self.timer.cancel()
         for rows in self.readers:
             rows.close()
-        if not self.raw.ended:
-            self.worker.kill()  # half-way through an answer: it cannot answer again
+        if not self.answered:
+            self.worker.kill()  # its answer or status not read whole: it cannot answer again
         if self.pool is not None:
             self.pool.give_back(self.worker)
         else:
@@ -120,6 +122,7 @@ class ChildQuery:
         or the deadline's."""
         self.output.read()  # the rest of the answer, if the parser left any
         status = self.worker.status() if self.raw.ended else None
+        self.answered = status is not None
         if self.expired:
             raise stopped(self.timeout, self.source)
         if status is None:
