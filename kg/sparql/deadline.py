@@ -66,16 +66,16 @@ def execute(
     if not timeout:
         return run_here(store, sparql, kind=kind, limit=limit, source=source, dataset=dataset)
     if kind == "query" and store.database is not None:
-        with ChildQuery(
-            store.database,
+        with stream(
+            store,
             sparql,
             timeout=timeout,
             limit=limit,
             source=source,
             dataset=dataset,
             workers=workers,
-        ) as child:
-            return child.answer().collect()
+        ) as answer:
+            return answer.collect()
     return _in_thread(
         store, sparql, kind=kind, timeout=timeout, limit=limit, source=source, dataset=dataset
     )
